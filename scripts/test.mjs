@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// Runs every test/**/*.test.ts with node's test runner (Node 20's `--test` does not expand globs itself).
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+
+function find(dir) {
+    return readdirSync(dir).flatMap((entry) => {
+        const path = join(dir, entry);
+        if (statSync(path).isDirectory()) return find(path);
+        return path.endsWith(".test.ts") ? [path] : [];
+    });
+}
+
+const filter = process.argv.slice(2);
+const files = find("test").filter((f) => filter.length === 0 || filter.some((part) => f.includes(part))).sort();
+if (files.length === 0) {
+    console.error(`no test files match ${filter.join(" ")}`);
+    process.exit(1);
+}
+const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files], { stdio: "inherit" });
+process.exit(result.status ?? 1);
