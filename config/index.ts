@@ -1,0 +1,4 @@
+export * from "./errors";
+export * from "./load";
+export * from "./parse";
+export * from "./schema";

@@ -1,0 +1,314 @@
+/**
+ * The one schema for a whole stack's configuration. Every key the program reads is declared here, with a secure
+ * default where one exists; environment differences live in `Pulumi.<stack>.yaml`, never in code.
+ *
+ * Keys sit in the project's namespace (`api-environments:<key>`). Nested values are set with
+ * `pulumi config set --path`, so numbers and booleans arrive typed.
+ */
+import { z } from "zod";
+
+/** Fly region codes are three lowercase letters (`ams`, `iad`, `fra`). */
+const region = z.string().regex(/^[a-z]{3}$/, "must be a three-letter Fly region code such as ams, iad or fra");
+
+/** Lowercase slug: what Fly app names, Sentry slugs and Docker names all accept. */
+const slug = (max: number) =>
+    z
+        .string()
+        .min(1)
+        .max(max)
+        .regex(/^[a-z][a-z0-9-]*[a-z0-9]$|^[a-z]$/, "must be lowercase letters, digits and dashes, starting with a letter");
+
+/** A DNS hostname (no scheme, no port, no path). */
+const hostname = z
+    .string()
+    .max(253)
+    .regex(
+        /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/,
+        "must be a lowercase DNS hostname such as api.example.com (no scheme, port or path)",
+    );
+
+/**
+ * A CORS origin: `scheme://host[:port]` exactly, or `*`. Whether `*` or `http://` is acceptable is an
+ * environment decision, enforced by the policy pack for production; the schema only refuses what no browser
+ * would ever send as an Origin.
+ */
+const corsOrigin = z.string().refine(
+    (value) => {
+        if (value === "*") return true;
+        try {
+            const url = new URL(value);
+            return (
+                (url.protocol === "https:" || url.protocol === "http:") &&
+                url.origin === value &&
+                url.hostname.length > 0
+            );
+        } catch {
+            return false;
+        }
+    },
+    { message: "must be an origin like https://app.example.com (scheme and host, optional port, no path or trailing slash), or *" },
+);
+
+/** An allowed Host header: a hostname, optionally with a leading `*.` or `.` for subdomains, or `*`. */
+const allowedHost = z
+    .string()
+    .regex(/^(\*|(\*\.|\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?)$/, "must be a hostname such as api.example.com, .example.com, or *");
+
+/** Environment variable names for secrets supplied through config. */
+export const secretName = z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]*$/, "must be an UPPER_SNAKE_CASE environment variable name such as STRIPE_API_KEY");
+
+const imageSchema = z
+    .strictObject({
+        /** Build context directory, relative to the project root. */
+        context: z.string().min(1).optional(),
+        /** Dockerfile path, relative to the build context. */
+        dockerfile: z.string().min(1).default("Dockerfile"),
+        /** A prebuilt image reference; pin it with `@sha256:` for production. */
+        ref: z
+            .string()
+            .regex(/^[a-z0-9][a-z0-9._\-/:]*(@sha256:[a-f0-9]{64})?$/, "must be an image reference such as registry.fly.io/app:tag or repo@sha256:<64 hex>")
+            .optional(),
+    })
+    .superRefine((image, ctx) => {
+        if ((image.context === undefined) === (image.ref === undefined)) {
+            ctx.addIssue({
+                code: "custom",
+                path: image.ref === undefined ? ["context"] : ["ref"],
+                message: "set exactly one of image.context (build from a Dockerfile) or image.ref (a prebuilt image)",
+            });
+        }
+    });
+
+const settingsSchema = z.strictObject({
+    /** `DEBUG` for the app. Production must keep it off (policy `no-debug-in-production`). */
+    debug: z.boolean().default(false),
+    /** `LOG_LEVEL` for the app. */
+    logLevel: z.enum(["TRACE", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]).default("INFO"),
+    /** `CORS_ORIGINS`: origins browsers may call the API from. */
+    corsOrigins: z.array(corsOrigin).default([]),
+    /** `ALLOWED_HOSTS`: Host headers the app answers. Empty means the app's own public hostnames. */
+    allowedHosts: z.array(allowedHost).default([]),
+    /** `JWT_EXPIRY_MINUTES`: lifetime of access tokens. */
+    jwtExpiryMinutes: z.number().int().min(1).max(1440).default(15),
+});
+
+const machinesSchema = z.strictObject({
+    /** Machines per region. */
+    count: z.number().int().min(1).max(20).default(1),
+    cpuKind: z.enum(["shared", "performance"]).default("shared"),
+    cpus: z.number().int().min(1).max(16).default(1),
+    memoryMb: z.number().int().min(256).max(131072).multipleOf(256).default(512),
+});
+
+const deploySchema = z.strictObject({
+    /** How machines are replaced on an update. */
+    strategy: z.enum(["rolling", "bluegreen", "immediate"]).default("rolling"),
+    /** Rolling only: machines updated at once. */
+    maxUnavailable: z.number().int().min(1).max(20).default(1),
+    /** How long a new machine may take to pass its checks before the rollout is rolled back. */
+    healthTimeoutSeconds: z.number().int().min(10).max(3600).default(300),
+});
+
+const appSchema = z.strictObject({
+    /** Service name; physical names are `<name>-<stack>-<role>`. */
+    name: slug(20),
+    image: imageSchema,
+    /** Port the container listens on. */
+    port: z.number().int().min(1).max(65535).default(8080),
+    /** HTTP path of the health endpoint. */
+    healthPath: z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/, "must be an absolute URL path such as /health").default("/health"),
+    /** Fly regions to run in (the first is the primary). */
+    regions: z.array(region).min(1).default(["ams"]),
+    machines: machinesSchema.default(machinesSchema.parse({})),
+    /** Fly proxy autostop: `off` keeps machines running. */
+    autostop: z.enum(["off", "stop", "suspend"]).default("off"),
+    /** Machines the Fly proxy keeps running in the primary region even when idle. */
+    minRunning: z.number().int().min(0).max(100).default(1),
+    deploy: deploySchema.default(deploySchema.parse({})),
+    /** Fly proxy concurrency limits, in requests. */
+    concurrency: z
+        .strictObject({
+            soft: z.number().int().min(1).max(10000).default(200),
+            hard: z.number().int().min(1).max(10000).default(250),
+        })
+        .default({ soft: 200, hard: 250 }),
+    /** Custom domains; each gets a TLS certificate. */
+    domains: z.array(hostname).default([]),
+    /** Local runtime only: the host port the API is published on (127.0.0.1). */
+    localPort: z.number().int().min(1024).max(65535).default(8080),
+    settings: settingsSchema.default(settingsSchema.parse({})),
+});
+
+const databaseSchema = z.strictObject({
+    /** `local`: a postgres container; `fly`: Fly Managed Postgres. */
+    kind: z.enum(["local", "fly"]),
+    /** Database name the app uses. */
+    name: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lowercase SQL identifier such as app")
+        .default("app"),
+    /** Managed Postgres plan. */
+    plan: z.enum(["basic", "starter", "launch", "scale", "performance"]).default("basic"),
+    /** Managed Postgres disk, in GB (grow only). */
+    diskGb: z.number().int().min(10).max(1000).default(10),
+    /** PostgreSQL major version. */
+    version: z.literal([16, 17]).default(17),
+    /** Fly region of the cluster; defaults to the app's primary region. */
+    region: region.optional(),
+    /** `protect` the database resources so `pulumi destroy` refuses to delete them. */
+    protect: z.boolean().default(true),
+    /** Keep the database when it leaves the program. */
+    retainOnDelete: z.boolean().default(true),
+    /** Automatic backups. */
+    backups: z.boolean().default(true),
+    /** Local only: host port for psql (127.0.0.1); unset keeps the database private to the Docker network. */
+    localPort: z.number().int().min(1024).max(65535).optional(),
+});
+
+const secretsSchema = z.strictObject({
+    /** Length of the generated JWT signing secret. */
+    jwtLength: z.number().int().min(16).max(512).default(64),
+    /** Days between JWT secret rotations. */
+    rotationDays: z.number().int().min(1).max(365).default(90),
+    /** Extra secrets the app needs; each value is the config secret of the same name. */
+    extra: z.array(secretName).default([]),
+});
+
+const protectionSchema = z.strictObject({
+    enabled: z.boolean().default(true),
+    requiredApprovals: z.number().int().min(1).max(6).default(1),
+    /** Status checks that must pass before merging (CI job names). */
+    statusChecks: z.array(z.string().min(1)).default(["ci"]),
+    linearHistory: z.boolean().default(true),
+    enforceAdmins: z.boolean().default(true),
+    conversationResolution: z.boolean().default(true),
+    dismissStaleReviews: z.boolean().default(true),
+});
+
+const githubSchema = z.strictObject({
+    /** Repository owner (user or organization). */
+    owner: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "must be a GitHub user or organization name"),
+    /** Repository name. */
+    repository: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "must be a GitHub repository name"),
+    /** GitHub environment deployments of this stack run in. */
+    environment: z.string().min(1).max(255),
+    /** The only branch that may deploy to the environment. */
+    branch: z.string().regex(/^[A-Za-z0-9._\-/]+$/, "must be a branch name such as main"),
+    reviewers: z
+        .strictObject({
+            /** GitHub user ids (numbers, from `gh api users/<login> --jq .id`). */
+            users: z.array(z.number().int().positive()).max(6).default([]),
+            /** GitHub team ids (numbers, from `gh api orgs/<org>/teams/<slug> --jq .id`). */
+            teams: z.array(z.number().int().positive()).max(6).default([]),
+        })
+        .default({ users: [], teams: [] }),
+    preventSelfReview: z.boolean().default(true),
+    adminsCanBypass: z.boolean().default(false),
+    waitTimerMinutes: z.number().int().min(0).max(43200).default(0),
+    protection: protectionSchema.default(protectionSchema.parse({})),
+    /** Environment secrets for the workflows; each value is the config secret of the same name. */
+    secrets: z.array(secretName).default([]),
+});
+
+const sentrySchema = z.strictObject({
+    organization: slug(50),
+    /** Team slug that owns the project. */
+    team: slug(50),
+    /** Create the team (true) or use an existing one (false). */
+    createTeam: z.boolean().default(false),
+    /** `perEnvironment`: one project per stack; `shared`: one project, environments told apart by SENTRY_ENVIRONMENT. */
+    project: z.enum(["perEnvironment", "shared"]).default("perEnvironment"),
+    platform: z.string().regex(/^[a-z0-9-]+$/, "must be a Sentry platform such as python-fastapi or node-express").default("python-fastapi"),
+    tracesSampleRate: z.number().min(0).max(1).default(0.1),
+});
+
+/** The whole stack, as read from the project's config namespace. */
+export const stackConfigSchema = z
+    .strictObject({
+        /** Name the app reports (`ENVIRONMENT`, `SENTRY_ENVIRONMENT`). */
+        environment: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "must be a lowercase name such as production"),
+        /** Where the app runs: `local` Docker or `fly`. */
+        platform: z.enum(["local", "fly"]),
+        fly: z
+            .strictObject({
+                /** Fly organization slug. */
+                org: slug(63),
+            })
+            .optional(),
+        app: appSchema,
+        database: databaseSchema,
+        secrets: secretsSchema.default(secretsSchema.parse({})),
+        github: githubSchema.optional(),
+        sentry: sentrySchema.optional(),
+    })
+    // Cross-key rules run even when some keys are invalid, so one run reports every problem; they read the
+    // partially parsed value defensively for that reason.
+    .superRefine((cfg, ctx) => crossKeyRules(cfg as LooseConfig, ctx), { when: () => true });
+
+type LooseConfig = {
+    platform?: unknown;
+    fly?: unknown;
+    app?: {
+        domains?: unknown[];
+        regions?: unknown[];
+        minRunning?: unknown;
+        machines?: { count?: unknown };
+        deploy?: { maxUnavailable?: unknown };
+        concurrency?: { soft?: unknown; hard?: unknown };
+    };
+    database?: { kind?: unknown };
+    secrets?: { extra?: unknown[] };
+};
+
+const isNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
+
+function crossKeyRules(cfg: LooseConfig, ctx: z.RefinementCtx): void {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+    const app = cfg.app ?? {};
+    if (cfg.platform === "fly" && cfg.fly === undefined) issue(["fly", "org"], "is required when platform is fly");
+    if (cfg.platform === "fly" && cfg.database?.kind === "local") {
+        issue(["database", "kind"], "must be fly when platform is fly (a local container is unreachable from Fly)");
+    }
+    if (cfg.platform === "local" && cfg.database?.kind === "fly") issue(["database", "kind"], "must be local when platform is local");
+    if (cfg.platform === "local" && Array.isArray(app.domains) && app.domains.length > 0) issue(["app", "domains"], "custom domains need platform fly");
+
+    // Only compare against the machine count when the count itself is valid, so one bad value reports once.
+    const count = isNumber(app.machines?.count) && app.machines.count >= 1 ? app.machines.count : Infinity;
+    const regions = Array.isArray(app.regions) && app.regions.length > 0 ? app.regions.length : 1;
+    const total = count * regions;
+    if (isNumber(app.minRunning) && app.minRunning > total) {
+        issue(["app", "minRunning"], `must not exceed the machines the app has (${total} = machines.count ${count} × ${regions} region(s))`);
+    }
+    if (isNumber(app.deploy?.maxUnavailable) && app.deploy.maxUnavailable > total) {
+        issue(["app", "deploy", "maxUnavailable"], `must not exceed the machines the app has (${total})`);
+    }
+    const { soft, hard } = app.concurrency ?? {};
+    if (isNumber(soft) && isNumber(hard) && soft > hard) issue(["app", "concurrency", "soft"], `must not exceed concurrency.hard (${hard})`);
+    if (Array.isArray(app.regions) && new Set(app.regions).size !== app.regions.length) issue(["app", "regions"], "lists a region twice");
+    (cfg.secrets?.extra ?? []).forEach((name, i) => {
+        if (typeof name === "string" && RESERVED_ENV.has(name)) issue(["secrets", "extra", i], `${name} is set by the program itself; choose another name`);
+    });
+}
+
+/** Environment variable names the program sets; config may not claim them. */
+export const RESERVED_ENV = new Set([
+    "JWT_SECRET",
+    "DATABASE_URL",
+    "SENTRY_DSN",
+    "ENVIRONMENT",
+    "DEBUG",
+    "LOG_LEVEL",
+    "CORS_ORIGINS",
+    "ALLOWED_HOSTS",
+    "SENTRY_ENVIRONMENT",
+    "SENTRY_TRACES_SAMPLE_RATE",
+    "JWT_EXPIRY_MINUTES",
+    "PORT",
+]);
+
+/** Validated configuration of one stack, defaults applied. */
+export type StackConfig = z.output<typeof stackConfigSchema>;
+/** Configuration as written in a stack file (defaults optional). */
+export type StackConfigInput = z.input<typeof stackConfigSchema>;

@@ -1,0 +1,239 @@
+/**
+ * The offline stack harness: runs `index.ts` for one `Pulumi.<stack>.yaml` under `pulumi.runtime.setMocks` and
+ * returns every resource the program registered (with its options and which inputs are secret) plus the stack
+ * outputs. Tests, `npm run plan`, the policy gate and the benchmark all use it, so they judge the same graph.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import { ConfigError, PROJECT } from "../../config";
+import { digest, mockState } from "./outputs";
+
+/** The repository root (where `Pulumi.yaml` lives). */
+export const ROOT = join(__dirname, "..", "..");
+
+/** Pulumi's marker for a secret value in serialized properties. */
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+/** One resource as the program registered it. */
+export interface RegisteredResource {
+    readonly urn: string;
+    /** Type token, e.g. `docker:index/container:Container` or `pulumi-nodejs:dynamic/fly:MachineGroup`. */
+    readonly type: string;
+    /** Logical name. */
+    readonly name: string;
+    /** URN of the parent resource, if any. */
+    readonly parent?: string;
+    /** Whether this is a custom (provider-backed) resource rather than a component. */
+    readonly custom: boolean;
+    /** Resolved inputs, secrets unwrapped (see `secretPaths`); a dynamic provider's serialized code is removed. */
+    readonly inputs: Record<string, any>;
+    /** Paths (`values.JWT_SECRET`, `envs[2]`) of inputs that are secret. */
+    readonly secretPaths: readonly string[];
+    /** The dynamic provider's serialized size in characters, when the resource is a dynamic one. */
+    readonly serializedProviderLength?: number;
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
+    /** URNs this resource explicitly depends on. */
+    readonly dependsOn: readonly string[];
+    readonly additionalSecretOutputs: readonly string[];
+    readonly ignoreChanges: readonly string[];
+    readonly deleteBeforeReplace: boolean;
+    /** State after the mocked create (inputs plus computed outputs), secrets unwrapped. */
+    readonly state: Record<string, any>;
+}
+
+/** The outcome of one offline evaluation of a stack. */
+export interface StackRun {
+    readonly stack: string;
+    readonly resources: readonly RegisteredResource[];
+    /** Stack outputs, awaited, secrets unwrapped. */
+    readonly outputs: Record<string, unknown>;
+    /** Names of stack outputs that are secret. */
+    readonly secretOutputs: readonly string[];
+    /** Set when the configuration was invalid (and then `resources` is empty). */
+    readonly configError?: ConfigError;
+}
+
+/** Options for `runStack`. */
+export interface RunOptions {
+    /**
+     * Edits the stack file's `config` map (keys without the namespace, e.g. `app`, `database`) before the run,
+     * so a test can make one change to a real stack file.
+     */
+    readonly mutate?: (config: Record<string, any>) => void;
+    /** Secret config values (`NAME` → plaintext), as `pulumi config set --secret NAME` would store them. */
+    readonly secrets?: Readonly<Record<string, string>>;
+    /** Evaluate as a preview (unknown computed values) rather than an update. */
+    readonly preview?: boolean;
+}
+
+/** Reads `Pulumi.<stack>.yaml` and returns its `config` map with the project namespace stripped. */
+export function readStackFile(stack: string): Record<string, any> {
+    const file = join(ROOT, `Pulumi.${stack}.yaml`);
+    const document = parseYaml(readFileSync(file, "utf8")) ?? {};
+    const config: Record<string, any> = {};
+    for (const [key, value] of Object.entries(document.config ?? {})) {
+        config[key.startsWith(`${PROJECT}:`) ? key.slice(PROJECT.length + 1) : `:${key}`] = value;
+    }
+    return config;
+}
+
+/** Whether a stack file value is an encrypted (`secure:`) one. */
+function isSecure(value: unknown): value is { secure: string } {
+    return value !== null && typeof value === "object" && Object.keys(value).length === 1 && "secure" in value;
+}
+
+/**
+ * Turns a stack file's config into the engine's flat string map. Ciphertext cannot be decrypted offline, so a
+ * `secure:` value becomes a stable 64-character stand-in, and the key is reported secret as the engine would.
+ */
+export function engineConfig(config: Record<string, any>, secrets: Readonly<Record<string, string>> = {}) {
+    const values: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, value] of Object.entries(config)) {
+        const fullKey = key.startsWith(":") ? key.slice(1) : `${PROJECT}:${key}`;
+        let secret = false;
+        const decrypt = (node: unknown): unknown => {
+            if (isSecure(node)) {
+                secret = true;
+                return `offline-stand-in-${digest(fullKey, node.secure).slice(0, 46)}`;
+            }
+            if (Array.isArray(node)) return node.map(decrypt);
+            if (node !== null && typeof node === "object") return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, decrypt(v)]));
+            return node;
+        };
+        const plain = decrypt(value);
+        values[fullKey] = typeof plain === "string" ? plain : JSON.stringify(plain);
+        if (secret) secretKeys.push(fullKey);
+    }
+    for (const [name, value] of Object.entries(secrets)) {
+        values[`${PROJECT}:${name}`] = value;
+        secretKeys.push(`${PROJECT}:${name}`);
+    }
+    return { values, secretKeys };
+}
+
+/** Unwraps Pulumi's serialized secrets, noting the path of each. */
+function unwrapSecrets(node: unknown, path: string, secrets: string[]): unknown {
+    if (Array.isArray(node)) return node.map((item, i) => unwrapSecrets(item, `${path}[${i}]`, secrets));
+    if (node !== null && typeof node === "object") {
+        const record = node as Record<string, unknown>;
+        if (record[SIG_KEY] === SECRET_SIG) {
+            secrets.push(path || "(value)");
+            return unwrapSecrets(record.value, path, []);
+        }
+        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v, path ? `${path}.${k}` : k, secrets)]));
+    }
+    return node;
+}
+
+/** The program: `index.ts` exports a function, so one loaded module evaluates any number of stacks. */
+function loadProgram(): () => Promise<Record<string, unknown>> {
+    const entry = require.resolve(join(ROOT, "index.ts"));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const loaded = require(entry);
+    return typeof loaded === "function" ? loaded : loaded.default;
+}
+
+/** Awaits an Output-ish value and reports whether it was secret. */
+async function settle(value: unknown): Promise<{ value: unknown; secret: boolean }> {
+    const output = pulumi.output(value) as any;
+    const [resolved, secret] = await Promise.all([output.promise(), output.isSecret]);
+    return { value: resolved, secret };
+}
+
+/** Serializes runs: the Pulumi runtime's settings are process-wide. */
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Evaluates the program for `stack` offline. A configuration error is returned (not thrown) with the resources
+ * registered before it, which must be none.
+ */
+export function runStack(stack: string, options: RunOptions = {}): Promise<StackRun> {
+    const run = queue.then(() => evaluate(stack, options));
+    queue = run.catch(() => undefined);
+    return run;
+}
+
+async function evaluate(stack: string, options: RunOptions): Promise<StackRun> {
+    const config = readStackFile(stack);
+    options.mutate?.(config);
+    const { values, secretKeys } = engineConfig(config, options.secrets);
+
+    const resources: RegisteredResource[] = [];
+    const mocks: pulumi.runtime.Mocks = {
+        newResource: (args) => ({ id: args.custom === false ? undefined : `${args.name}-id`, state: mockState(args.type, args.name, args.inputs) }),
+        call: (args) => args.inputs,
+    };
+    await pulumi.runtime.setMocks(mocks, PROJECT, stack, options.preview ?? false);
+    pulumi.runtime.setAllConfig(values, secretKeys);
+
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: unknown, response: any) => void) =>
+        register(req, (err: unknown, response: any) => {
+            if (!err) resources.push(describe(req, response));
+            callback(err, response);
+        });
+
+    let outputs: Record<string, unknown> = {};
+    const secretOutputs: string[] = [];
+    let configError: ConfigError | undefined;
+    try {
+        const exported = await loadProgram()();
+        for (const [key, value] of Object.entries(exported ?? {})) {
+            const settled = await settle(value);
+            outputs[key] = settled.value;
+            if (settled.secret) secretOutputs.push(key);
+        }
+    } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        configError = error;
+        outputs = {};
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    return { stack, resources, outputs, secretOutputs, configError };
+}
+
+function describe(req: any, response: any): RegisteredResource {
+    const secretPaths: string[] = [];
+    const raw = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+    const provider = raw.__provider;
+    delete raw.__provider;
+    const inputs = unwrapSecrets(raw, "", secretPaths) as Record<string, any>;
+    const state = unwrapSecrets(response?.getObject()?.toJavaScript() ?? {}, "", []) as Record<string, any>;
+    delete state.__provider;
+    return {
+        urn: response?.getUrn() ?? "",
+        type: req.getType(),
+        name: req.getName(),
+        parent: req.getParent() || undefined,
+        custom: req.getCustom(),
+        inputs,
+        secretPaths,
+        serializedProviderLength: typeof provider === "string" ? provider.length : undefined,
+        protect: req.getProtect?.() ?? false,
+        retainOnDelete: req.getRetainondelete?.() ?? false,
+        dependsOn: req.getDependenciesList(),
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        ignoreChanges: req.getIgnorechangesList(),
+        deleteBeforeReplace: req.getDeletebeforereplace(),
+        state,
+    };
+}
+
+/** Resources of one type token. */
+export function ofType(run: StackRun, type: string): RegisteredResource[] {
+    return run.resources.filter((r) => r.type === type);
+}
+
+/** The one resource of a type token; fails when there are none or several. */
+export function single(run: StackRun, type: string): RegisteredResource {
+    const found = ofType(run, type);
+    if (found.length !== 1) throw new Error(`expected exactly one ${type} in stack ${run.stack}, found ${found.length}`);
+    return found[0];
+}
