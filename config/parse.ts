@@ -199,6 +199,9 @@ function example(schema: z.ZodType | undefined, issue: z.core.$ZodIssue): string
     return "<value>";
 }
 
+/** How zod's type names read in a message. */
+const TYPE_NAMES: Record<string, string> = { int: "a whole number", array: "a list", object: "a map of settings", number: "a number", boolean: "a boolean", string: "a string" };
+
 function describeIssue(stack: string, issue: z.core.$ZodIssue, settings: unknown): ConfigIssue[] {
     const path = issue.path;
     if (issue.code === "unrecognized_keys") {
@@ -218,9 +221,11 @@ function describeIssue(stack: string, issue: z.core.$ZodIssue, settings: unknown
     const bounds = range(schema);
     let problem: string;
     switch (issue.code) {
-        case "invalid_type":
-            problem = value === undefined ? `is required (a ${issue.expected})` : `must be a ${issue.expected}${bounds ? ` (allowed ${bounds})` : ""}, received ${received(value)}`;
+        case "invalid_type": {
+            const expected = TYPE_NAMES[issue.expected] ?? `a ${issue.expected}`;
+            problem = value === undefined ? `is required (${expected})` : `must be ${expected}${bounds ? ` (allowed ${bounds})` : ""}, received ${received(value)}`;
             break;
+        }
         case "too_small":
             problem =
                 issue.origin === "array"

@@ -1,0 +1,17 @@
+// Lint: TypeScript-aware recommended rules. Type checking itself is `npm run typecheck`.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+    { ignores: ["node_modules/**", "policies/node_modules/**", ".pulumi-state/**", "examples/**/node_modules/**"] },
+    js.configs.recommended,
+    ...tseslint.configs.recommended,
+    {
+        languageOptions: { globals: { process: "readonly", console: "readonly", __dirname: "readonly", require: "readonly", module: "readonly", setTimeout: "readonly", clearTimeout: "readonly", URL: "readonly", fetch: "readonly", AbortSignal: "readonly", Buffer: "readonly" } },
+        rules: {
+            // Harness and provider code handles engine payloads whose shape is only known at run time.
+            "@typescript-eslint/no-explicit-any": "off",
+            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+        },
+    },
+);

@@ -1,0 +1,68 @@
+/**
+ * `npm run envdiff [-- --changed] [stacks...]`: the effective configuration (stack file plus schema defaults) of
+ * each stack side by side. Rows whose values differ are marked `≠`, so a reviewer sees environment parity at a
+ * glance; secret values are never read, only whether each is set.
+ */
+import { readdirSync } from "node:fs";
+import { parseStackConfig } from "../config";
+import { engineConfig, readStackFile, ROOT } from "../test/harness/stack";
+import { MASK, paint } from "./render";
+
+/** Flattens a config object to `path → printable value` rows. */
+export function flatten(node: unknown, path = "", out: Map<string, string> = new Map()): Map<string, string> {
+    if (node !== null && typeof node === "object" && !Array.isArray(node)) {
+        for (const [key, value] of Object.entries(node)) flatten(value, path ? `${path}.${key}` : key, out);
+    } else {
+        out.set(path, Array.isArray(node) ? node.map((v) => String(v)).join(", ") || "[]" : String(node));
+    }
+    return out;
+}
+
+/** Effective config rows of one stack, or its configuration error. */
+export function effectiveConfig(stack: string): Map<string, string> | Error {
+    const { values, secretKeys } = engineConfig(readStackFile(stack));
+    try {
+        const parsed = parseStackConfig({ stack, values, secretKeys: new Set(secretKeys) });
+        const rows = flatten(parsed.config);
+        for (const name of parsed.secretNames) rows.set(name, MASK);
+        return rows;
+    } catch (error) {
+        return error as Error;
+    }
+}
+
+/** The side-by-side table for `stacks`. */
+export function envdiff(stacks: readonly string[], changedOnly = false): string {
+    const columns = stacks.map((stack) => ({ stack, rows: effectiveConfig(stack) }));
+    const keys = [...new Set(columns.flatMap((c) => (c.rows instanceof Error ? [] : [...c.rows.keys()])))].sort();
+    const cell = (rows: Map<string, string> | Error, key: string) => (rows instanceof Error ? "(invalid)" : (rows.get(key) ?? "—"));
+    const table = keys
+        .map((key) => ({ key, values: columns.map((c) => cell(c.rows, key)) }))
+        .filter((row) => !changedOnly || new Set(row.values).size > 1);
+    const width = (values: string[], min: number) => Math.min(48, Math.max(min, ...values.map((v) => v.length)));
+    const keyWidth = width(table.map((r) => r.key), 3);
+    const widths = stacks.map((stack, i) => width(table.map((r) => r.values[i]), stack.length));
+    const fit = (text: string, w: number) => (text.length > w ? `${text.slice(0, w - 1)}…` : text.padEnd(w));
+    const lines = [`  ${fit("key", keyWidth)}  ${stacks.map((s, i) => paint.bold(fit(s, widths[i]))).join("  ")}`];
+    for (const row of table) {
+        const differs = new Set(row.values).size > 1;
+        const text = `${differs ? "≠" : " "} ${fit(row.key, keyWidth)}  ${row.values.map((v, i) => fit(v, widths[i])).join("  ")}`;
+        lines.push(differs ? paint.yellow(text) : paint.dim(text));
+    }
+    for (const { rows } of columns) if (rows instanceof Error) lines.push(paint.red(`\n${rows.message}`));
+    const differing = table.filter((r) => new Set(r.values).size > 1).length;
+    lines.push(`\n${differing} of ${keys.length} settings differ across ${stacks.join(", ")} (≠).`);
+    return lines.join("\n");
+}
+
+if (require.main === module) {
+    const args = process.argv.slice(2);
+    const changedOnly = args.includes("--changed");
+    const named = args.filter((a) => !a.startsWith("--"));
+    const found = readdirSync(ROOT)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined);
+    const order = ["dev", "staging", "prod"];
+    const stacks = named.length ? named : found.sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
+    console.log(envdiff(stacks, changedOnly));
+}

@@ -1,0 +1,81 @@
+/** The real stack files parse, defaults are the secure ones, and the environments differ only in data. */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { PROJECT, parseStackConfig, stackConfigSchema } from "../../config";
+import { engineConfig, readStackFile } from "../harness/stack";
+
+function parse(stack: string, secrets: Record<string, string> = {}) {
+    const { values, secretKeys } = engineConfig(readStackFile(stack), secrets);
+    return parseStackConfig({ stack, values, secretKeys: new Set(secretKeys) });
+}
+
+describe("stack files", () => {
+    it("dev: local Docker, DEBUG on, verbose logs, localhost CORS", () => {
+        const { config } = parse("dev");
+        assert.equal(config.platform, "local");
+        assert.equal(config.database.kind, "local");
+        assert.equal(config.app.settings.debug, true);
+        assert.equal(config.app.settings.logLevel, "DEBUG");
+        assert.ok(config.app.settings.corsOrigins.every((o) => /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(o)));
+        assert.equal(config.github, undefined);
+    });
+
+    it("staging: Fly, DEBUG off, INFO, its own origin only, traces 0.1", () => {
+        const { config } = parse("staging");
+        assert.equal(config.platform, "fly");
+        assert.equal(config.app.settings.debug, false);
+        assert.equal(config.app.settings.logLevel, "INFO");
+        assert.deepEqual(config.app.settings.corsOrigins, ["https://staging.acme.dev"]);
+        assert.equal(config.sentry?.tracesSampleRate, 0.1);
+        assert.equal(config.github?.branch, "staging");
+    });
+
+    it("prod: Fly, WARNING, strict CORS and hosts, ≥ 2 machines, protected database, reviewers, traces ≤ 0.1", () => {
+        const { config } = parse("prod");
+        assert.equal(config.app.settings.debug, false);
+        assert.equal(config.app.settings.logLevel, "WARNING");
+        assert.ok(config.app.settings.corsOrigins.length > 0 && config.app.settings.corsOrigins.every((o) => o.startsWith("https://")));
+        assert.ok(config.app.settings.allowedHosts.length > 0 && !config.app.settings.allowedHosts.includes("*"));
+        assert.ok(config.app.machines.count * config.app.regions.length >= 2);
+        assert.equal(config.database.protect, true);
+        assert.equal(config.database.retainOnDelete, true);
+        assert.ok((config.github?.reviewers.users.length ?? 0) + (config.github?.reviewers.teams.length ?? 0) >= 1);
+        assert.equal(config.github?.branch, "main");
+        assert.ok((config.sentry?.tracesSampleRate ?? 1) <= 0.1);
+    });
+
+    it("defaults are the secure ones", () => {
+        const config = stackConfigSchema.parse({
+            environment: "production",
+            platform: "fly",
+            fly: { org: "acme" },
+            app: { name: "api", image: { ref: "registry.fly.io/api@sha256:" + "a".repeat(64) } },
+            database: { kind: "fly" },
+        });
+        assert.equal(config.app.settings.debug, false);
+        assert.deepEqual(config.app.settings.corsOrigins, []);
+        assert.equal(config.database.protect, true);
+        assert.equal(config.database.retainOnDelete, true);
+        assert.equal(config.database.backups, true);
+        assert.equal(config.secrets.jwtLength, 64);
+        assert.equal(config.app.image.dockerfile, "Dockerfile");
+    });
+
+    it("a supplied secret is accepted when written with --secret and listed", () => {
+        const { values, secretKeys } = engineConfig({ ...readStackFile("prod"), secrets: { jwtLength: 64, rotationDays: 30, extra: ["STRIPE_API_KEY"] } }, { STRIPE_API_KEY: "sk_" + "x".repeat(40) });
+        const parsed = parseStackConfig({ stack: "prod", values, secretKeys: new Set(secretKeys) });
+        assert.deepEqual(parsed.secretNames, ["STRIPE_API_KEY"]);
+    });
+
+    it("a secure: value in a stack file is treated as a secret", () => {
+        const { values, secretKeys } = engineConfig({ ...readStackFile("staging"), secrets: { extra: ["STRIPE_API_KEY"] }, STRIPE_API_KEY: { secure: "v1:abc:def" } });
+        assert.ok(secretKeys.includes(`${PROJECT}:STRIPE_API_KEY`));
+        assert.ok(!values[`${PROJECT}:STRIPE_API_KEY`].includes("v1:abc"), "ciphertext is not passed as the value");
+        assert.deepEqual(parseStackConfig({ stack: "staging", values, secretKeys: new Set(secretKeys) }).secretNames, ["STRIPE_API_KEY"]);
+    });
+
+    it("other namespaces (provider settings) are not ours to judge", () => {
+        const { values, secretKeys } = engineConfig({ ...readStackFile("dev"), ":docker:host": "unix:///var/run/docker.sock" });
+        assert.doesNotThrow(() => parseStackConfig({ stack: "dev", values, secretKeys: new Set(secretKeys) }));
+    });
+});
