@@ -19,8 +19,8 @@ export function flatten(node: unknown, path = "", out: Map<string, string> = new
 }
 
 /** Effective config rows of one stack, or its configuration error. */
-export function effectiveConfig(stack: string): Map<string, string> | Error {
-    const { values, secretKeys } = engineConfig(readStackFile(stack));
+export function effectiveConfig(stack: string, config: Record<string, unknown> = readStackFile(stack)): Map<string, string> | Error {
+    const { values, secretKeys } = engineConfig(config);
     try {
         const parsed = parseStackConfig({ stack, values, secretKeys: new Set(secretKeys) });
         const rows = flatten(parsed.config);

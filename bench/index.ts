@@ -1,0 +1,60 @@
+/**
+ * `npm run bench`: stack evaluation time against its budget, the test suite's time, and (when present) the Fly
+ * provider's request counts and times against the emulator. Figures are printed as a table, with ratios to the
+ * budget or reference measured in this one run; nothing here asserts on time.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { benchStacks, STACK_BUDGET_MS } from "./stacks";
+
+const ROOT = join(__dirname, "..");
+
+function table(headers: string[], rows: (string | number)[][]): string {
+    const cells = rows.map((r) => r.map(String));
+    const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i].length)));
+    const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+    return [line(headers), widths.map((w) => "-".repeat(w)).join("  "), ...cells.map(line)].join("\n");
+}
+
+async function main() {
+    const stacks = await benchStacks(["dev", "staging", "prod"]);
+    console.log("\nStack evaluation under the offline harness (budget 1.5 s per stack)\n");
+    console.log(
+        table(
+            ["stack", "resources", "first ms", "median ms", "median/budget"],
+            stacks.map((s) => [s.stack, s.resources, s.firstMs.toFixed(0), s.medianMs.toFixed(0), (s.medianMs / STACK_BUDGET_MS).toFixed(2)]),
+        ),
+    );
+
+    const flyBench = join(ROOT, "bench", "fly.ts");
+    if (existsSync(flyBench)) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { benchFly } = require(flyBench) as { benchFly(): Promise<{ name: string; requests: number; mutating: number; ms: number; reference?: number }[]> };
+        const rows = await benchFly();
+        console.log("\nFly MachineGroup of 3 machines against the local emulator (fixed health delay)\n");
+        console.log(
+            table(
+                ["operation", "requests", "mutating", "reference", "requests/reference", "ms"],
+                rows.map((r) => [r.name, r.requests, r.mutating, r.reference ?? "-", r.reference ? (r.requests / r.reference).toFixed(2) : "-", r.ms.toFixed(0)]),
+            ),
+        );
+    }
+
+    if (!process.argv.includes("--no-tests")) {
+        const start = performance.now();
+        const result = spawnSync(process.execPath, [join(ROOT, "scripts", "test.mjs")], { cwd: ROOT, stdio: "ignore" });
+        const ms = performance.now() - start;
+        console.log("\nTest suite\n");
+        console.log(table(["suite", "exit", "seconds"], [["npm test", result.status ?? -1, (ms / 1000).toFixed(1)]]));
+    }
+}
+
+main().then(
+    () => process.exit(0),
+    (error) => {
+        console.error(error);
+        process.exit(1);
+    },
+);
