@@ -11,6 +11,11 @@ export interface LoadedStack extends ParsedStackConfig {
     readonly project: string;
     /** Secret config values by name, each a secret `Output`. */
     readonly secretValues: Readonly<Record<string, pulumi.Output<string>>>;
+    /**
+     * The Fly API token of whoever runs `pulumi up` (`FLY_API_TOKEN`), as a secret, for what needs it inside the
+     * program rather than in a provider: pushing the built image to `registry.fly.io`. Undefined when unset.
+     */
+    readonly flyApiToken?: pulumi.Output<string>;
 }
 
 /** Whether a config key was written with `--secret`. The SDK keeps this internal, so it is read through its module. */
@@ -28,5 +33,7 @@ export function loadStackConfig(): LoadedStack {
     const parsed = parseStackConfig({ stack, values, secretKeys });
     const config = new pulumi.Config(PROJECT);
     const secretValues = Object.fromEntries(parsed.secretNames.map((name) => [name, config.requireSecret(name)]));
-    return { ...parsed, project: pulumi.getProject(), secretValues };
+    // Read here, once, so components never touch the environment (STYLE: config is parsed in one place).
+    const token = process.env.FLY_API_TOKEN;
+    return { ...parsed, project: pulumi.getProject(), secretValues, flyApiToken: token ? pulumi.secret(token) : undefined };
 }

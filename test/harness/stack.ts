@@ -68,7 +68,15 @@ export interface RunOptions {
     readonly secrets?: Readonly<Record<string, string>>;
     /** Evaluate as a preview (unknown computed values) rather than an update. */
     readonly preview?: boolean;
+    /**
+     * Environment variables the program sees during the run (restored afterwards). By default `FLY_API_TOKEN` is an
+     * offline stand-in, as in CI where the deploy token is set; pass `{ FLY_API_TOKEN: undefined }` to unset it.
+     */
+    readonly env?: Readonly<Record<string, string | undefined>>;
 }
+
+/** The Fly token the harness runs with unless told otherwise: clearly fake, never a real credential. */
+export const OFFLINE_FLY_TOKEN = "FlyV1 offline-harness-token-not-a-credential";
 
 /** Reads `Pulumi.<stack>.yaml` and returns its `config` map with the project namespace stripped. */
 export function readStackFile(stack: string): Record<string, any> {
@@ -182,6 +190,15 @@ async function evaluate(stack: string, options: RunOptions): Promise<StackRun> {
     let outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];
     let configError: ConfigError | undefined;
+    const env = { FLY_API_TOKEN: OFFLINE_FLY_TOKEN, ...options.env };
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    const apply = (values: Record<string, string | undefined>) => {
+        for (const [k, v] of Object.entries(values)) {
+            if (v === undefined) delete process.env[k];
+            else process.env[k] = v;
+        }
+    };
+    apply(env);
     try {
         const exported = await loadProgram()();
         for (const [key, value] of Object.entries(exported ?? {})) {
@@ -193,6 +210,8 @@ async function evaluate(stack: string, options: RunOptions): Promise<StackRun> {
         if (!(error instanceof ConfigError)) throw error;
         configError = error;
         outputs = {};
+    } finally {
+        apply(saved);
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
