@@ -1,0 +1,283 @@
+/**
+ * The delivery rules the workflows must keep, as checks that return violations (empty when compliant), so tests
+ * can run them on the real workflows and on deliberately broken copies. Each message names the file and job.
+ */
+import {
+    concurrencyOf,
+    environmentName,
+    expandEnv,
+    Job,
+    secretEnvNames,
+    Step,
+    StepInContext,
+    stepsIn,
+    transitiveNeeds,
+    Workflow,
+} from "./workflows";
+
+/** Loads a reusable workflow named by a job's `uses: ./.github/workflows/<file>`. */
+export type WorkflowLoader = (file: string) => Workflow;
+
+const SAME_REPO = /github\.event\.pull_request\.head\.repo\.full_name\s*==\s*github\.repository/;
+const SECRET_EXPR = /\$\{\{[^}]*\bsecrets\./;
+
+function where(wf: Workflow, jobId: string): string {
+    return `${wf.file} job "${jobId}"`;
+}
+
+/** The stack a step deploys with `pulumi up` (via scripts/stack.sh, the CLI or pulumi/actions), if any. */
+export function upStackOf(ctx: StepInContext): string | undefined {
+    const { step, env } = ctx;
+    if (step.run) {
+        const script = expandEnv(step.run, env);
+        const m = /scripts\/stack\.sh\s+up\s+"?([^\s"]+)"?/.exec(script) ?? /\bpulumi\s+up\b[^\n]*?(?:--stack|-s)\s+"?([^\s"]+)"?/.exec(script);
+        if (m) return m[1];
+    }
+    if (step.uses?.startsWith("pulumi/actions@") && ["up", "update"].includes(String(step.with?.command))) {
+        return String(step.with?.["stack-name"] ?? "");
+    }
+    return undefined;
+}
+
+function jobRunsUp(wf: Workflow, jobId: string): { stack: string; index: number }[] {
+    return stepsIn(wf)
+        .filter((ctx) => ctx.jobId === jobId)
+        .flatMap((ctx) => {
+            const stack = upStackOf(ctx);
+            return stack === undefined ? [] : [{ stack, index: ctx.index }];
+        });
+}
+
+function runsScript(job: Job, pattern: RegExp): boolean {
+    return (job.steps ?? []).some((s) => s.run !== undefined && pattern.test(s.run));
+}
+
+/** Whether a job (or the reusable workflow it calls) runs the test suite. */
+function isTestJob(job: Job, load: WorkflowLoader): boolean {
+    if (job.uses?.startsWith("./.github/workflows/")) {
+        const called = load(job.uses.slice("./.github/workflows/".length));
+        return Object.values(called.jobs).some((j) => isTestJob(j, load));
+    }
+    return runsScript(job, /\bnpm (run )?test\b/);
+}
+
+/** The stack argument of `command` in a job's run scripts: a literal, or the job's `STACK` expression. */
+function stackArgs(job: Job, command: RegExp, workflowEnv: Record<string, string>): string[] {
+    const out: string[] = [];
+    for (const step of job.steps ?? []) {
+        if (!step.run) continue;
+        const env = { ...workflowEnv, ...job.env, ...step.env };
+        const re = new RegExp(`${command.source}\\s+"?([^\\s"]+)"?`, "g");
+        for (const m of expandEnv(step.run, env).matchAll(re)) {
+            const arg = m[1];
+            const variable = /^\$\{?([A-Z_][A-Z0-9_]*)\}?$/.exec(arg)?.[1];
+            out.push(variable ? String(env[variable] ?? arg) : arg);
+        }
+    }
+    return out;
+}
+
+/** Whether `arg` (literal or `${{ }}` expression) can be `stack` in this job. */
+function covers(job: Job, arg: string, stack: string): boolean {
+    if (arg === stack) return true;
+    if (/matrix\.stack/.test(arg)) return (job.strategy?.matrix?.stack as unknown[] | undefined)?.map(String).includes(stack) ?? false;
+    return arg.includes("${{") && arg.includes(`'${stack}'`);
+}
+
+/** Whether a job (or the reusable workflow it calls) runs the policy pack for `stack`: offline plan or real preview. */
+function isPolicyGateFor(job: Job, stack: string, load: WorkflowLoader, workflowEnv: Record<string, string> = {}): boolean {
+    if (job.uses?.startsWith("./.github/workflows/")) {
+        const called = load(job.uses.slice("./.github/workflows/".length));
+        return Object.values(called.jobs).some((j) => isPolicyGateFor(j, stack, load, called.env ?? {}));
+    }
+    const args = [...stackArgs(job, /npm run plan --/, workflowEnv), ...stackArgs(job, /scripts\/stack\.sh\s+preview/, workflowEnv)];
+    return args.some((arg) => covers(job, arg, stack));
+}
+
+/**
+ * Production deploys: exactly one job deploys into `productionEnvironment`; it runs only on `main`, `pulumi up`s
+ * `prodStack`, and waits (`needs`) for a job that runs the tests and one that runs the policy gate; no other job
+ * deploys that stack.
+ */
+export function checkProdDeploy(wf: Workflow, load: WorkflowLoader, prodStack = "prod", productionEnvironment = "production"): string[] {
+    const problems: string[] = [];
+    const prodJobs = Object.entries(wf.jobs).filter(([, job]) => environmentName(job) === productionEnvironment);
+    if (prodJobs.length !== 1) {
+        return [`${wf.file}: expected exactly one job in environment "${productionEnvironment}", found ${prodJobs.length}`];
+    }
+    const [jobId, job] = prodJobs[0];
+    const condition = (job.if ?? "").replace(/\s+/g, " ").trim();
+    if (!/^(\$\{\{ ?)?github\.ref == 'refs\/heads\/main'( ?\}\})?$/.test(condition)) {
+        problems.push(`${where(wf, jobId)}: must run only on main: set if: github.ref == 'refs/heads/main' (found ${JSON.stringify(job.if ?? null)})`);
+    }
+    if (!jobRunsUp(wf, jobId).some((u) => u.stack === prodStack)) {
+        problems.push(`${where(wf, jobId)}: runs no \`pulumi up\` of stack "${prodStack}"`);
+    }
+    const needs = [...transitiveNeeds(wf, jobId)];
+    if (!needs.some((id) => wf.jobs[id] && isTestJob(wf.jobs[id], load))) {
+        problems.push(`${where(wf, jobId)}: needs no job that runs the tests (npm test)`);
+    }
+    if (!needs.some((id) => wf.jobs[id] && isPolicyGateFor(wf.jobs[id], prodStack, load, wf.env))) {
+        problems.push(`${where(wf, jobId)}: needs no policy gate for "${prodStack}" (npm run plan -- ${prodStack} or scripts/stack.sh preview)`);
+    }
+    for (const [otherId] of Object.entries(wf.jobs)) {
+        if (otherId !== jobId && jobRunsUp(wf, otherId).some((u) => u.stack === prodStack)) {
+            problems.push(`${where(wf, otherId)}: deploys "${prodStack}" outside the "${productionEnvironment}" environment`);
+        }
+    }
+    return problems;
+}
+
+/**
+ * Every job that runs `pulumi up`: inside the GitHub environment of its stack, in a concurrency group named after the
+ * stack that never cancels a running up (also at workflow level).
+ */
+export function checkUpConcurrency(wf: Workflow, environments: Record<string, string>): string[] {
+    const problems: string[] = [];
+    const wfConcurrency = concurrencyOf(wf);
+    for (const [jobId, job] of Object.entries(wf.jobs)) {
+        const ups = jobRunsUp(wf, jobId);
+        if (ups.length === 0) continue;
+        if (wfConcurrency && wfConcurrency["cancel-in-progress"] !== false && wfConcurrency["cancel-in-progress"] !== undefined) {
+            problems.push(`${wf.file}: workflow concurrency may cancel the running up of job "${jobId}": set cancel-in-progress: false`);
+        }
+        const c = concurrencyOf(job);
+        for (const { stack } of ups) {
+            if (!c) {
+                problems.push(`${where(wf, jobId)}: runs an up of "${stack}" without a concurrency group`);
+                continue;
+            }
+            if (c["cancel-in-progress"] !== false) {
+                problems.push(`${where(wf, jobId)}: concurrency must never cancel a running up: set cancel-in-progress: false (found ${JSON.stringify(c["cancel-in-progress"] ?? null)})`);
+            }
+            if (!c.group.includes(stack)) {
+                problems.push(`${where(wf, jobId)}: concurrency group "${c.group}" is not per stack: include "${stack}"`);
+            }
+            const expected = environments[stack];
+            if (expected === undefined) {
+                problems.push(`${where(wf, jobId)}: deploys "${stack}", which is not a known stack with a GitHub environment`);
+            } else if (environmentName(job) !== expected) {
+                problems.push(`${where(wf, jobId)}: deploys "${stack}" outside its GitHub environment "${expected}"`);
+            }
+        }
+    }
+    return problems;
+}
+
+/** In every up job: `pulumi stack export` to a file, that file uploaded as an artifact, both before the up. */
+export function checkStateExportBeforeUp(wf: Workflow, stack: string): string[] {
+    const problems: string[] = [];
+    for (const [jobId] of Object.entries(wf.jobs)) {
+        const steps = stepsIn(wf).filter((s) => s.jobId === jobId);
+        const up = jobRunsUp(wf, jobId).find((u) => u.stack === stack);
+        if (!up) continue;
+        const exportStep = steps.find((s) => s.step.run && /\bpulumi stack export\b/.test(s.step.run));
+        if (!exportStep) {
+            problems.push(`${where(wf, jobId)}: no \`pulumi stack export\` before the up of "${stack}"`);
+            continue;
+        }
+        const script = expandEnv(exportStep.step.run!, exportStep.env);
+        if (/--show-secrets/.test(script)) problems.push(`${where(wf, jobId)}: the state export must keep secrets encrypted (drop --show-secrets)`);
+        const file = /--file\s+"?([^\s"]+)"?/.exec(script)?.[1];
+        const upload = steps.find((s) => s.step.uses?.startsWith("actions/upload-artifact@") && file !== undefined && String(s.step.with?.path ?? "").split("\n").includes(file));
+        if (!file || !upload) {
+            problems.push(`${where(wf, jobId)}: the exported state ${file ?? "(no --file)"} is not uploaded with actions/upload-artifact`);
+            continue;
+        }
+        if (!(exportStep.index < upload.index && upload.index < up.index)) {
+            problems.push(`${where(wf, jobId)}: export (step ${exportStep.index}) and upload (step ${upload.index}) must both come before the up (step ${up.index})`);
+        }
+    }
+    return problems;
+}
+
+/** After every up of `stack`, a step reads the `healthUrl` output and fails unless it answers. */
+export function checkSmokeAfterUp(wf: Workflow, stack: string): string[] {
+    const problems: string[] = [];
+    for (const [jobId] of Object.entries(wf.jobs)) {
+        const up = jobRunsUp(wf, jobId).find((u) => u.stack === stack);
+        if (!up) continue;
+        const smoke = stepsIn(wf).find(
+            (s) => s.jobId === jobId && s.index > up.index && s.step.run && /stack output healthUrl/.test(s.step.run) && /curl\b[^\n]*--fail/.test(s.step.run),
+        );
+        if (!smoke) problems.push(`${where(wf, jobId)}: no smoke test of the healthUrl output (curl --fail) after the up of "${stack}"`);
+    }
+    return problems;
+}
+
+/** No `pull_request_target` (it runs with secrets for forks), and jobs with secrets on pull requests require the same repository. */
+export function checkForkSafety(wf: Workflow): string[] {
+    const problems: string[] = [];
+    if ("pull_request_target" in wf.on) {
+        problems.push(`${wf.file}: pull_request_target runs fork code with secrets; use pull_request with a same-repository condition`);
+    }
+    if (!("pull_request" in wf.on)) return problems;
+    for (const [jobId, job] of Object.entries(wf.jobs)) {
+        const usesSecrets = SECRET_EXPR.test(JSON.stringify({ env: job.env, steps: job.steps })) || SECRET_EXPR.test(JSON.stringify(wf.env ?? {}));
+        if (usesSecrets && !SAME_REPO.test(job.if ?? "")) {
+            problems.push(`${where(wf, jobId)}: uses secrets on pull_request without if: github.event.pull_request.head.repo.full_name == github.repository`);
+        }
+    }
+    return problems;
+}
+
+/** The preview job: pulumi/actions preview per stack with the policy pack, a sticky PR comment, a per-stack group. */
+export function checkPreview(wf: Workflow, stacks: readonly string[]): string[] {
+    const problems: string[] = [];
+    const previews = stepsIn(wf).filter((s) => s.step.uses?.startsWith("pulumi/actions@") && s.step.with?.command === "preview");
+    if (previews.length === 0) return [`${wf.file}: no pulumi/actions step with command: preview`];
+    for (const { jobId, job, step } of previews) {
+        const w = step.with ?? {};
+        const expectTrue = (key: string) => {
+            if (w[key] !== true && w[key] !== "true") problems.push(`${where(wf, jobId)}: pulumi/actions needs ${key}: true`);
+        };
+        expectTrue("comment-on-pr");
+        expectTrue("edit-pr-comment");
+        expectTrue("diff");
+        const stackExpr = String(w["stack-name"] ?? "");
+        if (!/^\$\{\{\s*matrix\.stack\s*\}\}$/.test(stackExpr)) problems.push(`${where(wf, jobId)}: stack-name must be \${{ matrix.stack }}, found "${stackExpr}"`);
+        if (String(w.policyPacks ?? "").trim() !== "policies") problems.push(`${where(wf, jobId)}: policyPacks must be "policies"`);
+        if (!/^policies\/\$\{\{\s*matrix\.stack\s*\}\}\.json$/.test(String(w.policyPackConfigs ?? "").trim())) {
+            problems.push(`${where(wf, jobId)}: policyPackConfigs must be policies/\${{ matrix.stack }}.json`);
+        }
+        const matrix = job.strategy?.matrix?.stack;
+        const covered = Array.isArray(matrix) ? matrix.map(String) : [];
+        for (const stack of stacks) if (!covered.includes(stack)) problems.push(`${where(wf, jobId)}: matrix does not preview stack "${stack}"`);
+        const c = concurrencyOf(job);
+        if (!c || !/matrix\.stack/.test(c.group)) problems.push(`${where(wf, jobId)}: needs a concurrency group per stack (include \${{ matrix.stack }})`);
+    }
+    return problems;
+}
+
+/**
+ * Secrets reach steps only through `env`, and no run script prints them: no `${{ secrets.* }}` inside `run`, no
+ * echo/printf of a variable holding a secret, no `set -x` or bare `env`/`printenv` that would dump them.
+ */
+export function checkSecretsNotPrinted(wf: Workflow): string[] {
+    const problems: string[] = [];
+    const secretNames = [...secretEnvNames(wf)];
+    for (const { jobId, step, index } of stepsIn(wf)) {
+        const run = step.run;
+        if (!run) continue;
+        const at = `${where(wf, jobId)} step ${step.name ?? step.id ?? index}`;
+        if (SECRET_EXPR.test(run)) problems.push(`${at}: interpolates secrets.* into a run script; pass it through env`);
+        for (const line of run.split("\n")) {
+            if (/^\s*set\s+-[a-z]*x/.test(line)) problems.push(`${at}: set -x would print secrets from the environment`);
+            if (/(^|[;&|]\s*)(env|printenv)\s*($|[;&|>])/.test(line)) problems.push(`${at}: dumps the environment, including secrets`);
+            for (const name of secretNames) {
+                if (new RegExp(`\\b(echo|printf)\\b[^\\n]*\\$\\{?${name}\\b`).test(line)) problems.push(`${at}: prints ${name}, which holds a secret`);
+            }
+        }
+    }
+    return problems;
+}
+
+/** Pinned when it names a version tag (v4, v4.1, v4.1.2) or a full commit SHA; branches and no ref are not. */
+export const PINNED_REF = /^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/;
+
+/** Every third-party action (not `./...`, not `docker://`) is pinned. */
+export function checkPinnedActions(file: string, steps: readonly Step[]): string[] {
+    return steps
+        .filter((s) => s.uses && !s.uses.startsWith("./") && !PINNED_REF.test(s.uses))
+        .map((s) => `${file}: action "${s.uses}" is not pinned to a version tag or commit SHA`);
+}

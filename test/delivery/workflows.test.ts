@@ -1,0 +1,265 @@
+/**
+ * The workflows keep the gating that matters. Each rule runs on the real workflow files (no violations) and on a
+ * copy broken in one place (the rule's violation), so a rule that cannot fail would show here.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { parse as parseYaml } from "yaml";
+import { ROOT } from "../harness/stack";
+import {
+    checkForkSafety,
+    checkPinnedActions,
+    checkPreview,
+    checkProdDeploy,
+    checkSecretsNotPrinted,
+    checkSmokeAfterUp,
+    checkStateExportBeforeUp,
+    checkUpConcurrency,
+    PINNED_REF,
+} from "./gating";
+import { loadLocalActions, loadWorkflow, matrixValues, stackFiles, stepsIn, Workflow, WORKFLOW_DIR, workflowFiles } from "./workflows";
+
+const load = (file: string) => loadWorkflow(file);
+/** A deep copy to break in one place. */
+const copy = (wf: Workflow): any => structuredClone(wf);
+
+/** GitHub environment per stack, from the stack files' `github.environment` (what the program creates). */
+function githubEnvironments(): Record<string, string> {
+    const project = (parseYaml(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+    const out: Record<string, string> = {};
+    for (const { stack } of stackFiles()) {
+        const doc = parseYaml(readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, any> };
+        const env = doc.config?.[`${project}:github`]?.environment;
+        if (env) out[stack] = String(env);
+    }
+    return out;
+}
+const cloudStacks = stackFiles().filter((s) => s.platform !== "local").map((s) => s.stack);
+
+describe("the workflow files", () => {
+    it("are ci, preview, deploy and drift", () => {
+        assert.deepEqual(workflowFiles(), ["ci.yml", "deploy.yml", "drift.yml", "preview.yml"]);
+    });
+
+    it("the stack files' GitHub environments are the ones the workflows deploy into", () => {
+        assert.deepEqual(githubEnvironments(), { prod: "production", staging: "staging" });
+    });
+});
+
+describe("deploy: prod", () => {
+    const deploy = load("deploy.yml");
+
+    it("runs only on main, inside production, after the tests and the policy gate", () => {
+        assert.deepEqual(checkProdDeploy(deploy, load), []);
+    });
+
+    it("rejects a prod deploy that may run on another branch", () => {
+        const wf = copy(deploy);
+        wf.jobs["deploy-prod"].if = "github.ref == 'refs/heads/main' || github.event_name == 'workflow_dispatch'";
+        assert.match(checkProdDeploy(wf, load).join("\n"), /deploy-prod.*must run only on main/);
+        delete wf.jobs["deploy-prod"].if;
+        assert.match(checkProdDeploy(wf, load).join("\n"), /must run only on main/);
+    });
+
+    it("rejects a prod deploy outside the production environment", () => {
+        const wf = copy(deploy);
+        wf.jobs["deploy-prod"].environment = { name: "staging" };
+        assert.match(checkProdDeploy(wf, load).join("\n"), /expected exactly one job in environment "production", found 0/);
+    });
+
+    it("rejects a prod deploy that does not wait for the tests or the policy gate", () => {
+        const wf = copy(deploy);
+        wf.jobs["deploy-prod"].needs = ["policy-gate"];
+        wf.jobs["policy-gate"].needs = [];
+        assert.match(checkProdDeploy(wf, load).join("\n"), /needs no job that runs the tests/);
+        wf.jobs["deploy-prod"].needs = [];
+        const problems = checkProdDeploy(wf, load).join("\n");
+        assert.match(problems, /needs no job that runs the tests/);
+        assert.match(problems, /needs no policy gate for "prod"/);
+    });
+
+    it("finds the tests and the policy gate inside the reusable ci workflow", () => {
+        const ciWithoutTests: Workflow = copy(load("ci.yml"));
+        for (const job of Object.values(ciWithoutTests.jobs)) (job as any).steps = (job.steps ?? []).filter((s) => !/npm (run )?test|npm run plan/.test(s.run ?? ""));
+        const wf = copy(deploy);
+        wf.jobs["deploy-prod"].needs = ["ci"];
+        const problems = checkProdDeploy(wf, (f) => (f === "ci.yml" ? ciWithoutTests : load(f))).join("\n");
+        assert.match(problems, /needs no job that runs the tests/);
+        assert.match(problems, /needs no policy gate/);
+    });
+
+    it("rejects a second job that deploys prod outside production", () => {
+        const wf = copy(deploy);
+        wf.jobs.sneaky = { "runs-on": "ubuntu-latest", steps: [{ run: "scripts/stack.sh up prod" }] };
+        assert.match(checkProdDeploy(wf, load).join("\n"), /job "sneaky": deploys "prod" outside the "production" environment/);
+    });
+
+    it("exports the state as an artifact before the up", () => {
+        assert.deepEqual(checkStateExportBeforeUp(deploy, "prod"), []);
+        assert.deepEqual(checkStateExportBeforeUp(deploy, "staging"), []);
+        const wf = copy(deploy);
+        const steps = wf.jobs["deploy-prod"].steps;
+        const upIndex = steps.findIndex((s: any) => /stack\.sh up/.test(s.run ?? ""));
+        const [up] = steps.splice(upIndex, 1);
+        steps.splice(2, 0, up);
+        assert.match(checkStateExportBeforeUp(wf, "prod").join("\n"), /must both come before the up/);
+        wf.jobs["deploy-prod"].steps = steps.filter((s: any) => !s.uses?.startsWith("actions/upload-artifact"));
+        assert.match(checkStateExportBeforeUp(wf, "prod").join("\n"), /is not uploaded with actions\/upload-artifact/);
+    });
+
+    it("smoke-tests the health URL after the up", () => {
+        assert.deepEqual(checkSmokeAfterUp(deploy, "prod"), []);
+        assert.deepEqual(checkSmokeAfterUp(deploy, "staging"), []);
+        const wf = copy(deploy);
+        wf.jobs["deploy-prod"].steps = wf.jobs["deploy-prod"].steps.filter((s: any) => s.id !== "smoke");
+        assert.match(checkSmokeAfterUp(wf, "prod").join("\n"), /no smoke test of the healthUrl output/);
+    });
+});
+
+describe("deploy: concurrency and environments of every up", () => {
+    const deploy = load("deploy.yml");
+    const environments = githubEnvironments();
+
+    it("never cancels a running up, one group per stack, each in its GitHub environment", () => {
+        for (const file of workflowFiles()) assert.deepEqual(checkUpConcurrency(load(file), environments), [], file);
+    });
+
+    it("staging deploys only from the staging branch", () => {
+        const job = deploy.jobs["deploy-staging"];
+        assert.equal(job.if, "github.ref == 'refs/heads/staging'");
+        assert.deepEqual(deploy.on.push.branches, ["main", "staging"]);
+    });
+
+    it("rejects cancel-in-progress, a shared group, a missing group, and a workflow-level cancel", () => {
+        let wf = copy(deploy);
+        wf.jobs["deploy-prod"].concurrency["cancel-in-progress"] = true;
+        assert.match(checkUpConcurrency(wf, environments).join("\n"), /deploy-prod.*never cancel a running up/);
+        wf.jobs["deploy-prod"].concurrency = { group: "deploy" };
+        const problems = checkUpConcurrency(wf, environments).join("\n");
+        assert.match(problems, /never cancel a running up/);
+        assert.match(problems, /group "deploy" is not per stack/);
+        delete wf.jobs["deploy-prod"].concurrency;
+        assert.match(checkUpConcurrency(wf, environments).join("\n"), /without a concurrency group/);
+        wf = copy(deploy);
+        wf.concurrency = { group: "deploy-${{ github.ref }}", "cancel-in-progress": true };
+        assert.match(checkUpConcurrency(wf, environments).join("\n"), /workflow concurrency may cancel/);
+    });
+
+    it("rejects an up of staging inside production", () => {
+        const wf = copy(deploy);
+        wf.jobs["deploy-staging"].environment = { name: "production" };
+        assert.match(checkUpConcurrency(wf, environments).join("\n"), /deploys "staging" outside its GitHub environment "staging"/);
+    });
+});
+
+describe("preview", () => {
+    const preview = load("preview.yml");
+
+    it("runs pulumi/actions preview with the policy pack, a sticky comment and a group per stack, for every cloud stack", () => {
+        assert.deepEqual(cloudStacks, ["prod", "staging"]);
+        assert.deepEqual(checkPreview(preview, cloudStacks), []);
+    });
+
+    it("rejects a preview that re-posts comments, lacks the policy config or a stack", () => {
+        const wf = copy(preview);
+        const step = wf.jobs.preview.steps.find((s: any) => s.uses?.startsWith("pulumi/actions"));
+        step.with["edit-pr-comment"] = false;
+        delete step.with.policyPackConfigs;
+        wf.jobs.preview.strategy.matrix.stack = ["staging"];
+        const problems = checkPreview(wf, cloudStacks).join("\n");
+        assert.match(problems, /edit-pr-comment: true/);
+        assert.match(problems, /policyPackConfigs must be policies\/\$\{\{ matrix.stack \}\}.json/);
+        assert.match(problems, /does not preview stack "prod"/);
+    });
+
+    it("pins the same Pulumi CLI as the pulumi devDependency", () => {
+        const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+        const step = stepsIn(preview).find((s) => s.step.uses?.startsWith("pulumi/actions"))!;
+        assert.equal(String(step.step.with?.["pulumi-version"]), pkg.devDependencies.pulumi);
+    });
+});
+
+describe("secrets and forks", () => {
+    it("no workflow runs secrets for forks: no pull_request_target, same-repository condition on secret jobs", () => {
+        for (const file of workflowFiles()) assert.deepEqual(checkForkSafety(load(file)), [], file);
+    });
+
+    it("rejects pull_request_target and a secret job without the same-repository condition", () => {
+        const wf = copy(load("preview.yml"));
+        wf.on.pull_request_target = {};
+        delete wf.jobs.preview.if;
+        const problems = checkForkSafety(wf).join("\n");
+        assert.match(problems, /pull_request_target runs fork code with secrets/);
+        assert.match(problems, /job "preview": uses secrets on pull_request without if/);
+    });
+
+    it("ci needs no secrets, so forks get it", () => {
+        const text = readFileSync(join(WORKFLOW_DIR, "ci.yml"), "utf8");
+        assert.doesNotMatch(text, /secrets\./);
+        assert.ok("pull_request" in load("ci.yml").on);
+    });
+
+    it("no step prints a secret", () => {
+        for (const file of workflowFiles()) assert.deepEqual(checkSecretsNotPrinted(load(file)), [], file);
+    });
+
+    it("rejects secrets interpolated into run, echoed, or dumped", () => {
+        const wf = copy(load("deploy.yml"));
+        const steps = wf.jobs["deploy-prod"].steps;
+        steps.push({ name: "debug", run: "echo ${{ secrets.FLY_API_TOKEN }}" });
+        steps.push({ name: "debug2", run: 'echo "token is $FLY_API_TOKEN"' });
+        steps.push({ name: "debug3", run: "set -x\nprintf '%s' \"${SENTRY_AUTH_TOKEN}\"" });
+        steps.push({ name: "debug4", run: "printenv | sort" });
+        const problems = checkSecretsNotPrinted(wf).join("\n");
+        assert.match(problems, /step debug: interpolates secrets\.\* into a run script/);
+        assert.match(problems, /step debug2: prints FLY_API_TOKEN/);
+        assert.match(problems, /step debug3: set -x/);
+        assert.match(problems, /step debug3: prints SENTRY_AUTH_TOKEN/);
+        assert.match(problems, /step debug4: dumps the environment/);
+    });
+});
+
+describe("actions are pinned", () => {
+    it("every third-party action in workflows and local actions names a version tag or SHA", () => {
+        for (const file of workflowFiles()) {
+            const steps = Object.values(load(file).jobs).flatMap((j) => [...(j.steps ?? [])]);
+            assert.deepEqual(checkPinnedActions(file, steps), [], file);
+        }
+        const actions = loadLocalActions();
+        assert.ok(actions.length > 0, "expected .github/actions/setup/action.yml");
+        for (const { file, steps } of actions) assert.deepEqual(checkPinnedActions(file, steps), [], file);
+    });
+
+    it("rejects branches and missing refs", () => {
+        for (const ref of ["actions/checkout@main", "actions/checkout", "pulumi/actions@latest", "actions/checkout@abc123"]) {
+            assert.ok(!PINNED_REF.test(ref), ref);
+        }
+        for (const ref of ["actions/checkout@v4", "actions/upload-artifact@v4.3.1", `actions/checkout@${"a".repeat(40)}`]) assert.ok(PINNED_REF.test(ref), ref);
+    });
+});
+
+describe("ci and drift cover every stack", () => {
+    it("ci plans every stack file offline, and runs typecheck, lint and tests", () => {
+        const ci = load("ci.yml");
+        assert.deepEqual(matrixValues(ci.jobs.plan, "stack").sort(), stackFiles().map((s) => s.stack));
+        assert.match(ci.jobs.plan.steps!.map((s) => s.run ?? "").join("\n"), /npm run plan -- "\$STACK"/);
+        const runs = ci.jobs.test.steps!.map((s) => s.run ?? "").join("\n");
+        for (const cmd of ["npm run typecheck", "npm run lint", "npm test"]) assert.ok(runs.includes(cmd), cmd);
+        assert.equal(ci.jobs.test.name, "ci", "the required status check is named ci");
+    });
+
+    it("drift is scheduled for every cloud stack, changes nothing, and reports through an issue", () => {
+        const drift = load("drift.yml");
+        assert.ok(Array.isArray(drift.on.schedule) && drift.on.schedule.length > 0);
+        assert.deepEqual(matrixValues(drift.jobs.drift, "stack").sort(), cloudStacks);
+        const scripts = stepsIn(drift).map((s) => s.step.run ?? "").join("\n");
+        assert.match(scripts, /scripts\/stack\.sh drift "\$STACK"/);
+        assert.doesNotMatch(scripts, /stack\.sh (up|refresh)\b|pulumi (up|refresh|destroy)\b/);
+        assert.ok(!stepsIn(drift).some((s) => s.step.uses?.startsWith("pulumi/actions")), "drift uses stack.sh only");
+        assert.match(scripts, /gh issue create/);
+        assert.match(scripts, /gh issue comment/);
+        assert.deepEqual(drift.permissions, { contents: "read", issues: "write" });
+    });
+});
