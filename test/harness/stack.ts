@@ -107,7 +107,7 @@ export function engineConfig(config: Record<string, any>, secrets: Readonly<Reco
         const decrypt = (node: unknown): unknown => {
             if (isSecure(node)) {
                 secret = true;
-                return `offline-stand-in-${digest(fullKey, node.secure).slice(0, 46)}`;
+                return `offline-stand-in-${digest(fullKey, node.secure).slice(0, 47)}`;
             }
             if (Array.isArray(node)) return node.map(decrypt);
             if (node !== null && typeof node === "object") return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, decrypt(v)]));
@@ -173,7 +173,11 @@ async function evaluate(stack: string, options: RunOptions): Promise<StackRun> {
 
     const resources: RegisteredResource[] = [];
     const mocks: pulumi.runtime.Mocks = {
-        newResource: (args) => ({ id: args.custom === false ? undefined : `${args.name}-id`, state: mockState(args.type, args.name, args.inputs) }),
+        // In a preview the engine knows only the inputs: computed outputs stay unknown, as `pulumi preview` shows them.
+        newResource: (args) => ({
+            id: args.custom === false ? undefined : `${args.name}-id`,
+            state: options.preview ? args.inputs : mockState(args.type, args.name, args.inputs),
+        }),
         call: (args) => args.inputs,
     };
     await pulumi.runtime.setMocks(mocks, PROJECT, stack, options.preview ?? false);

@@ -1,0 +1,37 @@
+/** Type tokens of the resources the rules judge (see docs/fly-provider-contract.md for the Fly ones). */
+export const FLY = {
+    app: "pulumi-nodejs:dynamic/fly:App",
+    machineGroup: "pulumi-nodejs:dynamic/fly:MachineGroup",
+    secrets: "pulumi-nodejs:dynamic/fly:Secrets",
+    volume: "pulumi-nodejs:dynamic/fly:Volume",
+    managedPostgres: "pulumi-nodejs:dynamic/fly:ManagedPostgres",
+    postgresDatabase: "pulumi-nodejs:dynamic/fly:PostgresDatabase",
+    postgresUser: "pulumi-nodejs:dynamic/fly:PostgresUser",
+    certificate: "pulumi-nodejs:dynamic/fly:Certificate",
+    ipAssignment: "pulumi-nodejs:dynamic/fly:IpAssignment",
+} as const;
+
+export const DOCKER = {
+    container: "docker:index/container:Container",
+    image: "docker:index/image:Image",
+    remoteImage: "docker:index/remoteImage:RemoteImage",
+    volume: "docker:index/volume:Volume",
+} as const;
+
+export const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
+
+export const GITHUB = {
+    environment: "github:index/repositoryEnvironment:RepositoryEnvironment",
+    deploymentPolicy: "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
+    branchProtection: "github:index/branchProtection:BranchProtection",
+    ruleset: "github:index/repositoryRuleset:RepositoryRuleset",
+    environmentSecret: "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
+} as const;
+
+export const SENTRY = {
+    project: "sentry:index/sentryProject:SentryProject",
+    key: "sentry:index/sentryKey:SentryKey",
+} as const;
+
+/** Resources that hold data: deleting one loses it. */
+export const DATA_TYPES: ReadonlySet<string> = new Set([FLY.managedPostgres, FLY.postgresDatabase, FLY.volume, DOCKER.volume]);

@@ -1,0 +1,35 @@
+/** Every rule of the pack, in the order the issue lists them. */
+import type { Policies } from "@pulumi/policy";
+import { noDebugInProduction } from "./app/no-debug-in-production";
+import { productionLogLevel } from "./app/production-log-level";
+import { strictCorsAndHosts } from "./app/strict-cors-and-hosts";
+import { highAvailability } from "./availability/high-availability";
+import { dataProtection } from "./data/data-protection";
+import { noSqliteInProduction } from "./data/no-sqlite-in-production";
+import { protectedDeployBranch } from "./github/protected-deploy-branch";
+import { protectedDeployEnvironment } from "./github/protected-deploy-environment";
+import { healthCheckRequired } from "./network/health-check-required";
+import { httpsOnly } from "./network/https-only";
+import { sentryInProduction } from "./observability/sentry-in-production";
+import { noSecretInPlainEnv } from "./secrets/no-secret-in-plain-env";
+import { strongJwtSecret } from "./secrets/strong-jwt-secret";
+import { productionStackComplete } from "./stack/production-stack-complete";
+import { imagePinnedByDigest } from "./supply-chain/image-pinned-by-digest";
+
+export const rules: Policies = [
+    noDebugInProduction,
+    strongJwtSecret,
+    strictCorsAndHosts,
+    productionLogLevel,
+    httpsOnly,
+    healthCheckRequired,
+    highAvailability,
+    dataProtection,
+    noSqliteInProduction,
+    noSecretInPlainEnv,
+    imagePinnedByDigest,
+    protectedDeployEnvironment,
+    protectedDeployBranch,
+    sentryInProduction,
+    productionStackComplete,
+];

@@ -1,0 +1,165 @@
+/**
+ * A compliant production stack in the shape the policy runtime receives it (wire shape: secrets in Pulumi's
+ * envelope, unknowns as the engine's sentinels), and the helpers the rule tests share. Tests change one property
+ * of a fresh copy per case.
+ */
+import { evaluate, PolicyInput, Violation, wireSecret } from "../../policies/offline";
+
+/** The engine's unknown sentinel (a value computed only during `up`). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Secret values of the baseline. No message may ever contain one. */
+export const SECRETS = {
+    jwt: "Zq8#pL2!vR7@wX4$kT9%mN3^bH6&cJ1*dF5(gS0)aY8-eU2_iO7+lP4=qW9[rE3]tZ6",
+    dbPassword: "pg-Pa55w0rd-9f8e7d6c5b4a",
+    databaseUrl: "postgres://app:pg-Pa55w0rd-9f8e7d6c5b4a@direct.abc123.flympg.net:5432/app",
+    dsn: "https://0123456789abcdef0123456789abcdef@o42.ingest.sentry.io/7",
+    stripe: "sk_live_51HxYzSECRETvalue0000",
+} as const;
+
+const urn = (type: string, name: string) => `urn:pulumi:prod::api-environments::${type}::${name}`;
+
+export const T = {
+    app: "pulumi-nodejs:dynamic/fly:App",
+    group: "pulumi-nodejs:dynamic/fly:MachineGroup",
+    secrets: "pulumi-nodejs:dynamic/fly:Secrets",
+    volume: "pulumi-nodejs:dynamic/fly:Volume",
+    pg: "pulumi-nodejs:dynamic/fly:ManagedPostgres",
+    pgDb: "pulumi-nodejs:dynamic/fly:PostgresDatabase",
+    pgUser: "pulumi-nodejs:dynamic/fly:PostgresUser",
+    password: "random:index/randomPassword:RandomPassword",
+    image: "docker:index/image:Image",
+    container: "docker:index/container:Container",
+    dockerVolume: "docker:index/volume:Volume",
+    ghEnv: "github:index/repositoryEnvironment:RepositoryEnvironment",
+    ghDeploy: "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
+    ghProtection: "github:index/branchProtection:BranchProtection",
+    ghRuleset: "github:index/repositoryRuleset:RepositoryRuleset",
+    sentryProject: "sentry:index/sentryProject:SentryProject",
+    sentryKey: "sentry:index/sentryKey:SentryKey",
+} as const;
+
+/** A mutable resource in wire shape; tests edit `props`, `opts` or `dependencies` of one. */
+export type Fixture = { type: string; name: string; urn: string; props: Record<string, any>; outputs?: Record<string, any>; opts?: Record<string, any>; dependencies?: string[] };
+
+function resource(type: string, name: string, props: Record<string, any>, extra: Partial<Fixture> = {}): Fixture {
+    return { type, name, urn: urn(type, name), props, ...extra };
+}
+
+const DIGEST = "a".repeat(64);
+
+/** The baseline: a production stack that passes every rule. */
+export function baseline(): Fixture[] {
+    const jwt = resource(T.password, "api-jwt", { length: 64, special: true, upper: true, lower: true, numeric: true, keepers: { rotation: "2026-01-01T00:00:00Z" } });
+    const pg = resource(T.pg, "api-db", { name: "api-prod-db", orgSlug: "acme", region: "ams", plan: "launch", diskSizeGb: 40, pgMajorVersion: 17 }, { opts: { protect: true, retainOnDelete: true } });
+    const pgDb = resource(T.pgDb, "api-db-database", { clusterId: "c1", name: "app" }, { opts: { protect: true, retainOnDelete: true }, dependencies: [pg.urn] });
+    const pgUser = resource(T.pgUser, "api-db-user", { clusterId: "c1", username: "app", role: "schema_admin" }, { dependencies: [pg.urn] });
+    const sentryProject = resource(T.sentryProject, "api-sentry", { organization: "acme", teams: ["backend"], name: "api-prod", slug: "api-prod", platform: "python-fastapi" });
+    const sentryKey = resource(T.sentryKey, "api-sentry-key", { organization: "acme", project: "api-prod", name: "api-prod" }, { dependencies: [sentryProject.urn] });
+    const app = resource(T.app, "api-app", { name: "api-prod-app", orgSlug: "acme" });
+    const secrets = resource(
+        T.secrets,
+        "api-secrets",
+        {
+            app: "api-prod-app",
+            values: wireSecret({ JWT_SECRET: SECRETS.jwt, DATABASE_URL: SECRETS.databaseUrl, SENTRY_DSN: SECRETS.dsn, STRIPE_API_KEY: SECRETS.stripe }),
+        },
+        { dependencies: [app.urn, jwt.urn, pgUser.urn, pg.urn, sentryKey.urn] },
+    );
+    const group = resource(
+        T.group,
+        "api-machines",
+        {
+            app: "api-prod-app",
+            group: "api-machines",
+            regions: { ams: 2, fra: 2 },
+            strategy: "bluegreen",
+            config: {
+                image: `registry.fly.io/api-prod-app@sha256:${DIGEST}`,
+                env: {
+                    ENVIRONMENT: "production",
+                    DEBUG: "false",
+                    LOG_LEVEL: "WARNING",
+                    CORS_ORIGINS: "https://app.acme.dev",
+                    ALLOWED_HOSTS: "api.acme.dev,api-prod-app.fly.dev",
+                    SENTRY_ENVIRONMENT: "production",
+                    SENTRY_TRACES_SAMPLE_RATE: "0.05",
+                    JWT_EXPIRY_MINUTES: "15",
+                    PORT: "8080",
+                },
+                guest: { cpu_kind: "shared", cpus: 2, memory_mb: 1024 },
+                services: [
+                    {
+                        protocol: "tcp",
+                        internal_port: 8080,
+                        ports: [
+                            { port: 80, handlers: ["http"], force_https: true },
+                            { port: 443, handlers: ["tls", "http"] },
+                        ],
+                        checks: [{ type: "http", port: 8080, path: "/health", interval: "10s", timeout: "2s", method: "GET" }],
+                        autostop: "off",
+                        autostart: true,
+                        min_machines_running: 2,
+                    },
+                ],
+                checks: { health: { type: "http", port: 8080, path: "/health", interval: "15s", timeout: "2s" } },
+            },
+        },
+        { dependencies: [app.urn, secrets.urn] },
+    );
+    const ghEnv = resource(T.ghEnv, "api-github-env", {
+        repository: "api",
+        environment: "production",
+        reviewers: [{ users: [1024001], teams: [2048001] }],
+        preventSelfReview: true,
+        canAdminsBypass: false,
+        waitTimer: 5,
+        deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+    });
+    const ghDeploy = resource(T.ghDeploy, "api-github-env-main", { repository: "api", environment: "production", branchPattern: "main" }, { dependencies: [ghEnv.urn] });
+    const ghProtection = resource(T.ghProtection, "api-github-main", {
+        repositoryId: "R_abc",
+        pattern: "main",
+        enforceAdmins: true,
+        allowsDeletions: false,
+        allowsForcePushes: false,
+        requiredLinearHistory: true,
+        requiredPullRequestReviews: [{ requiredApprovingReviewCount: 2, dismissStaleReviews: true }],
+        requiredStatusChecks: [{ strict: true, contexts: ["ci", "plan (prod)"] }],
+    });
+    return [jwt, pg, pgDb, pgUser, sentryProject, sentryKey, app, secrets, group, ghEnv, ghDeploy, ghProtection];
+}
+
+/** The one resource of a type in a fixture list. */
+export function find(resources: Fixture[], type: string): Fixture {
+    const found = resources.filter((r) => r.type === type);
+    if (found.length !== 1) throw new Error(`fixture has ${found.length} resources of ${type}`);
+    return found[0];
+}
+
+/** The baseline with one change applied. */
+export function changed(change: (resources: Fixture[]) => void): Fixture[] {
+    const resources = baseline();
+    change(resources);
+    return resources;
+}
+
+/** The machine group's env in a fixture list. */
+export const envOf = (resources: Fixture[]) => find(resources, T.group).props.config.env as Record<string, string>;
+
+/** The Fly secrets' plaintext values (inside the wire envelope). */
+export const secretValues = (resources: Fixture[]) => find(resources, T.secrets).props.values.value as Record<string, string>;
+
+/** Runs the pack with every rule mandatory (production's enforcement). */
+export function mandatory(resources: readonly PolicyInput[]): Promise<Violation[]> {
+    return evaluate(resources, { config: { all: "mandatory" } });
+}
+
+/** Fails when any message carries a secret value of the baseline (or the extra ones given). */
+export function assertNoSecretIn(violations: readonly Violation[], extra: readonly string[] = []): void {
+    for (const v of violations) {
+        for (const secret of [...Object.values(SECRETS), ...extra]) {
+            if (v.message.includes(secret)) throw new Error(`policy ${v.policy} echoed a secret value in its message`);
+        }
+    }
+}

@@ -1,0 +1,293 @@
+/**
+ * Every rule against a compliant production baseline, one property changed per case: the expected rule fires,
+ * mandatory, and no message carries a secret value. Unknown (preview) values must fail a rule, never skip it.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { rules } from "../../policies/rules";
+import { wireSecret } from "../../policies/offline";
+import { assertNoSecretIn, baseline, changed, envOf, find, Fixture, mandatory, SECRETS, secretValues, T, UNKNOWN } from "./fixtures";
+
+interface Case {
+    /** The rule that must fire. */
+    readonly rule: string;
+    readonly what: string;
+    readonly change: (resources: Fixture[]) => void;
+    /** Other rules this one change legitimately breaks too; `"any"` when the change blinds several rules. */
+    readonly also?: readonly string[] | "any";
+    /** Secret values introduced by the change, which must not be echoed either. */
+    readonly secrets?: readonly string[];
+}
+
+const group = (r: Fixture[]) => find(r, T.group);
+const service = (r: Fixture[]) => group(r).props.config.services[0];
+const ghEnv = (r: Fixture[]) => find(r, T.ghEnv);
+const protection = (r: Fixture[]) => find(r, T.ghProtection);
+const remove = (r: Fixture[], type: string) => r.splice(r.indexOf(find(r, type)), 1);
+const dockerApp = (envs: string[]): Fixture => ({
+    type: T.container,
+    name: "api-container",
+    urn: "urn:pulumi:prod::api-environments::docker:index/container:Container::api-container",
+    props: { name: "api", image: `api@sha256:${"b".repeat(64)}`, envs, healthcheck: { tests: ["CMD", "curl", "-f", "http://localhost:8080/health"] } },
+});
+const WEAK_JWT = "dev-secret-16chr";
+const PLACEHOLDER_JWT = `change-me-${"x1y2z3".repeat(10)}`;
+const SQLITE_URL = "sqlite:///./data/app.db?password=hunter2-sqlite";
+
+const cases: Case[] = [
+    ...["true", "True", "1", "yes", "on"].map((value): Case => ({ rule: "no-debug-in-production", what: `DEBUG=${value}`, change: (r) => (envOf(r).DEBUG = value) })),
+    { rule: "no-debug-in-production", what: "DEBUG not set", change: (r) => delete envOf(r).DEBUG },
+    { rule: "no-debug-in-production", what: "DEBUG unknown at preview", change: (r) => (envOf(r).DEBUG = UNKNOWN) },
+    { rule: "no-debug-in-production", what: "DEBUG=on in a docker app container", change: (r) => r.push(dockerApp(["ENVIRONMENT=production", "DEBUG=on", "LOG_LEVEL=INFO", "ALLOWED_HOSTS=api.acme.dev", "SENTRY_TRACES_SAMPLE_RATE=0.1", "SENTRY_ENVIRONMENT=production"])) },
+
+    { rule: "strong-jwt-secret", what: "generated with 16 characters", change: (r) => (find(r, T.password).props.length = 16) },
+    { rule: "strong-jwt-secret", what: "generated without special characters", change: (r) => (find(r, T.password).props.special = false) },
+    { rule: "strong-jwt-secret", what: "generator length unknown", change: (r) => (find(r, T.password).props.length = UNKNOWN) },
+    { rule: "strong-jwt-secret", what: "supplied with 16 characters", change: (r) => (secretValues(r).JWT_SECRET = WEAK_JWT), secrets: [WEAK_JWT] },
+    { rule: "strong-jwt-secret", what: "supplied placeholder of 70 characters", change: (r) => (secretValues(r).JWT_SECRET = PLACEHOLDER_JWT), secrets: [PLACEHOLDER_JWT] },
+    {
+        rule: "strong-jwt-secret",
+        what: "unknown and not from a generator",
+        change: (r) => {
+            secretValues(r).JWT_SECRET = UNKNOWN;
+            const secrets = find(r, T.secrets);
+            secrets.dependencies = secrets.dependencies!.filter((u) => u !== find(r, T.password).urn);
+        },
+    },
+    { rule: "strong-jwt-secret", what: "JWT_SECRET in plain machine env", change: (r) => (envOf(r).JWT_SECRET = SECRETS.jwt), also: ["no-secret-in-plain-env"] },
+
+    { rule: "strict-cors-and-hosts", what: "wildcard CORS", change: (r) => (envOf(r).CORS_ORIGINS = "*") },
+    { rule: "strict-cors-and-hosts", what: "http:// CORS origin", change: (r) => (envOf(r).CORS_ORIGINS = "https://app.acme.dev,http://app.acme.dev") },
+    { rule: "strict-cors-and-hosts", what: "wildcard allowed host", change: (r) => (envOf(r).ALLOWED_HOSTS = "*") },
+    { rule: "strict-cors-and-hosts", what: "subdomain wildcard allowed host", change: (r) => (envOf(r).ALLOWED_HOSTS = ".acme.dev") },
+    { rule: "strict-cors-and-hosts", what: "no allowed hosts", change: (r) => (envOf(r).ALLOWED_HOSTS = "") },
+    { rule: "strict-cors-and-hosts", what: "CORS unknown at preview", change: (r) => (envOf(r).CORS_ORIGINS = UNKNOWN) },
+
+    { rule: "production-log-level", what: "LOG_LEVEL=DEBUG", change: (r) => (envOf(r).LOG_LEVEL = "DEBUG") },
+    { rule: "production-log-level", what: "LOG_LEVEL=trace", change: (r) => (envOf(r).LOG_LEVEL = "trace") },
+    { rule: "production-log-level", what: "LOG_LEVEL not set", change: (r) => delete envOf(r).LOG_LEVEL },
+    { rule: "production-log-level", what: "LOG_LEVEL unknown at preview", change: (r) => (envOf(r).LOG_LEVEL = UNKNOWN) },
+
+    { rule: "https-only", what: "port 80 without force_https", change: (r) => (service(r).ports[0].force_https = false) },
+    { rule: "https-only", what: "port 443 without tls", change: (r) => (service(r).ports[1].handlers = ["http"]) },
+    { rule: "https-only", what: "ports unknown at preview", change: (r) => (service(r).ports = UNKNOWN) },
+
+    {
+        rule: "health-check-required",
+        what: "no HTTP check anywhere",
+        change: (r) => {
+            service(r).checks = [];
+            group(r).props.config.checks = {};
+        },
+    },
+    {
+        rule: "health-check-required",
+        what: "only a TCP check",
+        change: (r) => {
+            service(r).checks = [{ type: "tcp", port: 8080 }];
+            group(r).props.config.checks = {};
+        },
+    },
+    { rule: "health-check-required", what: "services unknown at preview", change: (r) => (group(r).props.config.services = UNKNOWN), also: ["https-only", "high-availability"] },
+
+    { rule: "high-availability", what: "one machine", change: (r) => (group(r).props.regions = { ams: 1 }) },
+    {
+        rule: "high-availability",
+        what: "every machine may stop",
+        change: (r) => {
+            service(r).autostop = "stop";
+            service(r).min_machines_running = 0;
+        },
+    },
+    { rule: "high-availability", what: "machine count unknown at preview", change: (r) => (group(r).props.regions = { ams: UNKNOWN }) },
+
+    { rule: "data-protection", what: "database not protected", change: (r) => (find(r, T.pg).opts!.protect = false), also: ["production-stack-complete"] },
+    { rule: "data-protection", what: "database not retained on delete", change: (r) => (find(r, T.pg).opts!.retainOnDelete = false) },
+    { rule: "data-protection", what: "postgres database not protected", change: (r) => (find(r, T.pgDb).opts = {}) },
+    {
+        rule: "data-protection",
+        what: "volume without backups",
+        change: (r) => r.push({ type: T.volume, name: "api-data", urn: "urn:pulumi:prod::api-environments::vol::api-data", props: { app: "api-prod-app", name: "data", region: "ams", sizeGb: 10, autoBackupEnabled: false }, opts: { protect: true } }),
+    },
+
+    { rule: "no-sqlite-in-production", what: "SQLite DATABASE_URL in the Fly secrets", change: (r) => (secretValues(r).DATABASE_URL = SQLITE_URL), secrets: [SQLITE_URL, "hunter2-sqlite"] },
+    { rule: "no-sqlite-in-production", what: "SQLite DATABASE_URL in plain env", change: (r) => (envOf(r).DATABASE_URL = SQLITE_URL), also: ["no-secret-in-plain-env"], secrets: [SQLITE_URL, "hunter2-sqlite"] },
+    {
+        rule: "no-sqlite-in-production",
+        what: "DATABASE_URL unknown and not from Postgres",
+        change: (r) => {
+            secretValues(r).DATABASE_URL = UNKNOWN;
+            const secrets = find(r, T.secrets);
+            secrets.dependencies = secrets.dependencies!.filter((u) => u !== find(r, T.pgUser).urn && u !== find(r, T.pg).urn);
+        },
+    },
+
+    { rule: "no-secret-in-plain-env", what: "STRIPE_API_KEY in plain env", change: (r) => (envOf(r).STRIPE_API_KEY = SECRETS.stripe) },
+    { rule: "no-secret-in-plain-env", what: "GITHUB_TOKEN in plain env", change: (r) => (envOf(r).GITHUB_TOKEN = "ghp_secretTokenValue123") , secrets: ["ghp_secretTokenValue123"] },
+    { rule: "no-secret-in-plain-env", what: "DB_PASSWORD in plain env", change: (r) => (envOf(r).DB_PASSWORD = SECRETS.dbPassword) },
+    { rule: "no-secret-in-plain-env", what: "SENTRY_DSN in plain env", change: (r) => (envOf(r).SENTRY_DSN = SECRETS.dsn) },
+    { rule: "no-secret-in-plain-env", what: "DATABASE_URL in plain env", change: (r) => (envOf(r).DATABASE_URL = SECRETS.databaseUrl) },
+    { rule: "no-secret-in-plain-env", what: "machine env unknown at preview", change: (r) => (group(r).props.config.env = UNKNOWN), also: "any" },
+
+    { rule: "image-pinned-by-digest", what: "mutable tag", change: (r) => (group(r).props.config.image = "registry.fly.io/api-prod-app:latest") },
+    { rule: "image-pinned-by-digest", what: "short digest", change: (r) => (group(r).props.config.image = "registry.fly.io/api-prod-app@sha256:abc") },
+    { rule: "image-pinned-by-digest", what: "unknown and not built by the stack", change: (r) => (group(r).props.config.image = UNKNOWN) },
+
+    { rule: "protected-deploy-environment", what: "no reviewers", change: (r) => (ghEnv(r).props.reviewers = [{ users: [], teams: [] }]) },
+    { rule: "protected-deploy-environment", what: "reviewers omitted", change: (r) => delete ghEnv(r).props.reviewers },
+    { rule: "protected-deploy-environment", what: "self-review allowed", change: (r) => (ghEnv(r).props.preventSelfReview = false) },
+    { rule: "protected-deploy-environment", what: "admins can bypass", change: (r) => (ghEnv(r).props.canAdminsBypass = true) },
+    { rule: "protected-deploy-environment", what: "admin bypass left at the provider default", change: (r) => delete ghEnv(r).props.canAdminsBypass },
+    { rule: "protected-deploy-environment", what: "no deployment branch policy", change: (r) => delete ghEnv(r).props.deploymentBranchPolicy },
+    { rule: "protected-deploy-environment", what: "custom policy with no branch", change: (r) => remove(r, T.ghDeploy) },
+    { rule: "protected-deploy-environment", what: "wildcard deploy branch", change: (r) => (find(r, T.ghDeploy).props.branchPattern = "*"), also: ["protected-deploy-branch"] },
+    { rule: "protected-deploy-environment", what: "reviewers unknown at preview", change: (r) => (ghEnv(r).props.reviewers = UNKNOWN) },
+
+    { rule: "protected-deploy-branch", what: "no required approvals", change: (r) => (protection(r).props.requiredPullRequestReviews = []) },
+    { rule: "protected-deploy-branch", what: "no status checks", change: (r) => (protection(r).props.requiredStatusChecks = [{ strict: true, contexts: [] }]) },
+    { rule: "protected-deploy-branch", what: "force pushes allowed", change: (r) => (protection(r).props.allowsForcePushes = true) },
+    { rule: "protected-deploy-branch", what: "deletion allowed", change: (r) => (protection(r).props.allowsDeletions = true) },
+    { rule: "protected-deploy-branch", what: "deploy branch unprotected", change: (r) => remove(r, T.ghProtection) },
+    { rule: "protected-deploy-branch", what: "protection covers another branch", change: (r) => (protection(r).props.pattern = "release/*") },
+    { rule: "protected-deploy-branch", what: "protection pattern unknown at preview", change: (r) => (protection(r).props.pattern = UNKNOWN) },
+
+    { rule: "sentry-in-production", what: "traces sample rate 0.5", change: (r) => (envOf(r).SENTRY_TRACES_SAMPLE_RATE = "0.5") },
+    { rule: "sentry-in-production", what: "traces sample rate not set", change: (r) => delete envOf(r).SENTRY_TRACES_SAMPLE_RATE },
+    { rule: "sentry-in-production", what: "no SENTRY_ENVIRONMENT", change: (r) => delete envOf(r).SENTRY_ENVIRONMENT },
+    { rule: "sentry-in-production", what: "no DSN in the Fly secrets", change: (r) => delete secretValues(r).SENTRY_DSN },
+    { rule: "sentry-in-production", what: "no Sentry key", change: (r) => remove(r, T.sentryKey) },
+    { rule: "sentry-in-production", what: "no Sentry project", change: (r) => remove(r, T.sentryProject), also: ["production-stack-complete"] },
+
+    { rule: "production-stack-complete", what: "no database", change: (r) => remove(r, T.pg) },
+    {
+        rule: "production-stack-complete",
+        what: "no GitHub environment",
+        change: (r) => {
+            remove(r, T.ghEnv);
+            remove(r, T.ghDeploy);
+        },
+    },
+    { rule: "production-stack-complete", what: "no app", change: (r) => remove(r, T.group), also: "any" },
+];
+
+describe("policy rules against a compliant production baseline", () => {
+    it("the baseline passes every rule", async () => {
+        assert.deepEqual(await mandatory(baseline()), []);
+    });
+
+    it("every rule of the pack has at least two violating cases", () => {
+        for (const rule of rules) {
+            assert.ok(cases.filter((c) => c.rule === rule.name).length >= 2, `no cases for ${rule.name}`);
+        }
+    });
+
+    for (const c of cases) {
+        it(`${c.rule}: ${c.what}`, async () => {
+            const violations = await mandatory(changed(c.change));
+            const fired = violations.filter((v) => v.policy === c.rule);
+            assert.ok(fired.length > 0, `expected ${c.rule}, got ${JSON.stringify(violations.map((v) => v.policy))}`);
+            for (const v of fired) {
+                assert.equal(v.enforcementLevel, "mandatory");
+                assert.ok(!v.couldNotRun, `${c.rule} skipped itself on an unknown value: ${v.message}`);
+                assert.ok(v.message.length > 20);
+            }
+            if (c.also !== "any") {
+                const others = [...new Set(violations.map((v) => v.policy))].filter((p) => p !== c.rule && !(c.also ?? []).includes(p));
+                assert.deepEqual(others, [], "a single change should break only the rule under test");
+            }
+            assertNoSecretIn(violations, c.secrets);
+        });
+    }
+});
+
+describe("what proves a value that is unknown during preview", () => {
+    it("a generated JWT secret, unknown at preview, passes when it comes from a strong generator", async () => {
+        const resources = changed((r) => (secretValues(r).JWT_SECRET = UNKNOWN));
+        assert.deepEqual(await mandatory(resources), []);
+    });
+
+    it("Fly secrets whose whole values are unknown pass when they derive from the generator, Postgres and the Sentry key", async () => {
+        const resources = changed((r) => (find(r, T.secrets).props.values = UNKNOWN));
+        assert.deepEqual(await mandatory(resources), []);
+    });
+
+    it("the same unknown values fail once the secrets no longer depend on their sources", async () => {
+        const resources = changed((r) => {
+            find(r, T.secrets).props.values = UNKNOWN;
+            find(r, T.secrets).dependencies = [find(r, T.app).urn];
+        });
+        const fired = new Set((await mandatory(resources)).map((v) => v.policy));
+        assert.deepEqual([...fired].sort(), ["no-sqlite-in-production", "sentry-in-production", "strong-jwt-secret"]);
+    });
+
+    it("Fly secrets whose outputs list only key names are judged by those names and their sources", async () => {
+        const keysOnly = (keys: string[]) =>
+            changed((r) => {
+                const secrets = find(r, T.secrets);
+                secrets.outputs = { app: "api-prod-app", keys, version: 3 };
+            });
+        assert.deepEqual(await mandatory(keysOnly(["DATABASE_URL", "JWT_SECRET", "SENTRY_DSN", "STRIPE_API_KEY"])), []);
+        const noDsn = await mandatory(keysOnly(["DATABASE_URL", "JWT_SECRET"]));
+        assert.deepEqual([...new Set(noDsn.map((v) => v.policy))], ["sentry-in-production"]);
+        const unsourced = changed((r) => {
+            const secrets = find(r, T.secrets);
+            secrets.outputs = { app: "api-prod-app", keys: ["DATABASE_URL", "JWT_SECRET", "SENTRY_DSN"], version: 3 };
+            secrets.dependencies = [find(r, T.app).urn];
+        });
+        assert.deepEqual([...new Set((await mandatory(unsourced)).map((v) => v.policy))].sort(), ["no-sqlite-in-production", "sentry-in-production", "strong-jwt-secret"]);
+    });
+
+    it("an image unknown at preview passes when the machines depend on the stack's own image build", async () => {
+        const resources = changed((r) => {
+            const image = { type: T.image, name: "api-image", urn: "urn:pulumi:prod::api-environments::docker:index/image:Image::api-image", props: { imageName: "registry.fly.io/api-prod-app:deploy", build: { context: "examples/api" } } };
+            r.push(image);
+            group(r).props.config.image = UNKNOWN;
+            group(r).dependencies!.push(image.urn);
+        });
+        assert.deepEqual(await mandatory(resources), []);
+    });
+
+    it("a rule that reads an unknown value naively is skipped by the runtime: the silent pass the rules avoid", async () => {
+        const naive = { name: "naive", description: "reads DEBUG directly", validateResource: (args: any, report: (m: string) => void) => {
+            if (args.type === T.group && args.props.config.env.DEBUG !== "false") report("debug on");
+        } };
+        const { evaluate } = await import("../../policies/offline");
+        const violations = await evaluate(changed((r) => (envOf(r).DEBUG = UNKNOWN)), { config: { all: "mandatory" }, policies: [naive] });
+        assert.equal(violations.length, 1);
+        assert.equal(violations[0].enforcementLevel, "advisory");
+        assert.equal(violations[0].couldNotRun, true);
+        assert.match(violations[0].message, /during preview/);
+    });
+});
+
+describe("secrets in rule input", () => {
+    it("secret envelopes reach rules unwrapped, as the runtime delivers them, and are judged", async () => {
+        const resources = changed((r) => (find(r, T.secrets).props.values = { JWT_SECRET: wireSecret(WEAK_JWT), DATABASE_URL: wireSecret(SECRETS.databaseUrl), SENTRY_DSN: wireSecret(SECRETS.dsn) }));
+        const violations = await mandatory(resources);
+        assert.deepEqual([...new Set(violations.map((v) => v.policy))], ["strong-jwt-secret"]);
+        assertNoSecretIn(violations, [WEAK_JWT]);
+    });
+
+    it("a branch-protection ruleset is judged like a classic protection", async () => {
+        const ruleset = (nonFastForward: boolean) =>
+            changed((r) => {
+                remove(r, T.ghProtection);
+                r.push({
+                    type: T.ghRuleset,
+                    name: "api-main-ruleset",
+                    urn: "urn:pulumi:prod::api-environments::ruleset::api-main-ruleset",
+                    props: {
+                        repository: "api",
+                        target: "branch",
+                        enforcement: "active",
+                        conditions: { refName: { includes: ["refs/heads/main"], excludes: [] } },
+                        rules: { deletion: true, nonFastForward, pullRequest: { requiredApprovingReviewCount: 1 }, requiredStatusChecks: { requiredChecks: [{ context: "ci" }] } },
+                    },
+                });
+            });
+        assert.deepEqual(await mandatory(ruleset(true)), []);
+        const weak = await mandatory(ruleset(false));
+        assert.deepEqual([...new Set(weak.map((v) => v.policy))], ["protected-deploy-branch"]);
+        assert.match(weak[0].message, /force pushes are not blocked/);
+    });
+});
