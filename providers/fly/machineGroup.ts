@@ -1,0 +1,116 @@
+/**
+ * MachineGroup (`pulumi-nodejs:dynamic/fly:MachineGroup`): N machines per region of one Fly app running one config,
+ * updated in place through a rolling, blue-green or immediate rollout that rolls back when the new machines fail their
+ * checks. Only a new `app` replaces the group.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { validateMachineGroupInputs } from "./machineGroupConfig";
+import { check, create, diff, read, remove, update } from "./machineGroupOps";
+import type { FlyMachineConfig, MachineGroupInputs, MachineGroupState, RolloutStrategy } from "./machineGroupTypes";
+
+export type { FlyMachineConfig, RolloutStrategy } from "./machineGroupTypes";
+
+/** Arguments of a {@link MachineGroup}. */
+export interface MachineGroupArgs {
+    /** Name of the Fly app the machines belong to. Changing it replaces the group (new machines in the new app). */
+    readonly app: pulumi.Input<string>;
+    /**
+     * Machines per region, by Fly region code.
+     * @example { iad: 2, ams: 1 }
+     */
+    readonly regions: pulumi.Input<Record<string, pulumi.Input<number>>>;
+    /**
+     * The machine config, in Fly's snake_case schema (`fly.MachineConfig`). An image without an `@sha256:` digest is
+     * pinned to the digest Fly resolves for it when the first machine starts (output `imageRef`).
+     */
+    readonly config: pulumi.Input<FlyMachineConfig>;
+    /**
+     * How a change reaches the machines: `rolling` updates in place, `maxUnavailable` at a time, waiting for health;
+     * `bluegreen` starts a full new set, switches traffic once it is healthy, then retires the old set; `immediate`
+     * updates every machine at once without waiting for health.
+     */
+    readonly strategy: pulumi.Input<RolloutStrategy>;
+    /**
+     * Machines a rolling update takes out of service at once.
+     * @default 1
+     */
+    readonly maxUnavailable?: pulumi.Input<number>;
+    /**
+     * How long new machines get to start and pass every check before the rollout is rolled back.
+     * @default 300
+     */
+    readonly healthTimeoutSeconds?: pulumi.Input<number>;
+    /**
+     * The app's secrets version the machines must see (the `Secrets` resource's `version`). A new version rolls the
+     * machines, so a secret change reaches them.
+     * @default no minimum
+     */
+    readonly minSecretsVersion?: pulumi.Input<number>;
+}
+
+/**
+ * The provider. Its methods call plain functions of machineGroupOps.ts, which Pulumi's closure serializer captures by
+ * value (a local module is always serialized as code): the plugin evaluates the text with plain `node` and no file
+ * name, so an `import()` of a relative `.ts` path inside a method would not resolve there. What the text carries is
+ * code only: the Fly client reads `FLY_API_TOKEN` / `FLY_API_HOSTNAME` at call time, so no credential, host or
+ * state is captured, and none is stored in state.
+ */
+export const machineGroupProvider: pulumi.dynamic.ResourceProvider<MachineGroupInputs, MachineGroupState> = {
+    async check(_olds, news) {
+        return check(news);
+    },
+    async diff(_id, olds, news) {
+        return diff(olds, news);
+    },
+    async create(inputs) {
+        return create(inputs);
+    },
+    async read(id, props) {
+        return read(id, props);
+    },
+    async update(_id, olds, news) {
+        return update(olds, news);
+    },
+    async delete(id, props) {
+        return remove(id, props);
+    },
+};
+
+/** A group of Fly machines with zero-downtime rollouts. */
+export class MachineGroup extends pulumi.dynamic.Resource {
+    /** Ids of the group's machines, by region then id. */
+    declare public readonly machineIds: pulumi.Output<string[]>;
+    /** The image the machines run, pinned by digest (`repo@sha256:...`). */
+    declare public readonly imageRef: pulumi.Output<string>;
+
+    constructor(name: string, args: MachineGroupArgs, opts?: pulumi.CustomResourceOptions) {
+        const problems = validateMachineGroupInputs(name, plainValues(args));
+        if (problems.length > 0) throw new Error(problems.join("\n"));
+        super(
+            machineGroupProvider,
+            name,
+            { ...args, group: name, machineIds: undefined, imageRef: undefined, configHash: undefined, machines: undefined },
+            opts,
+            "fly",
+            "MachineGroup",
+        );
+    }
+}
+
+/** The args known now (not Outputs or promises), for validation at construction; the rest is checked by `check`. */
+function plainValues(args: MachineGroupArgs): Partial<MachineGroupInputs> {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(args)) {
+        if (value === undefined || pulumi.Output.isInstance(value) || value instanceof Promise) continue;
+        if (key === "regions" && Object.values(value as object).some((v) => pulumi.Output.isInstance(v) || v instanceof Promise)) continue;
+        if (key === "config" && containsOutput(value)) continue;
+        out[key] = value;
+    }
+    return out as Partial<MachineGroupInputs>;
+}
+
+function containsOutput(value: unknown): boolean {
+    if (pulumi.Output.isInstance(value) || value instanceof Promise) return true;
+    if (typeof value === "object" && value !== null) return Object.values(value).some(containsOutput);
+    return false;
+}

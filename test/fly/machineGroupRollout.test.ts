@@ -1,0 +1,228 @@
+/**
+ * MachineGroup rollouts against the local Fly emulator: blue-green and rolling image updates of a 3-machine group keep
+ * enough machines serving at every machine change, a failing image rolls back and leaves the old machines serving
+ * (the error naming machine, region and check), a secrets-version bump rolls the machines, and immediate updates all
+ * machines without waiting.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { configureFlyClient, flyRequest } from "../../providers/fly/client";
+import { machineGroupProvider as provider } from "../../providers/fly/machineGroup";
+import type { MachineGroupInputs, MachineGroupState } from "../../providers/fly/machineGroupTypes";
+import { type Emulator, type RecordedRequest, startEmulator } from "./emulator";
+
+const BROKEN = "registry.fly.io/api:broken";
+let fly: Emulator;
+let appCounter = 0;
+
+before(async () => {
+    fly = await startEmulator({ startDelayMs: 10, stopDelayMs: 10, healthDelayMs: 30, failingImages: [BROKEN] });
+    process.env.FLY_API_HOSTNAME = fly.url;
+    process.env.FLY_API_TOKEN = "fm2_machinegroup-rollout-token";
+    configureFlyClient({ baseDelayMs: 1, maxDelayMs: 10 });
+});
+
+after(async () => {
+    configureFlyClient({});
+    await fly.close();
+});
+
+async function newApp(): Promise<string> {
+    const name = `mg-rollout-${++appCounter}`;
+    await flyRequest({ method: "POST", path: "/apps", body: { name, org_slug: "personal" }, resource: "test setup" });
+    return name;
+}
+
+function inputsFor(app: string, overrides: Partial<MachineGroupInputs> = {}): MachineGroupInputs {
+    return {
+        app,
+        group: "web",
+        regions: { iad: 3 },
+        config: {
+            image: "registry.fly.io/api:1.0",
+            env: { LOG_LEVEL: "INFO" },
+            services: [{ protocol: "tcp", internal_port: 8080, ports: [{ port: 443, handlers: ["tls", "http"] }] }],
+            checks: { health: { type: "http", port: 8080, path: "/health", interval: "10s", timeout: "2s" } },
+        },
+        strategy: "rolling",
+        healthTimeoutSeconds: 1,
+        ...overrides,
+    };
+}
+
+/** A healthy 3-machine group, with the request log cleared. */
+async function healthyGroup(overrides: Partial<MachineGroupInputs> = {}): Promise<{ app: string; id: string; inputs: MachineGroupInputs; state: MachineGroupState }> {
+    const app = await newApp();
+    const inputs = inputsFor(app, overrides);
+    const result = await provider.create(inputs);
+    await fly.settle();
+    assert.equal(fly.servingMachines(app).length, 3);
+    fly.clearRequests();
+    return { app, id: result.id, inputs, state: result.outs! };
+}
+
+function withImage(inputs: MachineGroupInputs, image: string, overrides: Partial<MachineGroupInputs> = {}): MachineGroupInputs {
+    return { ...inputs, ...overrides, config: { ...inputs.config, image } };
+}
+
+function live(app: string) {
+    return [...fly.state.apps.get(app)!.machines.values()].filter((m) => m.state !== "destroyed" && m.state !== "destroying");
+}
+
+const machineOf = (r: RecordedRequest): string | undefined => r.path.match(/\/machines\/([^/]+)/)?.[1];
+const action = (r: RecordedRequest): string => `${r.method} ${r.path.replace(/^.*\/machines(\/[^/]+)?/, "") || "/"}`;
+
+describe("blue-green", () => {
+    it("updates the image with at least 3 machines serving at every change, in flyctl's order", async () => {
+        const { app, id, inputs, state } = await healthyGroup({ strategy: "bluegreen" });
+        const blue = new Set(state.machineIds);
+        const watch = fly.watchServing(app);
+        const { outs } = await provider.update!(id, state, withImage(inputs, "registry.fly.io/api:2.0"));
+        await fly.settle();
+        watch.stop();
+
+        assert.ok(watch.samples.length > 20, `sampled ${watch.samples.length} machine changes`);
+        assert.ok(watch.min >= 3, `fewest serving machines during the rollout: ${watch.min}`);
+        const machines = live(app);
+        assert.equal(machines.length, 3);
+        assert.ok(machines.every((m) => !blue.has(m.id)), "blue is retired");
+        assert.deepEqual([...outs!.machineIds].sort(), machines.map((m) => m.id).sort());
+        assert.match(outs!.imageRef, /^registry\.fly\.io\/api@sha256:/);
+        assert.notEqual(outs!.imageRef, state.imageRef);
+        assert.equal(fly.servingMachines(app).length, 3);
+
+        const creates = fly.requests.filter((r) => r.method === "POST" && /\/machines$/.test(r.path));
+        assert.equal(creates.length, 3);
+        for (const c of creates) assert.equal((c.body as { skip_service_registration?: boolean }).skip_service_registration, true);
+        const index = (pred: (r: RecordedRequest) => boolean, last = false) => {
+            const found = fly.requests.map((r, i) => (pred(r) ? i : -1)).filter((i) => i >= 0);
+            return last ? found[found.length - 1] : found[0];
+        };
+        const lastUncordon = index((r) => action(r) === "POST /uncordon", true);
+        const firstCordon = index((r) => action(r) === "POST /cordon");
+        const lastCheckPoll = index((r) => r.method === "GET" && !blue.has(machineOf(r) ?? "") && /\/machines\/[^/]+$/.test(r.path), true);
+        assert.ok(lastCheckPoll < lastUncordon, "green is uncordoned only after its checks pass");
+        assert.ok(lastUncordon < firstCordon, "green serves before blue is cordoned");
+        for (const machineId of blue) {
+            const calls = fly.requests.filter((r) => machineOf(r) === machineId && r.method !== "GET").map(action);
+            assert.deepEqual(calls, ["POST /lease", "POST /cordon", "POST /stop", "DELETE /"], `blue ${machineId}: ${calls.join(", ")}`);
+        }
+    });
+
+    it("rolls back a failing image: green is destroyed, blue keeps serving, the error names machine, region and check", async () => {
+        const { app, id, inputs, state } = await healthyGroup({ strategy: "bluegreen" });
+        const watch = fly.watchServing(app);
+        await assert.rejects(provider.update!(id, state, withImage(inputs, BROKEN)), (error: Error) => {
+            assert.match(error.message, /MachineGroup "web": bluegreen rollout of app mg-rollout-\d+ failed: machine [0-9a-f]+ in region iad failed check "health"/);
+            assert.match(error.message, /connection refused: the app is not listening/);
+            assert.match(error.message, /Rolled back: 3 green machine\(s\) destroyed/);
+            const named = error.message.match(/machine ([0-9a-f]+) in region/)![1];
+            assert.ok(!state.machineIds.includes(named), "the failing machine named is a green one");
+            return true;
+        });
+        await fly.settle();
+        watch.stop();
+        assert.ok(watch.min >= 3, `fewest serving machines: ${watch.min}`);
+        assert.deepEqual(live(app).map((m) => m.id).sort(), [...state.machineIds].sort(), "only blue is left");
+        assert.equal(fly.servingMachines(app).length, 3);
+        for (const m of live(app)) assert.equal(m.lease, undefined, "blue leases released");
+    });
+});
+
+describe("rolling", () => {
+    it("updates in place with at least 3 - maxUnavailable machines serving, under a lease per machine", async () => {
+        const { app, id, inputs, state } = await healthyGroup();
+        const watch = fly.watchServing(app);
+        const { outs } = await provider.update!(id, state, withImage(inputs, "registry.fly.io/api:2.0"));
+        await fly.settle();
+        watch.stop();
+
+        assert.ok(watch.min >= 2, `fewest serving machines: ${watch.min}`);
+        assert.ok(watch.samples.includes(2), "one machine at a time was out of service");
+        assert.deepEqual([...outs!.machineIds].sort(), [...state.machineIds].sort(), "rolling keeps the machines");
+        assert.notEqual(outs!.imageRef, state.imageRef);
+        for (const m of live(app)) {
+            assert.ok(m.config.image === "registry.fly.io/api:2.0" || m.config.image === outs!.imageRef);
+            assert.equal(m.lease, undefined);
+        }
+        for (const machineId of state.machineIds) {
+            const calls = fly.requests.filter((r) => machineOf(r) === machineId && r.method !== "GET");
+            assert.deepEqual(calls.map(action), ["POST /lease", "POST /", "DELETE /lease"]);
+            assert.ok(calls.slice(1).every((r) => r.headers["fly-machine-lease-nonce"]), "nonce on every mutating call");
+        }
+        // A batch waits for health before the next starts: machine n+1 is updated after machine n's checks pass.
+        const updates = fly.requests.map((r, i) => [r, i] as const).filter(([r]) => r.method === "POST" && /\/machines\/[^/]+$/.test(r.path));
+        for (let k = 1; k < updates.length; k++) {
+            const previous = machineOf(updates[k - 1][0]);
+            const polledBetween = fly.requests.slice(updates[k - 1][1], updates[k][1]).some((r) => r.method === "GET" && r.path.endsWith(`/machines/${previous}`));
+            assert.ok(polledBetween, `machine ${previous}'s checks were read before the next batch`);
+        }
+    });
+
+    it("with maxUnavailable 2 keeps at least 1 serving and updates two machines per batch", async () => {
+        const { app, id, inputs, state } = await healthyGroup({ maxUnavailable: 2 });
+        const watch = fly.watchServing(app);
+        await provider.update!(id, state, withImage(inputs, "registry.fly.io/api:2.0", { maxUnavailable: 2 }));
+        await fly.settle();
+        watch.stop();
+        assert.ok(watch.min >= 1, `fewest serving machines: ${watch.min}`);
+        assert.ok(watch.samples.includes(1), "two machines were out of service together");
+        assert.equal(fly.servingMachines(app).length, 3);
+    });
+
+    it("rolls back a failing image: updated machines get the previous config back and serve again", async () => {
+        const { app, id, inputs, state } = await healthyGroup();
+        const before = new Map(live(app).map((m) => [m.id, m.config.image]));
+        const watch = fly.watchServing(app);
+        let named = "";
+        await assert.rejects(provider.update!(id, state, withImage(inputs, BROKEN)), (error: Error) => {
+            assert.match(error.message, /rolling rollout of app mg-rollout-\d+ failed: machine [0-9a-f]+ in region iad failed check "health" \(status critical, output: connection refused/);
+            assert.match(error.message, /Rolled back: machine\(s\) [0-9a-f]+ restored to the previous config/);
+            named = error.message.match(/machine ([0-9a-f]+) in region/)![1];
+            assert.ok(state.machineIds.includes(named));
+            return true;
+        });
+        await fly.settle();
+        watch.stop();
+        assert.ok(watch.min >= 2, `fewest serving machines: ${watch.min}`);
+        assert.equal(fly.servingMachines(app).length, 3);
+        for (const m of live(app)) {
+            const previous = before.get(m.id) === state.imageRef ? [state.imageRef] : [before.get(m.id), state.imageRef];
+            assert.ok(previous.includes(m.config.image), `machine ${m.id} runs its previous image (pinned): ${m.config.image}`);
+            assert.equal(m.lease, undefined);
+        }
+        assert.equal(fly.state.apps.get(app)!.machines.get(named)!.config.image, state.imageRef, "restored to the pinned digest, not the tag");
+        const updated = new Set(fly.requests.filter((r) => r.method === "POST" && /\/machines\/[^/]+$/.test(r.path)).map(machineOf));
+        assert.equal(updated.size, 1, "the rollout stopped at the first failing batch");
+    });
+});
+
+describe("secrets and immediate", () => {
+    it("rolls every machine when the secrets version rises, passing min_secrets_version", async () => {
+        const { app, id, inputs, state } = await healthyGroup({ minSecretsVersion: 0 });
+        const answer = await flyRequest<{ version: number }>({ method: "POST", path: `/apps/${app}/secrets`, body: { values: { JWT_SECRET: "not-a-real-secret" } }, resource: "test setup" });
+        const news = { ...inputs, minSecretsVersion: answer.version };
+        assert.deepEqual(((await provider.diff!(id, state, news)) as { changed?: string[] }).changed, ["minSecretsVersion", "config"]);
+        const instances = new Map(live(app).map((m) => [m.id, m.instanceId]));
+        fly.clearRequests();
+        await provider.update!(id, state, news);
+        await fly.settle();
+        for (const m of live(app)) {
+            assert.equal(m.minSecretsVersion, answer.version);
+            assert.notEqual(m.instanceId, instances.get(m.id), `machine ${m.id} restarted on the new secrets`);
+        }
+        const bodies = fly.requests.filter((r) => r.method === "POST" && /\/machines\/[^/]+$/.test(r.path)).map((r) => r.body as { min_secrets_version?: number });
+        assert.equal(bodies.length, 3);
+        assert.ok(bodies.every((b) => b.min_secrets_version === answer.version));
+    });
+
+    it("immediate updates every machine without waiting for health", async () => {
+        const { app, id, inputs, state } = await healthyGroup({ strategy: "immediate" });
+        const { outs } = await provider.update!(id, state, withImage(inputs, "registry.fly.io/api:3.0"));
+        assert.equal(fly.requests.filter((r) => r.path.endsWith("/wait")).length, 0, "no wait");
+        assert.equal(fly.requests.filter((r) => r.method === "POST" && /\/machines\/[^/]+$/.test(r.path)).length, 3);
+        await fly.settle();
+        assert.equal(fly.servingMachines(app).length, 3);
+        assert.deepEqual([...outs!.machineIds].sort(), [...state.machineIds].sort());
+    });
+});

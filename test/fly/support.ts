@@ -1,0 +1,64 @@
+/**
+ * Shared setup for the Fly provider tests: an emulator per suite, the environment the client reads, fast retries.
+ */
+import { after, before, beforeEach } from "node:test";
+import { configureFlyClient } from "../../providers/fly/client";
+import { type Emulator, type EmulatorOptions, startEmulator } from "./emulator";
+
+/** A macaroon-shaped test token; tests assert it never leaks into errors or serialized code. */
+export const TEST_TOKEN = "fm2_test-token-9f8e7d6c5b4a";
+
+/** Retry delays the client asked for, in ms (recorded instead of slept). */
+export const sleeps: number[] = [];
+
+/**
+ * Starts an emulator for the suite, points the client at it, and makes backoff instant (delays are recorded in
+ * `sleeps`). Requests and faults are cleared before each test.
+ */
+export function useEmulator(options: EmulatorOptions = {}): { readonly fly: Emulator } {
+    const holder = {} as { fly: Emulator };
+    before(async () => {
+        holder.fly = await startEmulator({ startDelayMs: 5, stopDelayMs: 5, healthDelayMs: 10, postgresReadyDelayMs: 30, ...options });
+        process.env.FLY_API_HOSTNAME = holder.fly.url;
+        process.env.FLY_API_TOKEN = TEST_TOKEN;
+        process.env.FLY_POLL_INTERVAL_MS = "5";
+        process.env.FLY_API_BACKOFF_MS = "1";
+        configureFlyClient({
+            sleep: async (ms) => {
+                sleeps.push(ms);
+            },
+        });
+    });
+    beforeEach(() => {
+        holder.fly.faults.clear();
+        holder.fly.clearRequests();
+        sleeps.length = 0;
+    });
+    after(async () => {
+        configureFlyClient({});
+        await holder.fly.close();
+    });
+    return holder;
+}
+
+/** Creates an app directly through the emulator's API state (setup that is not under test). */
+export function seedApp(fly: Emulator, name: string, orgSlug = "personal"): void {
+    fly.state.apps.set(name, {
+        id: `id-${name}`,
+        name,
+        orgSlug,
+        network: "",
+        createdAt: new Date().toISOString(),
+        machines: new Map(),
+        volumes: new Map(),
+        ips: [],
+        certificates: new Map(),
+        secrets: new Map(),
+        secretsVersion: 0,
+    });
+}
+
+/** Mutating requests as `METHOD path` lines, for readable assertions. */
+export function mutations(fly: Emulator): string[] {
+    return fly.mutating().map((r) => `${r.method} ${r.path}`);
+}
