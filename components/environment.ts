@@ -1,6 +1,185 @@
-import { LoadedStack } from "../config";
+/**
+ * The composition: a validated stack configuration becomes the environment's components and the stack outputs.
+ * Every environment difference arrives here as data (platform, counts, protect, reviewers); nothing branches on
+ * the stack's name.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { LoadedStack, StackConfig, SUPPLIED_JWT_SECRET } from "../config";
+import { AppSecrets } from "./appSecrets";
+import { AppService, FlyAppRuntimeArgs, LocalAppRuntimeArgs } from "./appService";
+import { GitHubEnvironment } from "./githubEnvironment";
+import { NAME_LIMITS, NameScope, physicalName, sharedName } from "./naming";
+import { FlyPostgresArgs, LocalPostgresArgs, Postgres } from "./postgres";
+import { SentryProject } from "./sentryProject";
 
-/** Placeholder until the components land. */
-export function buildEnvironment(stack: LoadedStack): Record<string, unknown> {
-    return { environment: stack.config.environment };
+/** What a stack exports. */
+export interface EnvironmentOutputs {
+    /** The environment's name (`ENVIRONMENT`). */
+    readonly environment: string;
+    readonly appName: pulumi.Output<string>;
+    readonly url: pulumi.Output<string>;
+    readonly healthUrl: pulumi.Output<string>;
+    /** The image the app runs, pinned by digest. */
+    readonly imageRef: pulumi.Output<string>;
+    /** Host the app reaches the database on. */
+    readonly databaseHost: pulumi.Output<string>;
+    /** When the generated JWT secret rotates next; absent when the secret is supplied. */
+    readonly jwtRotatesAt?: pulumi.Output<string>;
+    /** The Sentry DSN (secret), when Sentry is configured. */
+    readonly sentryDsn?: pulumi.Output<string>;
+    /** The GitHub deployment environment, when GitHub is configured. */
+    readonly githubEnvironment?: pulumi.Output<string>;
+}
+
+/** The values of the named config secrets. Load-time validation guarantees each listed name has a value. */
+function pick(values: LoadedStack["secretValues"], names: readonly string[]): Record<string, pulumi.Output<string>> {
+    return Object.fromEntries(names.map((key) => [key, values[key]]));
+}
+
+/**
+ * A Fly stack that builds its image pushes it to registry.fly.io with the deployer's Fly token. Refused before
+ * anything is registered, so a missing token never shows up half-way through an update.
+ */
+export function requireRegistryToken(stack: LoadedStack): pulumi.Output<string> | undefined {
+    const { config } = stack;
+    if (config.platform !== "fly" || config.app.image.context === undefined) return undefined;
+    if (stack.flyApiToken !== undefined) return stack.flyApiToken;
+    const org = config.fly?.org ?? "<org>";
+    throw new pulumi.RunError(
+        `Stack "${stack.stack}": app.image.context builds the image and pushes it to registry.fly.io, which needs a Fly API token, ` +
+            `and FLY_API_TOKEN is not set. Export one before running pulumi (export FLY_API_TOKEN="$(fly tokens create org ${org})"), ` +
+            `or deploy a prebuilt image: pulumi config set --path app.image.ref <repo>@sha256:<digest> --stack ${stack.stack}.`,
+    );
+}
+
+function databaseRuntime(config: StackConfig, secrets: AppSecrets): FlyPostgresArgs | LocalPostgresArgs {
+    const { database } = config;
+    if (database.kind === "fly") {
+        return {
+            kind: "fly",
+            orgSlug: config.fly?.org ?? "",
+            region: database.region ?? config.app.regions[0],
+            plan: database.plan,
+            diskGb: database.diskGb,
+            version: database.version,
+        };
+    }
+    return { kind: "local", password: secrets.databasePassword as pulumi.Output<string>, version: database.version, hostPort: database.localPort };
+}
+
+function appRuntime(config: StackConfig, database: Postgres, registryToken: pulumi.Output<string> | undefined): FlyAppRuntimeArgs | LocalAppRuntimeArgs {
+    const { app } = config;
+    if (config.platform === "fly") {
+        return {
+            kind: "fly",
+            orgSlug: config.fly?.org ?? "",
+            regions: app.regions,
+            machinesPerRegion: app.machines.count,
+            cpuKind: app.machines.cpuKind,
+            cpus: app.machines.cpus,
+            memoryMb: app.machines.memoryMb,
+            autostop: app.autostop,
+            minRunning: app.minRunning,
+            concurrency: app.concurrency,
+            strategy: app.deploy.strategy,
+            maxUnavailable: app.deploy.maxUnavailable,
+            healthTimeoutSeconds: app.deploy.healthTimeoutSeconds,
+            domains: app.domains,
+            registryToken,
+        };
+    }
+    return { kind: "local", network: database.network as pulumi.Output<string>, hostPort: app.localPort };
+}
+
+/** Builds the environment a validated stack describes and returns its stack outputs. */
+export function buildEnvironment(stack: LoadedStack): EnvironmentOutputs {
+    const { config, secretValues } = stack;
+    const scope: NameScope = { prefix: config.app.name, stack: stack.stack };
+    const registryToken = requireRegistryToken(stack);
+
+    const secrets = new AppSecrets("secrets", {
+        jwtLength: config.secrets.jwtLength,
+        rotationDays: config.secrets.rotationDays,
+        jwtSecret: secretValues[SUPPLIED_JWT_SECRET],
+        databasePassword: config.database.kind === "local",
+        extra: pick(secretValues, config.secrets.extra),
+    });
+
+    const database = new Postgres("database", {
+        scope,
+        runtime: databaseRuntime(config, secrets),
+        databaseName: config.database.name,
+        protect: config.database.protect,
+        retainOnDelete: config.database.retainOnDelete,
+        backups: config.database.backups,
+    });
+
+    const sentryConfig = config.sentry;
+    const perEnvironment = sentryConfig?.project === "perEnvironment";
+    const sentry =
+        sentryConfig &&
+        new SentryProject("sentry", {
+            organization: sentryConfig.organization,
+            team: sentryConfig.team,
+            createTeam: sentryConfig.createTeam,
+            projectSlug: perEnvironment ? physicalName(scope, undefined, NAME_LIMITS.sentry) : sharedName(scope, undefined, NAME_LIMITS.sentry),
+            createProject: perEnvironment,
+            platform: sentryConfig.platform,
+            keyName: config.environment,
+        });
+
+    const { settings } = config.app;
+    const app = new AppService("app", {
+        scope,
+        image: config.app.image,
+        port: config.app.port,
+        healthPath: config.app.healthPath,
+        settings: {
+            environment: config.environment,
+            debug: settings.debug,
+            logLevel: settings.logLevel,
+            corsOrigins: settings.corsOrigins,
+            allowedHosts: settings.allowedHosts,
+            jwtExpiryMinutes: settings.jwtExpiryMinutes,
+            sentryEnvironment: config.environment,
+            sentryTracesSampleRate: sentryConfig?.tracesSampleRate ?? 0,
+        },
+        secrets: {
+            ...secrets.extra,
+            JWT_SECRET: secrets.jwtSecret,
+            DATABASE_URL: database.databaseUrl,
+            ...(sentry ? { SENTRY_DSN: sentry.dsn } : {}),
+        },
+        runtime: appRuntime(config, database, registryToken),
+    });
+
+    const githubConfig = config.github;
+    const github =
+        githubConfig &&
+        new GitHubEnvironment("github", {
+            scope,
+            owner: githubConfig.owner,
+            repository: githubConfig.repository,
+            environment: githubConfig.environment,
+            branch: githubConfig.branch,
+            reviewers: githubConfig.reviewers,
+            preventSelfReview: githubConfig.preventSelfReview,
+            adminsCanBypass: githubConfig.adminsCanBypass,
+            waitTimerMinutes: githubConfig.waitTimerMinutes,
+            protection: githubConfig.protection.enabled ? githubConfig.protection : undefined,
+            secrets: pick(secretValues, githubConfig.secrets),
+            variables: { PULUMI_STACK: stack.stack, APP_NAME: app.appName, HEALTH_URL: app.healthUrl },
+        });
+
+    return {
+        environment: config.environment,
+        appName: app.appName,
+        url: app.url,
+        healthUrl: app.healthUrl,
+        imageRef: app.imageRef,
+        databaseHost: database.host,
+        ...(secrets.rotatesAt ? { jwtRotatesAt: secrets.rotatesAt } : {}),
+        ...(sentry ? { sentryDsn: sentry.dsn } : {}),
+        ...(github ? { githubEnvironment: github.environment } : {}),
+    };
 }

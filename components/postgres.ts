@@ -1,0 +1,202 @@
+/**
+ * Postgres: the app's database behind one contract, a secret `DATABASE_URL`.
+ *
+ * - `fly`: a Fly Managed Postgres cluster, a database and a user for the app; the URL uses the cluster's pooled
+ *   endpoint (reachable from the org's apps without WireGuard).
+ * - `local`: a `postgres` container on a private Docker network, with a named volume and a health check.
+ */
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import * as fly from "../providers/fly";
+import { NAME_LIMITS, NameScope, physicalName } from "./naming";
+
+/** Type token of {@link Postgres}. */
+export const POSTGRES_TYPE = "platform:database:Postgres";
+
+/** Fly Managed Postgres settings. */
+export interface FlyPostgresArgs {
+    readonly kind: "fly";
+    /** Fly organization slug that owns the cluster. */
+    readonly orgSlug: string;
+    /** Fly region of the cluster (put it next to the app's primary region). */
+    readonly region: string;
+    /**
+     * Managed Postgres plan.
+     * @default "basic"
+     */
+    readonly plan?: fly.PostgresPlan;
+    /**
+     * Disk size in GB (it can only grow).
+     * @default 10
+     */
+    readonly diskGb?: number;
+    /**
+     * PostgreSQL major version.
+     * @default 17
+     */
+    readonly version?: 16 | 17;
+}
+
+/** Local Docker settings. */
+export interface LocalPostgresArgs {
+    readonly kind: "local";
+    /** Password of the database user (a secret; generate it with `AppSecrets`). */
+    readonly password: pulumi.Input<string>;
+    /**
+     * PostgreSQL major version (the `postgres:<version>-alpine` image).
+     * @default 17
+     */
+    readonly version?: 16 | 17;
+    /**
+     * Host port for psql, bound to 127.0.0.1.
+     * @default undefined (private to the Docker network)
+     */
+    readonly hostPort?: number;
+}
+
+/** Arguments of {@link Postgres}. */
+export interface PostgresArgs {
+    /** Where physical names come from (service prefix and stack). */
+    readonly scope: NameScope;
+    /** Where the database runs. */
+    readonly runtime: FlyPostgresArgs | LocalPostgresArgs;
+    /**
+     * Name of the app's database.
+     * @default "app"
+     */
+    readonly databaseName?: string;
+    /**
+     * Name of the app's database user.
+     * @default "app"
+     */
+    readonly username?: string;
+    /**
+     * `protect` every resource that holds data, so `pulumi destroy` refuses to delete it.
+     * @default true
+     */
+    readonly protect?: boolean;
+    /**
+     * Keep the data resources when they leave the program.
+     * @default true
+     */
+    readonly retainOnDelete?: boolean;
+    /**
+     * Automatic backups. Fly Managed Postgres always backs up, so `false` is refused there rather than silently
+     * ignored; the local container has no backup facility.
+     * @default true
+     */
+    readonly backups?: boolean;
+}
+
+const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Problems with plain args, each naming the component, what is allowed and the value received. */
+export function validatePostgresArgs(name: string, args: PostgresArgs): string[] {
+    const problems: string[] = [];
+    const where = `Postgres "${name}"`;
+    for (const key of ["databaseName", "username"] as const) {
+        const value = args[key];
+        if (value !== undefined && !SQL_IDENTIFIER.test(value)) problems.push(`${where}: ${key} must be a lowercase SQL identifier such as app, got ${JSON.stringify(value)}.`);
+    }
+    const runtime = args.runtime;
+    if (runtime.kind === "fly") {
+        if (args.backups === false) {
+            problems.push(`${where}: Fly Managed Postgres always keeps backups and cannot turn them off; set database.backups to true.`);
+        }
+        if (runtime.diskGb !== undefined && !(Number.isInteger(runtime.diskGb) && runtime.diskGb >= 10 && runtime.diskGb <= 1000)) {
+            problems.push(`${where}: diskGb must be a whole number from 10 to 1000, got ${runtime.diskGb}.`);
+        }
+        if (!/^[a-z]{3}$/.test(runtime.region)) problems.push(`${where}: region must be a three-letter Fly region code such as ams, got ${JSON.stringify(runtime.region)}.`);
+    } else if (runtime.hostPort !== undefined && !(Number.isInteger(runtime.hostPort) && runtime.hostPort >= 1024 && runtime.hostPort <= 65535)) {
+        problems.push(`${where}: hostPort must be a whole number from 1024 to 65535, got ${runtime.hostPort}.`);
+    }
+    return problems;
+}
+
+/** `postgresql://user:password@host:port/database`, user and password URL-encoded. */
+export function databaseUrl(user: string, password: string, host: string, port: number, database: string): string {
+    return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${database}`;
+}
+
+/** The app's PostgreSQL database. */
+export class Postgres extends pulumi.ComponentResource {
+    /** `DATABASE_URL` for the app (secret). */
+    public readonly databaseUrl: pulumi.Output<string>;
+    /** Host the app connects to (the pooled endpoint on Fly, the container name locally). */
+    public readonly host: pulumi.Output<string>;
+    /** The Docker network the database is on (local only); run the app on it too. */
+    public readonly network?: pulumi.Output<string>;
+
+    constructor(name: string, args: PostgresArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validated before registering, so invalid args leave nothing half-registered.
+        const problems = validatePostgresArgs(name, args);
+        if (problems.length > 0) throw new Error(problems.join("\n"));
+        super(POSTGRES_TYPE, name, {}, opts);
+        const databaseName = args.databaseName ?? "app";
+        const username = args.username ?? "app";
+        const data: pulumi.CustomResourceOptions = { parent: this, protect: args.protect ?? true, retainOnDelete: args.retainOnDelete ?? true };
+
+        const runtime = args.runtime;
+        if (runtime.kind === "fly") {
+            const cluster = new fly.ManagedPostgres(
+                `${name}-cluster`,
+                {
+                    name: physicalName(args.scope, "db", NAME_LIMITS.fly),
+                    orgSlug: runtime.orgSlug,
+                    region: runtime.region,
+                    plan: runtime.plan ?? "basic",
+                    diskSizeGb: runtime.diskGb ?? 10,
+                    pgMajorVersion: runtime.version ?? 17,
+                },
+                data,
+            );
+            const database = new fly.PostgresDatabase(`${name}-database`, { clusterId: cluster.clusterId, name: databaseName }, data);
+            // schema_admin: the app runs its own migrations.
+            const user = new fly.PostgresUser(`${name}-user`, { clusterId: cluster.clusterId, username, role: "schema_admin" }, { ...data, dependsOn: [database] });
+            this.host = cluster.pooler.host;
+            this.databaseUrl = pulumi.secret(
+                pulumi
+                    .all([user.password, cluster.pooler])
+                    .apply(([password, pooler]) => databaseUrl(username, password, pooler.host, pooler.port, databaseName)),
+            );
+        } else {
+            const networkName = physicalName(args.scope, "net", NAME_LIMITS.docker);
+            const containerName = physicalName(args.scope, "db", NAME_LIMITS.docker);
+            const network = new docker.Network(`${name}-network`, { name: networkName, driver: "bridge" }, { parent: this });
+            const volume = new docker.Volume(`${name}-volume`, { name: physicalName(args.scope, "db-data", NAME_LIMITS.docker) }, data);
+            const image = new docker.RemoteImage(`${name}-image`, { name: `postgres:${runtime.version ?? 17}-alpine`, keepLocally: true }, { parent: this });
+            new docker.Container(
+                `${name}-container`,
+                {
+                    name: containerName,
+                    image: image.imageId,
+                    envs: [
+                        `POSTGRES_DB=${databaseName}`,
+                        `POSTGRES_USER=${username}`,
+                        pulumi.secret(pulumi.interpolate`POSTGRES_PASSWORD=${runtime.password}`),
+                    ],
+                    volumes: [{ volumeName: volume.name, containerPath: "/var/lib/postgresql/data" }],
+                    networksAdvanced: [{ name: network.name, aliases: ["db"] }],
+                    ports: runtime.hostPort === undefined ? [] : [{ internal: 5432, external: runtime.hostPort, ip: "127.0.0.1" }],
+                    healthcheck: {
+                        tests: ["CMD-SHELL", `pg_isready -U ${username} -d ${databaseName}`],
+                        interval: "5s",
+                        timeout: "3s",
+                        retries: 10,
+                        startPeriod: "10s",
+                    },
+                    restart: "unless-stopped",
+                    // The app starts only once the database answers.
+                    wait: true,
+                    waitTimeout: 120,
+                },
+                data,
+            );
+            this.network = network.name;
+            this.host = pulumi.output(containerName);
+            this.databaseUrl = pulumi.secret(pulumi.output(runtime.password).apply((password) => databaseUrl(username, password, containerName, 5432, databaseName)));
+        }
+
+        this.registerOutputs({ databaseUrl: this.databaseUrl, host: this.host, network: this.network });
+    }
+}

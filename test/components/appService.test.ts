@@ -1,0 +1,233 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { appEnv, PLAIN_ENV_KEYS } from "../../components/appConfig";
+import { AppService, AppServiceArgs, FlyAppRuntimeArgs, validateAppServiceArgs } from "../../components/appService";
+import { SECRET_LOOKING, T, capture, containerEnv } from "./capture";
+
+const settings = { environment: "production", debug: false, logLevel: "WARNING", corsOrigins: ["https://app.acme.dev"], jwtExpiryMinutes: 15, sentryTracesSampleRate: 0.05 };
+const flyRuntime = (over: Partial<FlyAppRuntimeArgs> = {}): FlyAppRuntimeArgs => ({
+    kind: "fly",
+    orgSlug: "acme",
+    regions: ["ams", "fra"],
+    machinesPerRegion: 2,
+    cpus: 2,
+    memoryMb: 1024,
+    autostop: "off",
+    minRunning: 2,
+    concurrency: { soft: 150, hard: 300 },
+    strategy: "bluegreen",
+    domains: ["api.acme.dev", "www.acme.dev"],
+    registryToken: "FlyV1 test-token-not-real",
+    ...over,
+});
+const secrets = { JWT_SECRET: "jwt-value", DATABASE_URL: "postgresql://app:pw@db:5432/app", SENTRY_DSN: "https://k@o1.ingest.sentry.io/1", STRIPE_API_KEY: "sk_test" };
+const flyArgs = (over: Partial<AppServiceArgs> = {}): AppServiceArgs => ({
+    scope: { prefix: "api", stack: "prod" },
+    image: { context: "examples/api", dockerfile: "Dockerfile" },
+    settings,
+    secrets,
+    runtime: flyRuntime(),
+    ...over,
+});
+const expose = (app: AppService) => ({ appName: app.appName, url: app.url, healthUrl: app.healthUrl, imageRef: app.imageRef });
+
+describe("AppService on Fly", () => {
+    it("creates the app, image, IPs, one certificate per domain, secrets and machines under the component", async () => {
+        const run = await capture(() => expose(new AppService("app", flyArgs())));
+        const component = run.named("app");
+        const names = run.resources.filter((r) => r !== component).map((r) => r.name).sort();
+        assert.deepEqual(names, ["app-app", "app-cert-api.acme.dev", "app-cert-www.acme.dev", "app-image", "app-ip-v4", "app-ip-v6", "app-machines", "app-secrets"]);
+        for (const r of run.resources.filter((r) => r !== component)) assert.equal(r.parent, component.urn, r.name);
+        assert.deepEqual([run.named("app-app").inputs.name, run.named("app-app").inputs.orgSlug], ["api-prod", "acme"]);
+        assert.deepEqual(run.ofType(T.flyIp).map((r) => r.inputs.type).sort(), ["shared_v4", "v6"]);
+        assert.deepEqual(run.ofType(T.flyCert).map((r) => r.inputs.hostname).sort(), ["api.acme.dev", "www.acme.dev"]);
+        assert.deepEqual(run.outputs, {
+            appName: "api-prod",
+            url: "https://api.acme.dev",
+            healthUrl: "https://api.acme.dev/health",
+            imageRef: run.outputs.imageRef,
+        });
+        assert.match(run.outputs.imageRef as string, /^registry\.fly\.io\/api-prod@sha256:[a-f0-9]{64}$/);
+    });
+
+    it("builds for linux/amd64 and pushes to registry.fly.io with the token as a secret, after the app exists", async () => {
+        const run = await capture(() => expose(new AppService("app", flyArgs())));
+        const image = run.named("app-image");
+        assert.equal(image.inputs.imageName, "registry.fly.io/api-prod:deploy");
+        assert.deepEqual(image.inputs.build, { context: "examples/api", dockerfile: "examples/api/Dockerfile", platform: "linux/amd64" });
+        assert.equal(image.inputs.registry.server, "registry.fly.io");
+        assert.ok(image.secretPaths.includes("registry.password"), "registry password is secret");
+        assert.ok(image.dependsOn.includes(run.named("app-app").urn));
+    });
+
+    it("runs the built image by digest", async () => {
+        const run = await capture(() => expose(new AppService("app", flyArgs())));
+        const machines = run.named("app-machines");
+        assert.match(machines.inputs.config.image, /^registry\.fly\.io\/api-prod@sha256:[a-f0-9]{64}$/);
+        assert.ok(machines.dependsOn.includes(run.named("app-image").urn));
+    });
+
+    it("configures regions × count, guest, HTTPS-only service with health check, concurrency and autostop", async () => {
+        const run = await capture(() => expose(new AppService("app", flyArgs({ healthPath: "/healthz", port: 9000 }))));
+        const machines = run.named("app-machines").inputs;
+        assert.deepEqual(machines.regions, { ams: 2, fra: 2 });
+        assert.equal(machines.strategy, "bluegreen");
+        assert.deepEqual(machines.config.guest, { cpu_kind: "shared", cpus: 2, memory_mb: 1024 });
+        const [service] = machines.config.services;
+        assert.equal(service.internal_port, 9000);
+        assert.deepEqual(service.ports, [
+            { port: 80, handlers: ["http"], force_https: true },
+            { port: 443, handlers: ["tls", "http"] },
+        ]);
+        assert.deepEqual(
+            service.checks.map((c: any) => [c.type, c.path, c.port]),
+            [["http", "/healthz", 9000]],
+        );
+        assert.deepEqual(service.concurrency, { type: "requests", soft_limit: 150, hard_limit: 300 });
+        assert.deepEqual([service.autostop, service.autostart, service.min_machines_running], ["off", true, 2]);
+    });
+
+    it("puts the plain env contract in config.env and every secret only in the Fly Secrets resource", async () => {
+        const run = await capture(() => expose(new AppService("app", flyArgs())));
+        const env = run.named("app-machines").inputs.config.env;
+        assert.deepEqual(Object.keys(env).sort(), [...PLAIN_ENV_KEYS].sort());
+        assert.deepEqual(env, {
+            ENVIRONMENT: "production",
+            DEBUG: "false",
+            LOG_LEVEL: "WARNING",
+            CORS_ORIGINS: "https://app.acme.dev",
+            ALLOWED_HOSTS: "api-prod.fly.dev,api.acme.dev,www.acme.dev",
+            SENTRY_ENVIRONMENT: "production",
+            SENTRY_TRACES_SAMPLE_RATE: "0.05",
+            JWT_EXPIRY_MINUTES: "15",
+            PORT: "8080",
+        });
+        for (const key of Object.keys(env)) assert.doesNotMatch(key, SECRET_LOOKING, `${key} looks like a secret in plain env`);
+        for (const value of Object.values(secrets)) assert.ok(!JSON.stringify(run.named("app-machines").inputs).includes(value), "no secret value in the machine inputs");
+
+        const flySecrets = run.named("app-secrets");
+        assert.deepEqual(Object.keys(flySecrets.inputs.values).sort(), Object.keys(secrets).sort());
+        assert.deepEqual(flySecrets.inputs.values, secrets);
+        assert.ok(flySecrets.secretPaths.includes("values"), "the values are secret");
+        assert.equal(flySecrets.inputs.app, "api-prod");
+    });
+
+    it("wires minSecretsVersion from the Secrets resource's version, so a secrets change rolls the machines", async () => {
+        const run = await capture(() => expose(new AppService("app", flyArgs())));
+        const machines = run.named("app-machines");
+        assert.equal(machines.inputs.minSecretsVersion, 1, "the mocked Secrets version");
+        assert.ok(machines.dependsOn.includes(run.named("app-secrets").urn));
+    });
+
+    it("creates no Secrets resource and no minimum version when there are no secrets", async () => {
+        const run = await capture(() => expose(new AppService("app", flyArgs({ secrets: {} }))));
+        assert.equal(run.ofType(T.flySecrets).length, 0);
+        assert.equal(run.named("app-machines").inputs.minSecretsVersion, undefined);
+    });
+
+    it("runs a prebuilt reference as given, without building or needing a token", async () => {
+        const ref = `ghcr.io/acme/api@sha256:${"a".repeat(64)}`;
+        const run = await capture(() => expose(new AppService("app", flyArgs({ image: { ref }, runtime: flyRuntime({ registryToken: undefined, domains: [] }) }))));
+        assert.equal(run.ofType(T.dockerImage).length, 0);
+        assert.equal(run.named("app-machines").inputs.config.image, ref);
+        assert.equal(run.outputs.imageRef, ref);
+        assert.equal(run.outputs.url, "https://api-prod.fly.dev");
+        assert.equal(run.ofType(T.flyCert).length, 0);
+    });
+
+    it("in preview, keeps everything but the image plain", async () => {
+        const run = await capture(() => expose(new AppService("app", flyArgs())), { preview: true });
+        const config = run.named("app-machines").inputs.config;
+        assert.equal(config.services[0].ports[0].force_https, true);
+        assert.equal(config.env.LOG_LEVEL, "WARNING");
+    });
+
+    it("refuses to build for Fly without a registry token", () => {
+        assert.throws(() => new AppService("app", flyArgs({ runtime: flyRuntime({ registryToken: undefined }) })), /AppService "app": building image\.context for Fly .* FLY_API_TOKEN/);
+    });
+});
+
+describe("AppService on local Docker", () => {
+    const localArgs = (over: Partial<AppServiceArgs> = {}): AppServiceArgs => ({
+        scope: { prefix: "api", stack: "dev" },
+        image: { context: "examples/api" },
+        settings: { environment: "development", debug: true, logLevel: "DEBUG", allowedHosts: [] },
+        secrets: { JWT_SECRET: "jwt-value", DATABASE_URL: "postgresql://x" },
+        runtime: { kind: "local", network: "api-dev-net", hostPort: 8081 },
+        ...over,
+    });
+
+    it("builds locally without pushing and runs a container on the database network", async () => {
+        const run = await capture(() => expose(new AppService("app", localArgs())));
+        const image = run.named("app-image");
+        assert.equal(image.inputs.skipPush, true);
+        assert.equal(image.inputs.registry, undefined);
+        const container = run.named("app-container");
+        assert.equal(container.inputs.name, "api-dev-app");
+        assert.equal(container.inputs.image, run.outputs.imageRef);
+        assert.deepEqual(container.inputs.networksAdvanced, [{ name: "api-dev-net" }]);
+        assert.deepEqual(container.inputs.ports, [{ internal: 8080, external: 8081, ip: "127.0.0.1" }]);
+        assert.equal(container.inputs.restart, "unless-stopped");
+        assert.match(container.inputs.healthcheck.tests.join(" "), /http:\/\/127\.0\.0\.1:8080\/health/);
+        assert.deepEqual([run.outputs.url, run.outputs.healthUrl, run.outputs.appName], ["http://localhost:8081", "http://localhost:8081/health", "api-dev-app"]);
+        assert.equal(run.ofType(T.flyApp).length, 0);
+    });
+
+    it("passes secrets only as secret env entries, and plain settings as plain ones", async () => {
+        const run = await capture(() => expose(new AppService("app", localArgs())));
+        const { vars, secretKeys } = containerEnv(run.named("app-container"));
+        assert.deepEqual([...secretKeys].sort(), ["DATABASE_URL", "JWT_SECRET"]);
+        for (const key of vars.keys()) if (SECRET_LOOKING.test(key)) assert.ok(secretKeys.has(key), `${key} must be a secret entry`);
+        assert.equal(vars.get("DEBUG"), "true");
+        assert.equal(vars.get("ALLOWED_HOSTS"), "localhost,127.0.0.1");
+        assert.equal(vars.get("JWT_SECRET"), "jwt-value");
+    });
+
+    it("pulls a prebuilt reference", async () => {
+        const run = await capture(() => expose(new AppService("app", localArgs({ image: { ref: "ghcr.io/acme/api:1.2.3" } }))));
+        assert.equal(run.ofType(T.dockerImage).length, 0);
+        assert.equal(run.named("app-image").type, T.remoteImage);
+        assert.match(run.named("app-container").inputs.image, /^ghcr\.io\/acme\/api@sha256:/);
+    });
+});
+
+describe("AppService validation and env", () => {
+    it("lists every problem, naming the component and the value", () => {
+        const problems = validateAppServiceArgs("app", {
+            ...flyArgs(),
+            image: {},
+            port: 70000,
+            healthPath: "health",
+            settings: { ...settings, sentryTracesSampleRate: 2 },
+            secrets: { DEBUG: "x", "bad-name": "y" },
+            runtime: flyRuntime({ regions: ["ams", "ams", "Frankfurt"], minRunning: 9, concurrency: { soft: 300, hard: 200 } }),
+        });
+        const text = problems.join("\n");
+        for (const expected of [
+            /exactly one of image\.context .* or image\.ref/,
+            /port must be a whole number from 1 to 65535, got 70000/,
+            /healthPath must be an absolute path such as \/health, got "health"/,
+            /sentryTracesSampleRate must be from 0 to 1, got 2/,
+            /secret "DEBUG" clashes with a plain setting/,
+            /secret name "bad-name" must be UPPER_SNAKE_CASE/,
+            /region "Frankfurt" is not a three-letter Fly region code/,
+            /regions lists a region twice/,
+            /minRunning must be a whole number from 0 to the 6 machine\(s\) the app has, got 9/,
+            /concurrency\.soft must be at least 1 and at most concurrency\.hard \(200\), got 300/,
+        ]) {
+            assert.match(text, expected);
+        }
+        for (const line of problems) assert.match(line, /^AppService "app": /);
+    });
+
+    it("never echoes a secret value in a validation message", () => {
+        const problems = validateAppServiceArgs("app", { ...flyArgs(), secrets: { PORT: "super-secret-value" } });
+        assert.ok(problems.length > 0);
+        assert.ok(!problems.join("\n").includes("super-secret-value"));
+    });
+
+    it("falls back to the app's own hostnames for ALLOWED_HOSTS", () => {
+        assert.equal(appEnv({ environment: "x" }, 8080, ["a.fly.dev"]).ALLOWED_HOSTS, "a.fly.dev");
+        assert.equal(appEnv({ environment: "x", allowedHosts: ["api.acme.dev"] }, 8080, ["a.fly.dev"]).ALLOWED_HOSTS, "api.acme.dev");
+    });
+});

@@ -1,0 +1,108 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { GitHubEnvironment, GitHubEnvironmentArgs, REPOSITORY_ADMIN_ROLE_ID, validateGitHubEnvironmentArgs } from "../../components/githubEnvironment";
+import { T, capture } from "./capture";
+
+const prod = (over: Partial<GitHubEnvironmentArgs> = {}): GitHubEnvironmentArgs => ({
+    scope: { prefix: "api", stack: "prod" },
+    owner: "acme",
+    repository: "api",
+    environment: "production",
+    branch: "main",
+    reviewers: { users: [1024001], teams: [2048001] },
+    preventSelfReview: true,
+    adminsCanBypass: false,
+    waitTimerMinutes: 5,
+    protection: { requiredApprovals: 2, statusChecks: ["ci", "plan (prod)"] },
+    secrets: { FLY_API_TOKEN: "fly-token-value" },
+    variables: { PULUMI_STACK: "prod", HEALTH_URL: "https://api.acme.dev/health" },
+    ...over,
+});
+const expose = (g: GitHubEnvironment) => ({ environment: g.environment });
+
+describe("GitHubEnvironment", () => {
+    it("creates the environment with reviewers, no self-review, no admin bypass, a wait timer and one deploying branch", async () => {
+        const run = await capture(() => expose(new GitHubEnvironment("gh", prod())));
+        const env = run.named("gh-environment");
+        assert.equal(env.type, T.ghEnvironment);
+        assert.deepEqual(env.inputs.reviewers, [{ users: [1024001], teams: [2048001] }]);
+        assert.deepEqual([env.inputs.preventSelfReview, env.inputs.canAdminsBypass, env.inputs.waitTimer], [true, false, 5]);
+        assert.deepEqual(env.inputs.deploymentBranchPolicy, { protectedBranches: false, customBranchPolicies: true });
+        const policy = run.named("gh-branch-policy");
+        assert.deepEqual([policy.inputs.repository, policy.inputs.environment, policy.inputs.branchPattern], ["api", "production", "main"]);
+        assert.ok(policy.dependsOn.includes(env.urn));
+        assert.equal(run.outputs.environment, "production");
+    });
+
+    it("uses an explicit provider for the configured owner on every child", async () => {
+        const run = await capture(() => expose(new GitHubEnvironment("gh", prod())));
+        const provider = run.named("gh-provider");
+        assert.equal(provider.type, T.ghProvider);
+        assert.equal(provider.inputs.owner, "acme");
+        for (const r of run.resources.filter((r) => r.type.startsWith("github:"))) {
+            assert.ok(r.provider?.startsWith(provider.urn), `${r.name} uses the component's provider`);
+        }
+    });
+
+    it("protects the deploying branch with an active ruleset: reviews, checks, linear history, no force push or deletion, admins included", async () => {
+        const run = await capture(() => expose(new GitHubEnvironment("gh", prod())));
+        assert.equal(run.ofType(T.ghBranchProtection).length, 0);
+        const ruleset = run.named("gh-branch-ruleset").inputs;
+        assert.deepEqual([ruleset.name, ruleset.repository, ruleset.target, ruleset.enforcement], ["api-prod-deploy-main", "api", "branch", "active"]);
+        assert.deepEqual(ruleset.conditions.refName.includes, ["refs/heads/main"]);
+        assert.deepEqual(ruleset.bypassActors ?? [], []);
+        const rules = ruleset.rules;
+        assert.deepEqual([rules.deletion, rules.nonFastForward, rules.requiredLinearHistory], [true, true, true]);
+        assert.deepEqual(rules.pullRequest, { requiredApprovingReviewCount: 2, dismissStaleReviewsOnPush: true, requiredReviewThreadResolution: true });
+        assert.deepEqual(rules.requiredStatusChecks.requiredChecks, [{ context: "ci" }, { context: "plan (prod)" }]);
+    });
+
+    it("lets admins bypass the branch rules only when enforceAdmins is off", async () => {
+        const run = await capture(() => expose(new GitHubEnvironment("gh", prod({ protection: { enforceAdmins: false, statusChecks: [] } }))));
+        const ruleset = run.named("gh-branch-ruleset").inputs;
+        assert.deepEqual(ruleset.bypassActors, [{ actorId: REPOSITORY_ADMIN_ROLE_ID, actorType: "RepositoryRole", bypassMode: "always" }]);
+        assert.equal(ruleset.rules.requiredStatusChecks, undefined, "no empty required-checks rule");
+    });
+
+    it("leaves the branch alone without protection, and sends no reviewer list when there are none", async () => {
+        const run = await capture(() => expose(new GitHubEnvironment("gh", prod({ protection: undefined, reviewers: undefined }))));
+        assert.equal(run.ofType(T.ghRuleset).length, 0);
+        assert.deepEqual(run.named("gh-environment").inputs.reviewers, []);
+    });
+
+    it("stores environment secrets as secrets and variables as plain values", async () => {
+        const run = await capture(() => expose(new GitHubEnvironment("gh", prod())));
+        const secret = run.named("gh-secret-FLY_API_TOKEN");
+        assert.deepEqual([secret.inputs.secretName, secret.inputs.environment, secret.inputs.repository], ["FLY_API_TOKEN", "production", "api"]);
+        assert.equal(secret.inputs.plaintextValue, "fly-token-value");
+        assert.ok(secret.secretPaths.includes("plaintextValue"));
+        assert.deepEqual(
+            run.ofType(T.ghVariable).map((v) => [v.inputs.variableName, v.inputs.value]).sort(),
+            [["HEALTH_URL", "https://api.acme.dev/health"], ["PULUMI_STACK", "prod"]],
+        );
+        for (const v of run.ofType(T.ghVariable)) assert.deepEqual(v.secretPaths, []);
+    });
+
+    it("names the ruleset per stack, so two stacks never collide", async () => {
+        const a = await capture(() => expose(new GitHubEnvironment("gh", prod())));
+        const b = await capture(() => expose(new GitHubEnvironment("gh", prod({ scope: { prefix: "api", stack: "staging" }, branch: "staging" }))));
+        assert.notEqual(a.named("gh-branch-ruleset").inputs.name, b.named("gh-branch-ruleset").inputs.name);
+    });
+
+    it("validates names and ranges without echoing values", () => {
+        const problems = validateGitHubEnvironmentArgs("gh", prod({
+            reviewers: { users: [1, 2, 3, 4], teams: [5, 6, 7] },
+            waitTimerMinutes: -1,
+            secrets: { GITHUB_TOKEN: "secret-value-x", "lower": "y" },
+            variables: { GITHUB_SHA: "z", GITHUB_TOKEN_X: "w" },
+        }));
+        const text = problems.join("\n");
+        assert.match(text, /at most 6 required reviewers, got 7/);
+        assert.match(text, /waitTimerMinutes must be a whole number from 0 to 43200, got -1/);
+        assert.match(text, /secret name "GITHUB_TOKEN" starts with GITHUB_/);
+        assert.match(text, /secret name "lower" must be UPPER_SNAKE_CASE/);
+        assert.match(text, /variable name "GITHUB_SHA" starts with GITHUB_/);
+        assert.ok(!text.includes("secret-value-x"));
+        assert.throws(() => new GitHubEnvironment("gh", prod({ waitTimerMinutes: -1 })), /GitHubEnvironment "gh"/);
+    });
+});

@@ -1,0 +1,105 @@
+/**
+ * Reading a stack run's resource graph: children of a component, the app's plain env, and every place a secret
+ * value appears outside a secret input.
+ */
+import type { RegisteredResource, StackRun } from "../harness/stack";
+import { OFFLINE_FLY_TOKEN } from "../harness/stack";
+
+export const TYPES = {
+    appSecrets: "platform:secrets:AppSecrets",
+    postgres: "platform:database:Postgres",
+    appService: "platform:app:AppService",
+    github: "platform:github:GitHubEnvironment",
+    sentry: "platform:observability:SentryProject",
+    rotating: "time:index/rotating:Rotating",
+    password: "random:index/randomPassword:RandomPassword",
+    dockerImage: "docker:index/image:Image",
+    remoteImage: "docker:index/remoteImage:RemoteImage",
+    container: "docker:index/container:Container",
+    network: "docker:index/network:Network",
+    volume: "docker:index/volume:Volume",
+    flyApp: "pulumi-nodejs:dynamic/fly:App",
+    flyIp: "pulumi-nodejs:dynamic/fly:IpAssignment",
+    flyCert: "pulumi-nodejs:dynamic/fly:Certificate",
+    flySecrets: "pulumi-nodejs:dynamic/fly:Secrets",
+    flyMachines: "pulumi-nodejs:dynamic/fly:MachineGroup",
+    flyPostgres: "pulumi-nodejs:dynamic/fly:ManagedPostgres",
+    flyDatabase: "pulumi-nodejs:dynamic/fly:PostgresDatabase",
+    flyUser: "pulumi-nodejs:dynamic/fly:PostgresUser",
+    ghProvider: "pulumi:providers:github",
+    ghEnvironment: "github:index/repositoryEnvironment:RepositoryEnvironment",
+    ghDeploymentPolicy: "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
+    ghRuleset: "github:index/repositoryRuleset:RepositoryRuleset",
+    ghSecret: "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
+    ghVariable: "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable",
+    sentryTeam: "sentry:index/sentryTeam:SentryTeam",
+    sentryProject: "sentry:index/sentryProject:SentryProject",
+    sentryKey: "sentry:index/sentryKey:SentryKey",
+} as const;
+
+/** Names that look like they hold a secret. */
+export const SECRET_LOOKING = /SECRET|TOKEN|PASSWORD|_KEY$|^DATABASE_URL$|^SENTRY_DSN$/;
+
+/** The resource with this logical name. */
+export function named(run: StackRun, name: string): RegisteredResource {
+    const found = run.resources.filter((r) => r.name === name);
+    if (found.length !== 1) throw new Error(`expected one resource named ${name} in ${run.stack}, found ${found.length}`);
+    return found[0];
+}
+
+/** Sorted `type name` lines of the children of a component, for whole-graph assertions. */
+export function childrenOf(run: StackRun, component: RegisteredResource): string[] {
+    return run.resources
+        .filter((r) => r.parent === component.urn)
+        .map((r) => `${r.type} ${r.name}`)
+        .sort();
+}
+
+/** Docker env entries (`KEY=value`) as plain and secret maps. */
+export function dockerEnv(container: RegisteredResource): { plain: Map<string, string>; secret: Map<string, string> } {
+    const plain = new Map<string, string>();
+    const secret = new Map<string, string>();
+    (container.inputs.envs as string[]).forEach((entry, i) => {
+        const at = entry.indexOf("=");
+        (container.secretPaths.includes(`envs[${i}]`) ? secret : plain).set(entry.slice(0, at), entry.slice(at + 1));
+    });
+    return { plain, secret };
+}
+
+/** Every secret value the run produced or was given: generated passwords, DSNs, tokens, secret config values. */
+export function knownSecretValues(run: StackRun, configSecrets: readonly string[] = []): string[] {
+    const values = new Set<string>([OFFLINE_FLY_TOKEN, ...configSecrets]);
+    for (const r of run.resources) {
+        if (r.type === TYPES.password) values.add(r.state.result);
+        if (r.type === TYPES.flyUser) values.add(r.state.password);
+        if (r.type === TYPES.sentryKey) values.add(r.state.dsnPublic);
+    }
+    for (const r of run.resources) {
+        if (r.type === TYPES.flySecrets) for (const v of Object.values(r.inputs.values ?? {})) values.add(String(v));
+    }
+    return [...values].filter((v) => typeof v === "string" && v.length >= 8);
+}
+
+/** Places (`resource path`) where a secret value sits in an input that is not marked secret. */
+export function secretLeaks(run: StackRun, secrets: readonly string[]): string[] {
+    const leaks: string[] = [];
+    for (const r of run.resources) {
+        const isSecretPath = (path: string) => r.secretPaths.some((s) => path === s || path.startsWith(`${s}.`) || path.startsWith(`${s}[`));
+        const walk = (node: unknown, path: string) => {
+            if (isSecretPath(path)) return;
+            if (typeof node === "string") {
+                if (secrets.some((s) => node.includes(s))) leaks.push(`${r.name} ${path}`);
+            } else if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${path}[${i}]`));
+            else if (node !== null && typeof node === "object") for (const [k, v] of Object.entries(node)) walk(v, path ? `${path}.${k}` : k);
+        };
+        walk(r.inputs, "");
+    }
+    return leaks;
+}
+
+/** Stack outputs that hold a secret value but are not secret outputs. */
+export function leakedOutputs(run: StackRun, secrets: readonly string[]): string[] {
+    return Object.entries(run.outputs)
+        .filter(([key, value]) => !run.secretOutputs.includes(key) && secrets.some((s) => JSON.stringify(value ?? "").includes(s)))
+        .map(([key]) => key);
+}
