@@ -3,6 +3,7 @@
  * machine config. Pure functions, so the values a policy judges are known at preview and easy to test.
  */
 import type { FlyMachineConfig } from "../providers/fly";
+import { PLAIN_ENV_KEYS } from "../config";
 
 /** Plain settings the app reads from its environment. None of them is secret. */
 export interface AppSettings {
@@ -45,18 +46,7 @@ export interface AppSettings {
     readonly sentryTracesSampleRate?: number;
 }
 
-/** Names of the plain variables every runtime sets; secrets may not reuse them. */
-export const PLAIN_ENV_KEYS = [
-    "ENVIRONMENT",
-    "DEBUG",
-    "LOG_LEVEL",
-    "CORS_ORIGINS",
-    "ALLOWED_HOSTS",
-    "SENTRY_ENVIRONMENT",
-    "SENTRY_TRACES_SAMPLE_RATE",
-    "JWT_EXPIRY_MINUTES",
-    "PORT",
-] as const;
+export { PLAIN_ENV_KEYS };
 
 /** The app's plain environment. An empty `allowedHosts` means `ownHosts` (the hostnames the app is served on). */
 export function appEnv(settings: AppSettings, port: number, ownHosts: readonly string[]): Record<(typeof PLAIN_ENV_KEYS)[number], string> {

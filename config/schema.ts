@@ -292,11 +292,8 @@ function crossKeyRules(cfg: LooseConfig, ctx: z.RefinementCtx): void {
     });
 }
 
-/** Environment variable names the program sets; config may not claim them. */
-export const RESERVED_ENV = new Set([
-    "JWT_SECRET",
-    "DATABASE_URL",
-    "SENTRY_DSN",
+/** Plain environment variables the app gets on every runtime (never secrets). */
+export const PLAIN_ENV_KEYS = [
     "ENVIRONMENT",
     "DEBUG",
     "LOG_LEVEL",
@@ -306,7 +303,10 @@ export const RESERVED_ENV = new Set([
     "SENTRY_TRACES_SAMPLE_RATE",
     "JWT_EXPIRY_MINUTES",
     "PORT",
-]);
+] as const;
+
+/** Environment variable names the program sets (plain ones and its own secrets); config may not claim them. */
+export const RESERVED_ENV: ReadonlySet<string> = new Set([...PLAIN_ENV_KEYS, "JWT_SECRET", "DATABASE_URL", "SENTRY_DSN"]);
 
 /** Validated configuration of one stack, defaults applied. */
 export type StackConfig = z.output<typeof stackConfigSchema>;

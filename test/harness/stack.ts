@@ -32,6 +32,8 @@ export interface RegisteredResource {
     readonly inputs: Record<string, any>;
     /** Paths (`values.JWT_SECRET`, `envs[2]`) of inputs that are secret. */
     readonly secretPaths: readonly string[];
+    /** Reference to the explicit provider resource (`urn::id`), if one was given. */
+    readonly provider?: string;
     /** The dynamic provider's serialized size in characters, when the resource is a dynamic one. */
     readonly serializedProviderLength?: number;
     readonly protect: boolean;
@@ -156,32 +158,49 @@ async function settle(value: unknown): Promise<{ value: unknown; secret: boolean
 /** Serializes runs: the Pulumi runtime's settings are process-wide. */
 let queue: Promise<unknown> = Promise.resolve();
 
+/** What one evaluation under mocks registered and returned. */
+export interface Evaluation {
+    readonly resources: readonly RegisteredResource[];
+    /** The body's result, awaited, secrets unwrapped. */
+    readonly outputs: Record<string, unknown>;
+    /** Keys of `outputs` that were secret. */
+    readonly secretOutputs: readonly string[];
+    /** What the body threw, if it threw (the resources registered before it are still reported). */
+    readonly error?: unknown;
+}
+
+/** Settings of one evaluation under mocks. */
+export interface MockSettings {
+    readonly stack: string;
+    readonly preview?: boolean;
+    /** Runs after the mocks are installed and before `body` (e.g. to set the stack's config). */
+    readonly configure?: () => void;
+}
+
 /**
- * Evaluates the program for `stack` offline. A configuration error is returned (not thrown) with the resources
- * registered before it, which must be none.
+ * Runs `body` under `pulumi.runtime.setMocks`, recording every resource registration (inputs with secrets
+ * unwrapped, secret paths, options), then awaits what `body` returns and every outstanding registration.
+ * `runStack` uses it for the whole program; component tests use it for one component. Runs are queued, because
+ * the Pulumi runtime's settings are process-wide.
  */
-export function runStack(stack: string, options: RunOptions = {}): Promise<StackRun> {
-    const run = queue.then(() => evaluate(stack, options));
+export function underMocks(settings: MockSettings, body: () => unknown): Promise<Evaluation> {
+    const run = queue.then(() => evaluateUnderMocks(settings, body));
     queue = run.catch(() => undefined);
     return run;
 }
 
-async function evaluate(stack: string, options: RunOptions): Promise<StackRun> {
-    const config = readStackFile(stack);
-    options.mutate?.(config);
-    const { values, secretKeys } = engineConfig(config, options.secrets);
-
+async function evaluateUnderMocks(settings: MockSettings, body: () => unknown): Promise<Evaluation> {
     const resources: RegisteredResource[] = [];
     const mocks: pulumi.runtime.Mocks = {
         // In a preview the engine knows only the inputs: computed outputs stay unknown, as `pulumi preview` shows them.
         newResource: (args) => ({
             id: args.custom === false ? undefined : `${args.name}-id`,
-            state: options.preview ? args.inputs : mockState(args.type, args.name, args.inputs),
+            state: settings.preview ? args.inputs : mockState(args.type, args.name, args.inputs),
         }),
         call: (args) => args.inputs,
     };
-    await pulumi.runtime.setMocks(mocks, PROJECT, stack, options.preview ?? false);
-    pulumi.runtime.setAllConfig(values, secretKeys);
+    await pulumi.runtime.setMocks(mocks, PROJECT, settings.stack, settings.preview ?? false);
+    settings.configure?.();
 
     const monitor = pulumi.runtime.getMonitor() as any;
     const register = monitor.registerResource.bind(monitor);
@@ -191,35 +210,61 @@ async function evaluate(stack: string, options: RunOptions): Promise<StackRun> {
             callback(err, response);
         });
 
-    let outputs: Record<string, unknown> = {};
+    const outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];
-    let configError: ConfigError | undefined;
-    const env = { FLY_API_TOKEN: OFFLINE_FLY_TOKEN, ...options.env };
-    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-    const apply = (values: Record<string, string | undefined>) => {
-        for (const [k, v] of Object.entries(values)) {
-            if (v === undefined) delete process.env[k];
-            else process.env[k] = v;
-        }
-    };
-    apply(env);
+    let error: unknown;
     try {
-        const exported = await loadProgram()();
+        const exported = (await body()) as Record<string, unknown> | undefined;
         for (const [key, value] of Object.entries(exported ?? {})) {
             const settled = await settle(value);
             outputs[key] = settled.value;
             if (settled.secret) secretOutputs.push(key);
         }
-    } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        configError = error;
-        outputs = {};
-    } finally {
-        apply(saved);
+    } catch (thrown) {
+        error = thrown;
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
-    return { stack, resources, outputs, secretOutputs, configError };
+    return { resources, outputs, secretOutputs, error };
+}
+
+/**
+ * Evaluates the program for `stack` offline. A configuration error is returned (not thrown) with the resources
+ * registered before it, which must be none.
+ */
+export async function runStack(stack: string, options: RunOptions = {}): Promise<StackRun> {
+    const config = readStackFile(stack);
+    options.mutate?.(config);
+    const { values, secretKeys } = engineConfig(config, options.secrets);
+    const env = { FLY_API_TOKEN: OFFLINE_FLY_TOKEN, ...options.env };
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    const apply = (entries: Record<string, string | undefined>) => {
+        for (const [k, v] of Object.entries(entries)) {
+            if (v === undefined) delete process.env[k];
+            else process.env[k] = v;
+        }
+    };
+    const run = await underMocks(
+        {
+            stack,
+            preview: options.preview,
+            configure: () => {
+                pulumi.runtime.setAllConfig(values, secretKeys);
+                apply(env);
+            },
+        },
+        async () => {
+            // The program reads its configuration and environment synchronously, before its first await.
+            try {
+                return await loadProgram()();
+            } finally {
+                apply(saved);
+            }
+        },
+    );
+    if (run.error !== undefined && !(run.error instanceof ConfigError)) throw run.error;
+    const configError = run.error instanceof ConfigError ? run.error : undefined;
+    return { stack, resources: run.resources, outputs: configError ? {} : run.outputs, secretOutputs: run.secretOutputs, configError };
 }
 
 function describe(req: any, response: any): RegisteredResource {
@@ -239,6 +284,7 @@ function describe(req: any, response: any): RegisteredResource {
         inputs,
         secretPaths,
         serializedProviderLength: typeof provider === "string" ? provider.length : undefined,
+        provider: req.getProvider() || undefined,
         protect: req.getProtect?.() ?? false,
         retainOnDelete: req.getRetainondelete?.() ?? false,
         dependsOn: req.getDependenciesList(),

@@ -5,40 +5,10 @@
 import type { RegisteredResource, StackRun } from "../harness/stack";
 import { OFFLINE_FLY_TOKEN } from "../harness/stack";
 
-export const TYPES = {
-    appSecrets: "platform:secrets:AppSecrets",
-    postgres: "platform:database:Postgres",
-    appService: "platform:app:AppService",
-    github: "platform:github:GitHubEnvironment",
-    sentry: "platform:observability:SentryProject",
-    rotating: "time:index/rotating:Rotating",
-    password: "random:index/randomPassword:RandomPassword",
-    dockerImage: "docker:index/image:Image",
-    remoteImage: "docker:index/remoteImage:RemoteImage",
-    container: "docker:index/container:Container",
-    network: "docker:index/network:Network",
-    volume: "docker:index/volume:Volume",
-    flyApp: "pulumi-nodejs:dynamic/fly:App",
-    flyIp: "pulumi-nodejs:dynamic/fly:IpAssignment",
-    flyCert: "pulumi-nodejs:dynamic/fly:Certificate",
-    flySecrets: "pulumi-nodejs:dynamic/fly:Secrets",
-    flyMachines: "pulumi-nodejs:dynamic/fly:MachineGroup",
-    flyPostgres: "pulumi-nodejs:dynamic/fly:ManagedPostgres",
-    flyDatabase: "pulumi-nodejs:dynamic/fly:PostgresDatabase",
-    flyUser: "pulumi-nodejs:dynamic/fly:PostgresUser",
-    ghProvider: "pulumi:providers:github",
-    ghEnvironment: "github:index/repositoryEnvironment:RepositoryEnvironment",
-    ghDeploymentPolicy: "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
-    ghRuleset: "github:index/repositoryRuleset:RepositoryRuleset",
-    ghSecret: "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
-    ghVariable: "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable",
-    sentryTeam: "sentry:index/sentryTeam:SentryTeam",
-    sentryProject: "sentry:index/sentryProject:SentryProject",
-    sentryKey: "sentry:index/sentryKey:SentryKey",
-} as const;
+import { TYPES } from "../harness/types";
 
-/** Names that look like they hold a secret. */
-export const SECRET_LOOKING = /SECRET|TOKEN|PASSWORD|_KEY$|^DATABASE_URL$|^SENTRY_DSN$/;
+export { SECRET_LOOKING, TYPES } from "../harness/types";
+
 
 /** The resource with this logical name. */
 export function named(run: StackRun, name: string): RegisteredResource {
