@@ -14,4 +14,9 @@ export default tseslint.config(
             "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
         },
     },
+    {
+        // The sample API is plain CommonJS that runs without a build step.
+        files: ["examples/**/*.js"],
+        rules: { "@typescript-eslint/no-require-imports": "off" },
+    },
 );

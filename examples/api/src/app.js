@@ -8,7 +8,6 @@
  *   POST /token   a token for `{ "sub": "..." }`, only when DEBUG is on (local development)
  */
 "use strict";
-/* eslint-disable @typescript-eslint/no-require-imports -- plain CommonJS, run without a build step */
 
 const jwt = require("./jwt");
 

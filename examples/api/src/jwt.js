@@ -1,6 +1,5 @@
 /** HS256 JSON Web Tokens with node:crypto: enough for the sample, no dependency. */
 "use strict";
-/* eslint-disable @typescript-eslint/no-require-imports -- plain CommonJS, run without a build step */
 
 const { createHmac, timingSafeEqual } = require("node:crypto");
 

@@ -1,6 +1,5 @@
 /** Entry point: configuration from the environment, a pooled database client, Sentry when a DSN is set. */
 "use strict";
-/* eslint-disable @typescript-eslint/no-require-imports -- plain CommonJS, run without a build step */
 
 const http = require("node:http");
 const { readConfig } = require("./config");
