@@ -199,6 +199,14 @@ function example(schema: z.ZodType | undefined, issue: z.core.$ZodIssue): string
     return "<value>";
 }
 
+/** A size or range problem: `must list at least 1 item(s)`, `must be at most 20 (allowed 1–20)`, with the value. */
+function bound(limit: "at least" | "at most", n: number | bigint, origin: string, bounds: string | undefined, value: unknown): string {
+    const shown = received(value);
+    if (origin === "array") return `must list ${limit} ${n} item(s), received ${shown}`;
+    if (origin === "string") return `must be ${limit} ${n} characters, received ${shown}`;
+    return `must be ${limit} ${n}${bounds ? ` (allowed ${bounds})` : ""}, received ${shown}`;
+}
+
 /** How zod's type names read in a message. */
 const TYPE_NAMES: Record<string, string> = { int: "a whole number", array: "a list", object: "a map of settings", number: "a number", boolean: "a boolean", string: "a string" };
 
@@ -227,20 +235,10 @@ function describeIssue(stack: string, issue: z.core.$ZodIssue, settings: unknown
             break;
         }
         case "too_small":
-            problem =
-                issue.origin === "array"
-                    ? `must list at least ${issue.minimum} item(s), received ${received(value)}`
-                    : issue.origin === "string"
-                      ? `must be at least ${issue.minimum} characters, received ${received(value)}`
-                      : `must be at least ${issue.minimum}${bounds ? ` (allowed ${bounds})` : ""}, received ${received(value)}`;
+            problem = bound("at least", issue.minimum, issue.origin, bounds, value);
             break;
         case "too_big":
-            problem =
-                issue.origin === "array"
-                    ? `must list at most ${issue.maximum} item(s), received ${received(value)}`
-                    : issue.origin === "string"
-                      ? `must be at most ${issue.maximum} characters, received ${received(value)}`
-                      : `must be at most ${issue.maximum}${bounds ? ` (allowed ${bounds})` : ""}, received ${received(value)}`;
+            problem = bound("at most", issue.maximum, issue.origin, bounds, value);
             break;
         case "invalid_value":
             problem = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, received ${received(value)}`;
