@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CreateAppRequest, FlyApp } from "./api";
 import { flyRequest, seg } from "./client";
 import { APP_NAME, type CheckFailure, changedKeys, createOnce, label } from "./common";
+import { flyType, withFlyProvider } from "./serialized";
 
 /** Arguments of {@link App}. */
 export interface AppArgs {
@@ -124,7 +125,7 @@ export const appProvider: pulumi.dynamic.ResourceProvider = {
 };
 
 /** A Fly app. Replaced when its name, organization or network changes; nothing is updated in place. */
-export class App extends pulumi.dynamic.Resource {
+export class App extends pulumi.CustomResource {
     declare public readonly name: pulumi.Output<string>;
     declare public readonly orgSlug: pulumi.Output<string>;
     declare public readonly network: pulumi.Output<string | undefined>;
@@ -134,6 +135,6 @@ export class App extends pulumi.dynamic.Resource {
     declare public readonly status: pulumi.Output<string>;
 
     constructor(name: string, args: AppArgs, opts?: pulumi.CustomResourceOptions) {
-        super(appProvider, name, { network: undefined, ...args, appId: undefined, status: undefined }, opts, "fly", "App");
+        super(flyType("App"), name, withFlyProvider("App", { network: undefined, ...args, appId: undefined, status: undefined }), opts);
     }
 }

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CertificateDetail, DnsRequirements } from "./api";
 import { flyRequest, seg } from "./client";
 import { type CheckFailure, changedKeys, createOnce, label, splitId } from "./common";
+import { flyType, withFlyProvider } from "./serialized";
 
 /** Arguments of {@link Certificate}. */
 export interface CertificateArgs {
@@ -108,7 +109,7 @@ export const certificateProvider: pulumi.dynamic.ResourceProvider = {
  * A TLS certificate for a custom hostname. Create the DNS records in `dnsRequirements`; `pulumi refresh` then shows
  * the certificate as `configured`. The id is `<app>/<hostname>`.
  */
-export class Certificate extends pulumi.dynamic.Resource {
+export class Certificate extends pulumi.CustomResource {
     declare public readonly app: pulumi.Output<string>;
     declare public readonly hostname: pulumi.Output<string>;
     /** Fly's certificate status (e.g. `awaiting_configuration`, `ready`). */
@@ -119,6 +120,6 @@ export class Certificate extends pulumi.dynamic.Resource {
     declare public readonly dnsRequirements: pulumi.Output<DnsRequirements>;
 
     constructor(name: string, args: CertificateArgs, opts?: pulumi.CustomResourceOptions) {
-        super(certificateProvider, name, { ...args, status: undefined, configured: undefined, dnsRequirements: undefined }, opts, "fly", "Certificate");
+        super(flyType("Certificate"), name, withFlyProvider("Certificate", { ...args, status: undefined, configured: undefined, dnsRequirements: undefined }), opts);
     }
 }

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AssignIpRequest, FlyIpAssignment, ListIpAssignmentsResponse } from "./api";
 import { flyRequest, seg } from "./client";
 import { type CheckFailure, changedKeys, createOnce, label, splitId } from "./common";
+import { flyType, withFlyProvider } from "./serialized";
 
 /** Kinds of address Fly assigns. `shared_v4` is free and shared with other apps; `v4` is dedicated (billed). */
 export type IpType = "v4" | "v6" | "shared_v4" | "private_v6";
@@ -113,7 +114,7 @@ export const ipAssignmentProvider: pulumi.dynamic.ResourceProvider = {
 };
 
 /** An IP address of an app. The id is `<app>/<address>` (`pulumi import` takes the same form). */
-export class IpAssignment extends pulumi.dynamic.Resource {
+export class IpAssignment extends pulumi.CustomResource {
     declare public readonly app: pulumi.Output<string>;
     declare public readonly type: pulumi.Output<IpType>;
     declare public readonly region: pulumi.Output<string | undefined>;
@@ -121,6 +122,6 @@ export class IpAssignment extends pulumi.dynamic.Resource {
     declare public readonly address: pulumi.Output<string>;
 
     constructor(name: string, args: IpAssignmentArgs, opts?: pulumi.CustomResourceOptions) {
-        super(ipAssignmentProvider, name, { region: undefined, ...args, address: undefined }, opts, "fly", "IpAssignment");
+        super(flyType("IpAssignment"), name, withFlyProvider("IpAssignment", { region: undefined, ...args, address: undefined }), opts);
     }
 }

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateMachineGroupInputs } from "./machineGroupConfig";
 import { check, create, diff, read, remove, update } from "./machineGroupOps";
 import type { FlyMachineConfig, MachineGroupInputs, MachineGroupState, RolloutStrategy } from "./machineGroupTypes";
+import { flyType, withFlyProvider } from "./serialized";
 
 export type { FlyMachineConfig, RolloutStrategy } from "./machineGroupTypes";
 
@@ -77,7 +78,7 @@ export const machineGroupProvider: pulumi.dynamic.ResourceProvider<MachineGroupI
 };
 
 /** A group of Fly machines with zero-downtime rollouts. */
-export class MachineGroup extends pulumi.dynamic.Resource {
+export class MachineGroup extends pulumi.CustomResource {
     /** Ids of the group's machines, by region then id. */
     declare public readonly machineIds: pulumi.Output<string[]>;
     /** The image the machines run, pinned by digest (`repo@sha256:...`). */
@@ -87,12 +88,10 @@ export class MachineGroup extends pulumi.dynamic.Resource {
         const problems = validateMachineGroupInputs(name, plainValues(args));
         if (problems.length > 0) throw new Error(problems.join("\n"));
         super(
-            machineGroupProvider,
+            flyType("MachineGroup"),
             name,
-            { ...args, group: name, machineIds: undefined, imageRef: undefined, configHash: undefined, machines: undefined },
+            withFlyProvider("MachineGroup", { ...args, group: name, machineIds: undefined, imageRef: undefined, configHash: undefined, machines: undefined }),
             opts,
-            "fly",
-            "MachineGroup",
         );
     }
 }

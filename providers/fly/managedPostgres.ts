@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CreatePostgresRequest, DataEnvelope, PostgresCluster, PostgresEndpoint, PostgresPlan, UpdatePostgresRequest } from "./api";
 import { flyRequest, seg } from "./client";
 import { type CheckFailure, changedKeys, createOnce, label, pollUntil, unwrap } from "./common";
+import { flyType, withFlyProvider } from "./serialized";
 
 export type { PostgresPlan } from "./api";
 
@@ -200,7 +201,7 @@ export const managedPostgresProvider: pulumi.dynamic.ResourceProvider = {
 };
 
 /** A Managed Postgres cluster. The id is Fly's cluster id. */
-export class ManagedPostgres extends pulumi.dynamic.Resource {
+export class ManagedPostgres extends pulumi.CustomResource {
     declare public readonly name: pulumi.Output<string>;
     declare public readonly orgSlug: pulumi.Output<string>;
     declare public readonly region: pulumi.Output<string>;
@@ -218,12 +219,10 @@ export class ManagedPostgres extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: ManagedPostgresArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            managedPostgresProvider,
+            flyType("ManagedPostgres"),
             name,
-            { readyTimeoutSeconds: undefined, ...args, clusterId: undefined, status: undefined, pooler: undefined, direct: undefined },
+            withFlyProvider("ManagedPostgres", { readyTimeoutSeconds: undefined, ...args, clusterId: undefined, status: undefined, pooler: undefined, direct: undefined }),
             opts,
-            "fly",
-            "ManagedPostgres",
         );
     }
 }

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DataEnvelope, PostgresDatabase as FlyPostgresDatabase } from "./api";
 import { flyRequest, seg } from "./client";
 import { type CheckFailure, changedKeys, createOnce, label, splitId, unwrap } from "./common";
+import { flyType, withFlyProvider } from "./serialized";
 
 /** Arguments of {@link PostgresDatabase}. */
 export interface PostgresDatabaseArgs {
@@ -97,11 +98,11 @@ export const postgresDatabaseProvider: pulumi.dynamic.ResourceProvider = {
 };
 
 /** A database in a Managed Postgres cluster. The id is `<cluster id>/<name>`. */
-export class PostgresDatabase extends pulumi.dynamic.Resource {
+export class PostgresDatabase extends pulumi.CustomResource {
     declare public readonly clusterId: pulumi.Output<string>;
     declare public readonly name: pulumi.Output<string>;
 
     constructor(name: string, args: PostgresDatabaseArgs, opts?: pulumi.CustomResourceOptions) {
-        super(postgresDatabaseProvider, name, { ...args }, opts, "fly", "PostgresDatabase");
+        super(flyType("PostgresDatabase"), name, withFlyProvider("PostgresDatabase", { ...args }), opts);
     }
 }

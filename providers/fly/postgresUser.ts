@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DataEnvelope, PostgresCredentials, PostgresUser as FlyPostgresUser } from "./api";
 import { flyRequest, seg } from "./client";
 import { type CheckFailure, changedKeys, createOnce, label, splitId, unwrap } from "./common";
+import { flyType, withFlyProvider } from "./serialized";
 
 /** What a user may do: `schema_admin` (DDL), `writer` (read/write data), `reader` (read only). */
 export type PostgresRole = "schema_admin" | "writer" | "reader";
@@ -144,7 +145,7 @@ export const postgresUserProvider: pulumi.dynamic.ResourceProvider = {
 };
 
 /** A Managed Postgres user. The id is `<cluster id>/<username>`; `password` is secret. */
-export class PostgresUser extends pulumi.dynamic.Resource {
+export class PostgresUser extends pulumi.CustomResource {
     declare public readonly clusterId: pulumi.Output<string>;
     declare public readonly username: pulumi.Output<string>;
     declare public readonly role: pulumi.Output<PostgresRole>;
@@ -152,6 +153,6 @@ export class PostgresUser extends pulumi.dynamic.Resource {
     declare public readonly password: pulumi.Output<string>;
 
     constructor(name: string, args: PostgresUserArgs, opts?: pulumi.CustomResourceOptions) {
-        super(postgresUserProvider, name, { ...args, password: undefined }, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password"] }), "fly", "PostgresUser");
+        super(flyType("PostgresUser"), name, withFlyProvider("PostgresUser", { ...args, password: undefined }), pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password"] }));
     }
 }

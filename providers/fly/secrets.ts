@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AppSecretsResponse, AppSecretsUpdateRequest, SecretsVersionResponse } from "./api";
 import { flyRequest, seg } from "./client";
 import { type CheckFailure, label } from "./common";
+import { flyType, withFlyProvider } from "./serialized";
 
 /** Arguments of {@link Secrets}. */
 export interface SecretsArgs {
@@ -155,7 +156,7 @@ export const secretsProvider: pulumi.dynamic.ResourceProvider = {
 };
 
 /** App secrets. The id is the app name. */
-export class Secrets extends pulumi.dynamic.Resource {
+export class Secrets extends pulumi.CustomResource {
     declare public readonly app: pulumi.Output<string>;
     /** The values (secret). */
     declare public readonly values: pulumi.Output<Record<string, string>>;
@@ -166,12 +167,10 @@ export class Secrets extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: SecretsArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            secretsProvider,
+            flyType("Secrets"),
             name,
-            { app: args.app, values: pulumi.secret(args.values), version: undefined, keys: undefined, digests: undefined },
+            withFlyProvider("Secrets", { app: args.app, values: pulumi.secret(args.values), version: undefined, keys: undefined, digests: undefined }),
             pulumi.mergeOptions(opts, { additionalSecretOutputs: ["values", "digests"] }),
-            "fly",
-            "Secrets",
         );
     }
 }

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CreateVolumeRequest, ExtendVolumeResponse, FlyVolume, UpdateVolumeRequest } from "./api";
 import { flyRequest, seg } from "./client";
 import { type CheckFailure, changedKeys, createOnce, label, splitId } from "./common";
+import { flyType, withFlyProvider } from "./serialized";
 
 /** Arguments of {@link Volume}. */
 export interface VolumeArgs {
@@ -199,7 +200,7 @@ export const volumeProvider: pulumi.dynamic.ResourceProvider = {
  * A Fly volume. Replaced when app, name, region or encryption change; grows in place. Protect it (`protect: true`)
  * in environments whose data matters. The id is `<app>/<volume id>`.
  */
-export class Volume extends pulumi.dynamic.Resource {
+export class Volume extends pulumi.CustomResource {
     declare public readonly app: pulumi.Output<string>;
     declare public readonly name: pulumi.Output<string>;
     declare public readonly region: pulumi.Output<string>;
@@ -212,12 +213,10 @@ export class Volume extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            volumeProvider,
+            flyType("Volume"),
             name,
-            { encrypted: undefined, snapshotRetention: undefined, autoBackupEnabled: undefined, ...args, volumeId: undefined },
+            withFlyProvider("Volume", { encrypted: undefined, snapshotRetention: undefined, autoBackupEnabled: undefined, ...args, volumeId: undefined }),
             opts,
-            "fly",
-            "Volume",
         );
     }
 }

@@ -1,6 +1,6 @@
 /**
- * The MachineGroup provider as Pulumi's dynamic-provider plugin runs it: serialized with `runtime.serializeFunction`,
- * evaluated by `require-from-string` under an empty file name in a plain `node` child process (no TypeScript loader),
+ * The MachineGroup provider as Pulumi's dynamic-provider plugin runs it: the text the class registers
+ * (`serializedFlyProvider`, from `runtime.serializeFunction` with secrets disallowed), evaluated by `require-from-string` under an empty file name in a plain `node` child process (no TypeScript loader),
  * then driven through create, read, diff and delete against the emulator. The text must hold no credential.
  */
 import assert from "node:assert/strict";
@@ -9,10 +9,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import * as pulumi from "@pulumi/pulumi";
 import { flyRequest } from "../../providers/fly/client";
-import { machineGroupProvider } from "../../providers/fly/machineGroup";
 import type { MachineGroupInputs } from "../../providers/fly/machineGroupTypes";
+import { serializedFlyProvider } from "../../providers/fly/serialized";
 import { type Emulator, startEmulator } from "./emulator";
 
 const TOKEN = "fm2_serialized-provider-token";
@@ -63,12 +62,12 @@ describe("MachineGroup serialized provider", () => {
         process.env.FLY_API_TOKEN = TOKEN;
         process.env.FLY_API_HOSTNAME = fly.url;
         await flyRequest({ method: "POST", path: "/apps", body: { name: "mg-serialized", org_slug: "personal" }, resource: "test setup" });
-        const serialized = await pulumi.runtime.serializeFunction(() => machineGroupProvider, { allowSecrets: false });
+        const text = await serializedFlyProvider("MachineGroup");
         delete process.env.FLY_API_TOKEN;
-        assert.ok(!serialized.text.includes(TOKEN) && !serialized.text.includes("serialized-provider-token"));
-        assert.ok(!serialized.text.includes(fly.url), "the API host is read at call time, not captured");
+        assert.ok(!text.includes(TOKEN) && !text.includes("serialized-provider-token"));
+        assert.ok(!text.includes(fly.url), "the API host is read at call time, not captured");
         const file = join(dir, "provider.js");
-        writeFileSync(file, serialized.text);
+        writeFileSync(file, text);
 
         const inputs: MachineGroupInputs = {
             app: "mg-serialized",
