@@ -4,32 +4,14 @@
  * refresh, and convergence without duplicates under injected faults.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { configureFlyClient, flyRequest } from "../../providers/fly/client";
+import { describe, it } from "node:test";
+import { flyRequest } from "../../providers/fly/client";
 import { machineGroupProvider as provider } from "../../providers/fly/machineGroup";
 import type { MachineGroupInputs, MachineGroupState } from "../../providers/fly/machineGroupTypes";
-import { type Emulator, startEmulator } from "./emulator";
+import { useMachineGroupEmulator } from "./support";
 
-let fly: Emulator;
-let appCounter = 0;
-
-before(async () => {
-    fly = await startEmulator({ startDelayMs: 10, stopDelayMs: 10, healthDelayMs: 30 });
-    process.env.FLY_API_HOSTNAME = fly.url;
-    process.env.FLY_API_TOKEN = "fm2_machinegroup-test-token";
-    configureFlyClient({ baseDelayMs: 1, maxDelayMs: 10 });
-});
-
-after(async () => {
-    configureFlyClient({});
-    await fly.close();
-});
-
-async function newApp(): Promise<string> {
-    const name = `mg-crud-${++appCounter}`;
-    await flyRequest({ method: "POST", path: "/apps", body: { name, org_slug: "personal" }, resource: "test setup" });
-    return name;
-}
+const suite = useMachineGroupEmulator("mg-crud");
+const newApp = suite.newApp;
 
 function inputsFor(app: string, overrides: Partial<MachineGroupInputs> = {}): MachineGroupInputs {
     return {
@@ -52,14 +34,14 @@ function inputsFor(app: string, overrides: Partial<MachineGroupInputs> = {}): Ma
 
 /** Machines of the app that are not destroyed (every one, tagged or not: duplicates must show). */
 function liveMachines(app: string) {
-    return [...(fly.state.apps.get(app)?.machines.values() ?? [])].filter((m) => m.state !== "destroyed" && m.state !== "destroying");
+    return [...(suite.fly.state.apps.get(app)?.machines.values() ?? [])].filter((m) => m.state !== "destroyed" && m.state !== "destroying");
 }
 
 async function create(inputs: MachineGroupInputs): Promise<{ id: string; state: MachineGroupState }> {
     const checked = await provider.check!(undefined as never, inputs);
     assert.deepEqual(checked.failures, []);
     const result = await provider.create(inputs);
-    await fly.settle();
+    await suite.fly.settle();
     return { id: result.id, state: result.outs! };
 }
 
@@ -80,7 +62,7 @@ describe("MachineGroup create", () => {
         // Only the first machine is created from the tag; the others run the digest Fly resolved for it.
         const images = machines.map((m) => m.config.image).sort();
         assert.deepEqual(images.filter((i) => i === state.imageRef).length, 2);
-        assert.equal(fly.servingMachines(app).length, 3);
+        assert.equal(suite.fly.servingMachines(app).length, 3);
         assert.equal(new Set(machines.map((m) => m.name)).size, 3);
     });
 
@@ -99,7 +81,7 @@ describe("MachineGroup read, diff and no-op", () => {
         const app = await newApp();
         const inputs = inputsFor(app);
         const { id, state } = await create(inputs);
-        fly.clearRequests();
+        suite.fly.clearRequests();
 
         const read = await provider.read!(id, state);
         assert.equal(read.id, id);
@@ -109,8 +91,8 @@ describe("MachineGroup read, diff and no-op", () => {
         const updated = await provider.update!(id, read.props!, inputs);
         assert.deepEqual(updated.outs, state);
 
-        assert.equal(fly.mutating().length, 0, JSON.stringify(fly.mutating()));
-        assert.ok(fly.requests.length > 0, "read and update did look at the machines");
+        assert.equal(suite.fly.mutating().length, 0, JSON.stringify(suite.fly.mutating()));
+        assert.ok(suite.fly.requests.length > 0, "read and update did look at the machines");
     });
 
     it("says which properties change, and replaces only when the app changes", async () => {
@@ -133,10 +115,10 @@ describe("MachineGroup read, diff and no-op", () => {
         // Pulumi's default replace order: create the replacement, then delete the old resource.
         const replacement = await create(inputsFor(newAppName));
         await provider.delete!(id, state);
-        await fly.settle();
+        await suite.fly.settle();
         assert.equal(liveMachines(oldApp).length, 0);
         assert.equal(liveMachines(newAppName).length, 3);
-        assert.equal(fly.servingMachines(newAppName).length, 3);
+        assert.equal(suite.fly.servingMachines(newAppName).length, 3);
         assert.equal(replacement.id, `${newAppName}/web`);
     });
 
@@ -169,7 +151,7 @@ describe("MachineGroup update and delete", () => {
         const { id, state } = await create(inputs);
         const news = { ...inputs, regions: { iad: 1, ord: 2 } };
         const { outs } = await provider.update!(id, state, news);
-        await fly.settle();
+        await suite.fly.settle();
         const machines = liveMachines(app);
         assert.deepEqual(machines.map((m) => m.region).sort(), ["iad", "ord", "ord"]);
         assert.deepEqual([...outs!.machineIds].sort(), machines.map((m) => m.id).sort());
@@ -180,21 +162,21 @@ describe("MachineGroup update and delete", () => {
     it("deletes every machine: lease, stop, then destroy with force only after the stop", async () => {
         const app = await newApp();
         const { id, state } = await create(inputsFor(app));
-        fly.clearRequests();
+        suite.fly.clearRequests();
         await provider.delete!(id, state);
-        await fly.settle();
+        await suite.fly.settle();
         assert.equal(liveMachines(app).length, 0);
         for (const machineId of state.machineIds) {
-            const calls = fly.requests.filter((r) => r.path.includes(`/machines/${machineId}`) && r.method !== "GET");
+            const calls = suite.fly.requests.filter((r) => r.path.includes(`/machines/${machineId}`) && r.method !== "GET");
             const kinds = calls.map((r) => `${r.method} ${r.path.split(machineId)[1] || "/"}`);
             assert.deepEqual(kinds, ["POST /lease", "POST /stop", "DELETE /"], kinds.join(", "));
             assert.equal(calls[2].query.force, "true");
             for (const call of calls.slice(1)) assert.ok(call.headers["fly-machine-lease-nonce"], `${call.method} ${call.path} carries the lease nonce`);
         }
         // Deleting again (e.g. after a partial failure) is a no-op.
-        fly.clearRequests();
+        suite.fly.clearRequests();
         await provider.delete!(id, state);
-        assert.equal(fly.mutating().length, 0);
+        assert.equal(suite.fly.mutating().length, 0);
     });
 });
 
@@ -205,7 +187,7 @@ describe("MachineGroup drift", () => {
         const { id, state } = await create(inputs);
         const victim = state.machineIds[0];
         await flyRequest({ method: "DELETE", path: `/apps/${app}/machines/${victim}`, query: { force: true }, resource: "test drift" });
-        await fly.settle();
+        await suite.fly.settle();
 
         const read = await provider.read!(id, state);
         assert.notDeepEqual(read.props, state, "refresh shows the missing machine");
@@ -216,7 +198,7 @@ describe("MachineGroup drift", () => {
         assert.deepEqual(diff.replaces, []);
 
         const { outs } = await provider.update!(id, read.props!, inputs);
-        await fly.settle();
+        await suite.fly.settle();
         assert.equal(liveMachines(app).length, 3);
         assert.ok(!outs!.machineIds.includes(victim));
         assert.equal((await provider.diff!(id, (await provider.read!(id, outs!)).props!, inputs)).changes, false);
@@ -227,23 +209,23 @@ describe("MachineGroup drift", () => {
         const inputs = inputsFor(app);
         const { id, state } = await create(inputs);
         const target = state.machineIds[1];
-        const machine = fly.state.apps.get(app)!.machines.get(target)!;
+        const machine = suite.fly.state.apps.get(app)!.machines.get(target)!;
         await flyRequest({
             method: "POST",
             path: `/apps/${app}/machines/${target}`,
             body: { config: { ...machine.config, env: { LOG_LEVEL: "DEBUG" } } },
             resource: "test drift",
         });
-        await fly.settle();
+        await suite.fly.settle();
 
         const read = await provider.read!(id, state);
         const diff = (await provider.diff!(id, read.props!, inputs)) as { changed?: string[] };
         assert.deepEqual(diff.changed, ["config"]);
-        fly.clearRequests();
+        suite.fly.clearRequests();
         await provider.update!(id, read.props!, inputs);
-        await fly.settle();
-        assert.deepEqual(fly.state.apps.get(app)!.machines.get(target)!.config.env, { LOG_LEVEL: "INFO" });
-        const updates = fly.mutating().filter((r) => r.method === "POST" && /\/machines\/[^/]+$/.test(r.path));
+        await suite.fly.settle();
+        assert.deepEqual(suite.fly.state.apps.get(app)!.machines.get(target)!.config.env, { LOG_LEVEL: "INFO" });
+        const updates = suite.fly.mutating().filter((r) => r.method === "POST" && /\/machines\/[^/]+$/.test(r.path));
         assert.deepEqual(updates.map((r) => r.path.split("/").pop()), [target], "only the drifted machine is updated");
     });
 });
@@ -251,36 +233,36 @@ describe("MachineGroup drift", () => {
 describe("MachineGroup waits", () => {
     it("loops Fly's wait after a 408 until the machine starts, within healthTimeoutSeconds", async () => {
         const app = await newApp();
-        const saved = { ...fly.options };
+        const saved = { ...suite.fly.options };
         // Each wait "second" lasts 1 ms while machines take 150 ms to start: every first wait times out (408).
-        fly.options.waitMsPerSecond = 1;
-        fly.options.startDelayMs = 150;
+        suite.fly.options.waitMsPerSecond = 1;
+        suite.fly.options.startDelayMs = 150;
         try {
-            fly.clearRequests();
+            suite.fly.clearRequests();
             const { state } = await create(inputsFor(app, { regions: { iad: 1 } }));
-            const waits = fly.requests.filter((r) => r.path.endsWith("/wait"));
+            const waits = suite.fly.requests.filter((r) => r.path.endsWith("/wait"));
             assert.ok(waits.some((r) => r.status === 408), "a wait timed out");
             assert.equal(waits[waits.length - 1].status, 200);
             assert.ok(waits.every((r) => Number(r.query.timeout) >= 1 && Number(r.query.timeout) <= 60 && r.query.state === "started"));
-            assert.equal(fly.servingMachines(app).length, 1);
+            assert.equal(suite.fly.servingMachines(app).length, 1);
             assert.equal(state.machineIds.length, 1);
         } finally {
-            Object.assign(fly.options, saved);
+            Object.assign(suite.fly.options, saved);
         }
     });
 
     it("fails a create whose machines never start, naming the machine and region, and leaves no machine behind", async () => {
         const app = await newApp();
-        const saved = { ...fly.options };
-        fly.options.waitMsPerSecond = 1;
-        fly.options.startDelayMs = 1_000;
+        const saved = { ...suite.fly.options };
+        suite.fly.options.waitMsPerSecond = 1;
+        suite.fly.options.startDelayMs = 1_000;
         try {
             await assert.rejects(
                 provider.create(inputsFor(app, { regions: { ams: 1 }, healthTimeoutSeconds: 0.3 })),
                 /^RolloutFailed: MachineGroup "web": rolling rollout of app mg-crud-\d+ failed: machine [0-9a-f]+ in region ams did not reach state "started" within 0.3s \(healthTimeoutSeconds\)\. Rolled back: the 1 machine\(s\) created were destroyed\./,
             );
         } finally {
-            Object.assign(fly.options, saved);
+            Object.assign(suite.fly.options, saved);
         }
         assert.equal(liveMachines(app).length, 0);
     });
@@ -290,20 +272,20 @@ describe("MachineGroup under faults", () => {
     it("converges with no duplicate machine when creates lose their answers, and on 429/500/dropped calls", async () => {
         const app = await newApp();
         const removers = [
-            fly.faults.add({ method: "POST", path: "/v1/apps/:app/machines", kind: "drop", when: "after", times: 1 }),
-            fly.faults.add({ method: "POST", path: "/v1/apps/:app/machines", kind: "500", when: "after", times: 1 }),
-            fly.faults.add({ method: "POST", path: "/v1/apps/:app/machines", kind: "insufficient_capacity", times: 1 }),
-            fly.faults.add({ method: "POST", path: "/v1/apps/:app/machines", kind: "429", retryAfterSeconds: 1, times: 1 }),
-            fly.faults.add({ method: "GET", path: "/v1/apps/:app/machines/:id/wait", kind: "500", times: 2 }),
-            fly.faults.add({ method: "GET", path: "/v1/apps/:app/machines/:id", kind: "drop", times: 2 }),
-            fly.faults.add({ method: "GET", path: "/v1/apps/:app/machines", kind: "429", times: 1 }),
+            suite.fly.faults.add({ method: "POST", path: "/v1/apps/:app/machines", kind: "drop", when: "after", times: 1 }),
+            suite.fly.faults.add({ method: "POST", path: "/v1/apps/:app/machines", kind: "500", when: "after", times: 1 }),
+            suite.fly.faults.add({ method: "POST", path: "/v1/apps/:app/machines", kind: "insufficient_capacity", times: 1 }),
+            suite.fly.faults.add({ method: "POST", path: "/v1/apps/:app/machines", kind: "429", retryAfterSeconds: 1, times: 1 }),
+            suite.fly.faults.add({ method: "GET", path: "/v1/apps/:app/machines/:id/wait", kind: "500", times: 2 }),
+            suite.fly.faults.add({ method: "GET", path: "/v1/apps/:app/machines/:id", kind: "drop", times: 2 }),
+            suite.fly.faults.add({ method: "GET", path: "/v1/apps/:app/machines", kind: "429", times: 1 }),
         ];
         try {
             const { state } = await create(inputsFor(app));
             const machines = liveMachines(app);
             assert.equal(machines.length, 3, `exactly 3 machines, got ${machines.map((m) => m.name).join(", ")}`);
             assert.deepEqual(machines.map((m) => m.id).sort(), [...state.machineIds].sort());
-            assert.ok((fly.faults.fired.drop ?? 0) >= 1 && (fly.faults.fired["500"] ?? 0) >= 1 && (fly.faults.fired["429"] ?? 0) >= 1);
+            assert.ok((suite.fly.faults.fired.drop ?? 0) >= 1 && (suite.fly.faults.fired["500"] ?? 0) >= 1 && (suite.fly.faults.fired["429"] ?? 0) >= 1);
         } finally {
             removers.forEach((remove) => remove());
         }
@@ -314,21 +296,21 @@ describe("MachineGroup under faults", () => {
         const inputs = inputsFor(app, { regions: { iad: 3 } });
         const { id, state } = await create(inputs);
         const removers = [
-            fly.faults.add({ method: "POST", path: "/v1/apps/:app/machines/:id/lease", kind: "drop", when: "after", times: 1 }),
-            fly.faults.add({ method: "POST", path: "/v1/apps/:app/machines/:id/lease", kind: "500", when: "after", times: 1 }),
-            fly.faults.add({ method: "POST", path: "/v1/apps/:app/machines/:id", kind: "500", times: 1 }),
-            fly.faults.add({ method: "POST", path: "/v1/apps/:app/machines/:id", kind: "drop", when: "after", times: 1 }),
-            fly.faults.add({ method: "DELETE", path: "/v1/apps/:app/machines/:id/lease", kind: "429", times: 1 }),
+            suite.fly.faults.add({ method: "POST", path: "/v1/apps/:app/machines/:id/lease", kind: "drop", when: "after", times: 1 }),
+            suite.fly.faults.add({ method: "POST", path: "/v1/apps/:app/machines/:id/lease", kind: "500", when: "after", times: 1 }),
+            suite.fly.faults.add({ method: "POST", path: "/v1/apps/:app/machines/:id", kind: "500", times: 1 }),
+            suite.fly.faults.add({ method: "POST", path: "/v1/apps/:app/machines/:id", kind: "drop", when: "after", times: 1 }),
+            suite.fly.faults.add({ method: "DELETE", path: "/v1/apps/:app/machines/:id/lease", kind: "429", times: 1 }),
         ];
         try {
             const news = { ...inputs, config: { ...inputs.config, image: "registry.fly.io/api:2.0" } };
             const { outs } = await provider.update!(id, state, news);
-            await fly.settle();
+            await suite.fly.settle();
             const machines = liveMachines(app);
             assert.equal(machines.length, 3);
             assert.deepEqual([...outs!.machineIds].sort(), [...state.machineIds].sort(), "rolling keeps the machines");
             for (const m of machines) assert.match(String(m.config.image), /^registry\.fly\.io\/api(:2\.0|@sha256:)/);
-            assert.equal(fly.servingMachines(app).length, 3);
+            assert.equal(suite.fly.servingMachines(app).length, 3);
             for (const m of machines) assert.equal(m.lease, undefined, `lease on ${m.id} released`);
         } finally {
             removers.forEach((remove) => remove());
@@ -339,12 +321,12 @@ describe("MachineGroup under faults", () => {
         const app = await newApp();
         const { id, state } = await create(inputsFor(app));
         const removers = [
-            fly.faults.add({ method: "POST", path: "/v1/apps/:app/machines/:id/stop", kind: "500", times: 2 }),
-            fly.faults.add({ method: "DELETE", path: "/v1/apps/:app/machines/:id", kind: "drop", when: "after", times: 1 }),
+            suite.fly.faults.add({ method: "POST", path: "/v1/apps/:app/machines/:id/stop", kind: "500", times: 2 }),
+            suite.fly.faults.add({ method: "DELETE", path: "/v1/apps/:app/machines/:id", kind: "drop", when: "after", times: 1 }),
         ];
         try {
             await provider.delete!(id, state);
-            await fly.settle();
+            await suite.fly.settle();
             assert.equal(liveMachines(app).length, 0);
         } finally {
             removers.forEach((remove) => remove());

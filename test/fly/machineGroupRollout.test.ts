@@ -5,33 +5,16 @@
  * machines without waiting.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { configureFlyClient, flyRequest } from "../../providers/fly/client";
+import { describe, it } from "node:test";
+import { flyRequest } from "../../providers/fly/client";
 import { machineGroupProvider as provider } from "../../providers/fly/machineGroup";
 import type { MachineGroupInputs, MachineGroupState } from "../../providers/fly/machineGroupTypes";
-import { type Emulator, type RecordedRequest, startEmulator } from "./emulator";
+import type { RecordedRequest } from "./emulator";
+import { useMachineGroupEmulator } from "./support";
 
 const BROKEN = "registry.fly.io/api:broken";
-let fly: Emulator;
-let appCounter = 0;
-
-before(async () => {
-    fly = await startEmulator({ startDelayMs: 10, stopDelayMs: 10, healthDelayMs: 30, failingImages: [BROKEN] });
-    process.env.FLY_API_HOSTNAME = fly.url;
-    process.env.FLY_API_TOKEN = "fm2_machinegroup-rollout-token";
-    configureFlyClient({ baseDelayMs: 1, maxDelayMs: 10 });
-});
-
-after(async () => {
-    configureFlyClient({});
-    await fly.close();
-});
-
-async function newApp(): Promise<string> {
-    const name = `mg-rollout-${++appCounter}`;
-    await flyRequest({ method: "POST", path: "/apps", body: { name, org_slug: "personal" }, resource: "test setup" });
-    return name;
-}
+const suite = useMachineGroupEmulator("mg-rollout", { failingImages: [BROKEN] });
+const newApp = suite.newApp;
 
 function inputsFor(app: string, overrides: Partial<MachineGroupInputs> = {}): MachineGroupInputs {
     return {
@@ -55,9 +38,9 @@ async function healthyGroup(overrides: Partial<MachineGroupInputs> = {}): Promis
     const app = await newApp();
     const inputs = inputsFor(app, overrides);
     const result = await provider.create(inputs);
-    await fly.settle();
-    assert.equal(fly.servingMachines(app).length, 3);
-    fly.clearRequests();
+    await suite.fly.settle();
+    assert.equal(suite.fly.servingMachines(app).length, 3);
+    suite.fly.clearRequests();
     return { app, id: result.id, inputs, state: result.outs! };
 }
 
@@ -66,7 +49,7 @@ function withImage(inputs: MachineGroupInputs, image: string, overrides: Partial
 }
 
 function live(app: string) {
-    return [...fly.state.apps.get(app)!.machines.values()].filter((m) => m.state !== "destroyed" && m.state !== "destroying");
+    return [...suite.fly.state.apps.get(app)!.machines.values()].filter((m) => m.state !== "destroyed" && m.state !== "destroying");
 }
 
 const machineOf = (r: RecordedRequest): string | undefined => r.path.match(/\/machines\/([^/]+)/)?.[1];
@@ -76,9 +59,9 @@ describe("blue-green", () => {
     it("updates the image with at least 3 machines serving at every change, in flyctl's order", async () => {
         const { app, id, inputs, state } = await healthyGroup({ strategy: "bluegreen" });
         const blue = new Set(state.machineIds);
-        const watch = fly.watchServing(app);
+        const watch = suite.fly.watchServing(app);
         const { outs } = await provider.update!(id, state, withImage(inputs, "registry.fly.io/api:2.0"));
-        await fly.settle();
+        await suite.fly.settle();
         watch.stop();
 
         assert.ok(watch.samples.length > 20, `sampled ${watch.samples.length} machine changes`);
@@ -89,13 +72,13 @@ describe("blue-green", () => {
         assert.deepEqual([...outs!.machineIds].sort(), machines.map((m) => m.id).sort());
         assert.match(outs!.imageRef, /^registry\.fly\.io\/api@sha256:/);
         assert.notEqual(outs!.imageRef, state.imageRef);
-        assert.equal(fly.servingMachines(app).length, 3);
+        assert.equal(suite.fly.servingMachines(app).length, 3);
 
-        const creates = fly.requests.filter((r) => r.method === "POST" && /\/machines$/.test(r.path));
+        const creates = suite.fly.requests.filter((r) => r.method === "POST" && /\/machines$/.test(r.path));
         assert.equal(creates.length, 3);
         for (const c of creates) assert.equal((c.body as { skip_service_registration?: boolean }).skip_service_registration, true);
         const index = (pred: (r: RecordedRequest) => boolean, last = false) => {
-            const found = fly.requests.map((r, i) => (pred(r) ? i : -1)).filter((i) => i >= 0);
+            const found = suite.fly.requests.map((r, i) => (pred(r) ? i : -1)).filter((i) => i >= 0);
             return last ? found[found.length - 1] : found[0];
         };
         const lastUncordon = index((r) => action(r) === "POST /uncordon", true);
@@ -104,14 +87,14 @@ describe("blue-green", () => {
         assert.ok(lastCheckPoll < lastUncordon, "green is uncordoned only after its checks pass");
         assert.ok(lastUncordon < firstCordon, "green serves before blue is cordoned");
         for (const machineId of blue) {
-            const calls = fly.requests.filter((r) => machineOf(r) === machineId && r.method !== "GET").map(action);
+            const calls = suite.fly.requests.filter((r) => machineOf(r) === machineId && r.method !== "GET").map(action);
             assert.deepEqual(calls, ["POST /lease", "POST /cordon", "POST /stop", "DELETE /"], `blue ${machineId}: ${calls.join(", ")}`);
         }
     });
 
     it("rolls back a failing image: green is destroyed, blue keeps serving, the error names machine, region and check", async () => {
         const { app, id, inputs, state } = await healthyGroup({ strategy: "bluegreen" });
-        const watch = fly.watchServing(app);
+        const watch = suite.fly.watchServing(app);
         await assert.rejects(provider.update!(id, state, withImage(inputs, BROKEN)), (error: Error) => {
             assert.match(error.message, /MachineGroup "web": bluegreen rollout of app mg-rollout-\d+ failed: machine [0-9a-f]+ in region iad failed check "health"/);
             assert.match(error.message, /connection refused: the app is not listening/);
@@ -120,11 +103,11 @@ describe("blue-green", () => {
             assert.ok(!state.machineIds.includes(named), "the failing machine named is a green one");
             return true;
         });
-        await fly.settle();
+        await suite.fly.settle();
         watch.stop();
         assert.ok(watch.min >= 3, `fewest serving machines: ${watch.min}`);
         assert.deepEqual(live(app).map((m) => m.id).sort(), [...state.machineIds].sort(), "only blue is left");
-        assert.equal(fly.servingMachines(app).length, 3);
+        assert.equal(suite.fly.servingMachines(app).length, 3);
         for (const m of live(app)) assert.equal(m.lease, undefined, "blue leases released");
     });
 });
@@ -132,9 +115,9 @@ describe("blue-green", () => {
 describe("rolling", () => {
     it("updates in place with at least 3 - maxUnavailable machines serving, under a lease per machine", async () => {
         const { app, id, inputs, state } = await healthyGroup();
-        const watch = fly.watchServing(app);
+        const watch = suite.fly.watchServing(app);
         const { outs } = await provider.update!(id, state, withImage(inputs, "registry.fly.io/api:2.0"));
-        await fly.settle();
+        await suite.fly.settle();
         watch.stop();
 
         assert.ok(watch.min >= 2, `fewest serving machines: ${watch.min}`);
@@ -146,34 +129,34 @@ describe("rolling", () => {
             assert.equal(m.lease, undefined);
         }
         for (const machineId of state.machineIds) {
-            const calls = fly.requests.filter((r) => machineOf(r) === machineId && r.method !== "GET");
+            const calls = suite.fly.requests.filter((r) => machineOf(r) === machineId && r.method !== "GET");
             assert.deepEqual(calls.map(action), ["POST /lease", "POST /", "DELETE /lease"]);
             assert.ok(calls.slice(1).every((r) => r.headers["fly-machine-lease-nonce"]), "nonce on every mutating call");
         }
         // A batch waits for health before the next starts: machine n+1 is updated after machine n's checks pass.
-        const updates = fly.requests.map((r, i) => [r, i] as const).filter(([r]) => r.method === "POST" && /\/machines\/[^/]+$/.test(r.path));
+        const updates = suite.fly.requests.map((r, i) => [r, i] as const).filter(([r]) => r.method === "POST" && /\/machines\/[^/]+$/.test(r.path));
         for (let k = 1; k < updates.length; k++) {
             const previous = machineOf(updates[k - 1][0]);
-            const polledBetween = fly.requests.slice(updates[k - 1][1], updates[k][1]).some((r) => r.method === "GET" && r.path.endsWith(`/machines/${previous}`));
+            const polledBetween = suite.fly.requests.slice(updates[k - 1][1], updates[k][1]).some((r) => r.method === "GET" && r.path.endsWith(`/machines/${previous}`));
             assert.ok(polledBetween, `machine ${previous}'s checks were read before the next batch`);
         }
     });
 
     it("with maxUnavailable 2 keeps at least 1 serving and updates two machines per batch", async () => {
         const { app, id, inputs, state } = await healthyGroup({ maxUnavailable: 2 });
-        const watch = fly.watchServing(app);
+        const watch = suite.fly.watchServing(app);
         await provider.update!(id, state, withImage(inputs, "registry.fly.io/api:2.0", { maxUnavailable: 2 }));
-        await fly.settle();
+        await suite.fly.settle();
         watch.stop();
         assert.ok(watch.min >= 1, `fewest serving machines: ${watch.min}`);
         assert.ok(watch.samples.includes(1), "two machines were out of service together");
-        assert.equal(fly.servingMachines(app).length, 3);
+        assert.equal(suite.fly.servingMachines(app).length, 3);
     });
 
     it("rolls back a failing image: updated machines get the previous config back and serve again", async () => {
         const { app, id, inputs, state } = await healthyGroup();
         const before = new Map(live(app).map((m) => [m.id, m.config.image]));
-        const watch = fly.watchServing(app);
+        const watch = suite.fly.watchServing(app);
         let named = "";
         await assert.rejects(provider.update!(id, state, withImage(inputs, BROKEN)), (error: Error) => {
             assert.match(error.message, /rolling rollout of app mg-rollout-\d+ failed: machine [0-9a-f]+ in region iad failed check "health" \(status critical, output: connection refused/);
@@ -182,17 +165,17 @@ describe("rolling", () => {
             assert.ok(state.machineIds.includes(named));
             return true;
         });
-        await fly.settle();
+        await suite.fly.settle();
         watch.stop();
         assert.ok(watch.min >= 2, `fewest serving machines: ${watch.min}`);
-        assert.equal(fly.servingMachines(app).length, 3);
+        assert.equal(suite.fly.servingMachines(app).length, 3);
         for (const m of live(app)) {
             const previous = before.get(m.id) === state.imageRef ? [state.imageRef] : [before.get(m.id), state.imageRef];
             assert.ok(previous.includes(m.config.image), `machine ${m.id} runs its previous image (pinned): ${m.config.image}`);
             assert.equal(m.lease, undefined);
         }
-        assert.equal(fly.state.apps.get(app)!.machines.get(named)!.config.image, state.imageRef, "restored to the pinned digest, not the tag");
-        const updated = new Set(fly.requests.filter((r) => r.method === "POST" && /\/machines\/[^/]+$/.test(r.path)).map(machineOf));
+        assert.equal(suite.fly.state.apps.get(app)!.machines.get(named)!.config.image, state.imageRef, "restored to the pinned digest, not the tag");
+        const updated = new Set(suite.fly.requests.filter((r) => r.method === "POST" && /\/machines\/[^/]+$/.test(r.path)).map(machineOf));
         assert.equal(updated.size, 1, "the rollout stopped at the first failing batch");
     });
 });
@@ -204,14 +187,14 @@ describe("secrets and immediate", () => {
         const news = { ...inputs, minSecretsVersion: answer.version };
         assert.deepEqual(((await provider.diff!(id, state, news)) as { changed?: string[] }).changed, ["minSecretsVersion", "config"]);
         const instances = new Map(live(app).map((m) => [m.id, m.instanceId]));
-        fly.clearRequests();
+        suite.fly.clearRequests();
         await provider.update!(id, state, news);
-        await fly.settle();
+        await suite.fly.settle();
         for (const m of live(app)) {
             assert.equal(m.minSecretsVersion, answer.version);
             assert.notEqual(m.instanceId, instances.get(m.id), `machine ${m.id} restarted on the new secrets`);
         }
-        const bodies = fly.requests.filter((r) => r.method === "POST" && /\/machines\/[^/]+$/.test(r.path)).map((r) => r.body as { min_secrets_version?: number });
+        const bodies = suite.fly.requests.filter((r) => r.method === "POST" && /\/machines\/[^/]+$/.test(r.path)).map((r) => r.body as { min_secrets_version?: number });
         assert.equal(bodies.length, 3);
         assert.ok(bodies.every((b) => b.min_secrets_version === answer.version));
     });
@@ -219,10 +202,10 @@ describe("secrets and immediate", () => {
     it("immediate updates every machine without waiting for health", async () => {
         const { app, id, inputs, state } = await healthyGroup({ strategy: "immediate" });
         const { outs } = await provider.update!(id, state, withImage(inputs, "registry.fly.io/api:3.0"));
-        assert.equal(fly.requests.filter((r) => r.path.endsWith("/wait")).length, 0, "no wait");
-        assert.equal(fly.requests.filter((r) => r.method === "POST" && /\/machines\/[^/]+$/.test(r.path)).length, 3);
-        await fly.settle();
-        assert.equal(fly.servingMachines(app).length, 3);
+        assert.equal(suite.fly.requests.filter((r) => r.path.endsWith("/wait")).length, 0, "no wait");
+        assert.equal(suite.fly.requests.filter((r) => r.method === "POST" && /\/machines\/[^/]+$/.test(r.path)).length, 3);
+        await suite.fly.settle();
+        assert.equal(suite.fly.servingMachines(app).length, 3);
         assert.deepEqual([...outs!.machineIds].sort(), [...state.machineIds].sort());
     });
 });

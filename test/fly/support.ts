@@ -2,7 +2,7 @@
  * Shared setup for the Fly provider tests: an emulator per suite, the environment the client reads, fast retries.
  */
 import { after, before, beforeEach } from "node:test";
-import { configureFlyClient } from "../../providers/fly/client";
+import { configureFlyClient, flyRequest } from "../../providers/fly/client";
 import { type Emulator, type EmulatorOptions, startEmulator } from "./emulator";
 
 /** A macaroon-shaped test token; tests assert it never leaks into errors or serialized code. */
@@ -39,6 +39,36 @@ export function useEmulator(options: EmulatorOptions = {}): { readonly fly: Emul
         await holder.fly.close();
     });
     return holder;
+}
+
+/**
+ * The emulator for MachineGroup suites. Unlike `useEmulator`, the client's backoff really sleeps (briefly) and
+ * nothing is cleared between tests, because rollouts wait on the emulator's real-time health delays. `newApp`
+ * creates a fresh app through the API for each test.
+ */
+export function useMachineGroupEmulator(appPrefix: string, options: EmulatorOptions = {}): { readonly fly: Emulator; newApp(): Promise<string> } {
+    const holder = {} as { fly: Emulator };
+    let apps = 0;
+    before(async () => {
+        holder.fly = await startEmulator({ startDelayMs: 10, stopDelayMs: 10, healthDelayMs: 30, ...options });
+        process.env.FLY_API_HOSTNAME = holder.fly.url;
+        process.env.FLY_API_TOKEN = TEST_TOKEN;
+        configureFlyClient({ baseDelayMs: 1, maxDelayMs: 10 });
+    });
+    after(async () => {
+        configureFlyClient({});
+        await holder.fly.close();
+    });
+    return {
+        get fly() {
+            return holder.fly;
+        },
+        async newApp() {
+            const name = `${appPrefix}-${++apps}`;
+            await flyRequest({ method: "POST", path: "/apps", body: { name, org_slug: "personal" }, resource: "test setup" });
+            return name;
+        },
+    };
 }
 
 /** Creates an app directly through the emulator's API state (setup that is not under test). */
