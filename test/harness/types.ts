@@ -34,5 +34,5 @@ export const TYPES = {
     sentryKey: "sentry:index/sentryKey:SentryKey",
 } as const;
 
-/** Names that look like they hold a secret (policy rule 10's list, as the tests assert it). */
-export const SECRET_LOOKING = /SECRET|TOKEN|PASSWORD|_KEY$|^DATABASE_URL$|^SENTRY_DSN$/;
+/** Names that look like they hold a secret: the policy pack's own definition (rule no-secret-in-plain-env). */
+export { SECRET_NAME as SECRET_LOOKING } from "../../policies/rules/secrets/no-secret-in-plain-env";
