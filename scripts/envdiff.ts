@@ -4,8 +4,7 @@
  * glance; secret values are never read, only whether each is set.
  */
 import { readdirSync } from "node:fs";
-import { parseStackConfig } from "../config";
-import { engineConfig, readStackFile, ROOT } from "../test/harness/stack";
+import { parseStackFile, readStackFile, ROOT } from "../test/harness/stack";
 import { MASK, paint } from "./render";
 
 /** Flattens a config object to `path → printable value` rows. */
@@ -20,9 +19,8 @@ export function flatten(node: unknown, path = "", out: Map<string, string> = new
 
 /** Effective config rows of one stack, or its configuration error. */
 export function effectiveConfig(stack: string, config: Record<string, unknown> = readStackFile(stack)): Map<string, string> | Error {
-    const { values, secretKeys } = engineConfig(config);
     try {
-        const parsed = parseStackConfig({ stack, values, secretKeys: new Set(secretKeys) });
+        const parsed = parseStackFile(stack, config);
         const rows = flatten(parsed.config);
         for (const name of parsed.secretNames) rows.set(name, MASK);
         return rows;

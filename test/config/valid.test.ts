@@ -1,17 +1,12 @@
 /** The real stack files parse, defaults are the secure ones, and the environments differ only in data. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { PROJECT, parseStackConfig, stackConfigSchema } from "../../config";
-import { engineConfig, readStackFile } from "../harness/stack";
-
-function parse(stack: string, secrets: Record<string, string> = {}) {
-    const { values, secretKeys } = engineConfig(readStackFile(stack), secrets);
-    return parseStackConfig({ stack, values, secretKeys: new Set(secretKeys) });
-}
+import { PROJECT, stackConfigSchema } from "../../config";
+import { engineConfig, parseStackFile, readStackFile } from "../harness/stack";
 
 describe("stack files", () => {
     it("dev: local Docker, DEBUG on, verbose logs, localhost CORS", () => {
-        const { config } = parse("dev");
+        const { config } = parseStackFile("dev");
         assert.equal(config.platform, "local");
         assert.equal(config.database.kind, "local");
         assert.equal(config.app.settings.debug, true);
@@ -21,7 +16,7 @@ describe("stack files", () => {
     });
 
     it("staging: Fly, DEBUG off, INFO, its own origin only, traces 0.1", () => {
-        const { config } = parse("staging");
+        const { config } = parseStackFile("staging");
         assert.equal(config.platform, "fly");
         assert.equal(config.app.settings.debug, false);
         assert.equal(config.app.settings.logLevel, "INFO");
@@ -31,7 +26,7 @@ describe("stack files", () => {
     });
 
     it("prod: Fly, WARNING, strict CORS and hosts, ≥ 2 machines, protected database, reviewers, traces ≤ 0.1", () => {
-        const { config } = parse("prod");
+        const { config } = parseStackFile("prod");
         assert.equal(config.app.settings.debug, false);
         assert.equal(config.app.settings.logLevel, "WARNING");
         assert.ok(config.app.settings.corsOrigins.length > 0 && config.app.settings.corsOrigins.every((o) => o.startsWith("https://")));
@@ -62,20 +57,19 @@ describe("stack files", () => {
     });
 
     it("a supplied secret is accepted when written with --secret and listed", () => {
-        const { values, secretKeys } = engineConfig({ ...readStackFile("prod"), secrets: { jwtLength: 64, rotationDays: 30, extra: ["STRIPE_API_KEY"] } }, { STRIPE_API_KEY: "sk_" + "x".repeat(40) });
-        const parsed = parseStackConfig({ stack: "prod", values, secretKeys: new Set(secretKeys) });
+        const parsed = parseStackFile("prod", { ...readStackFile("prod"), secrets: { jwtLength: 64, rotationDays: 30, extra: ["STRIPE_API_KEY"] } }, { STRIPE_API_KEY: "sk_" + "x".repeat(40) });
         assert.deepEqual(parsed.secretNames, ["STRIPE_API_KEY"]);
     });
 
     it("a secure: value in a stack file is treated as a secret", () => {
-        const { values, secretKeys } = engineConfig({ ...readStackFile("staging"), secrets: { extra: ["STRIPE_API_KEY"] }, STRIPE_API_KEY: { secure: "v1:abc:def" } });
+        const config = { ...readStackFile("staging"), secrets: { extra: ["STRIPE_API_KEY"] }, STRIPE_API_KEY: { secure: "v1:abc:def" } };
+        const { values, secretKeys } = engineConfig(config);
         assert.ok(secretKeys.includes(`${PROJECT}:STRIPE_API_KEY`));
         assert.ok(!values[`${PROJECT}:STRIPE_API_KEY`].includes("v1:abc"), "ciphertext is not passed as the value");
-        assert.deepEqual(parseStackConfig({ stack: "staging", values, secretKeys: new Set(secretKeys) }).secretNames, ["STRIPE_API_KEY"]);
+        assert.deepEqual(parseStackFile("staging", config).secretNames, ["STRIPE_API_KEY"]);
     });
 
     it("other namespaces (provider settings) are not ours to judge", () => {
-        const { values, secretKeys } = engineConfig({ ...readStackFile("dev"), ":docker:host": "unix:///var/run/docker.sock" });
-        assert.doesNotThrow(() => parseStackConfig({ stack: "dev", values, secretKeys: new Set(secretKeys) }));
+        assert.doesNotThrow(() => parseStackFile("dev", { ...readStackFile("dev"), ":docker:host": "unix:///var/run/docker.sock" }));
     });
 });

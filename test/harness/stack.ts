@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import { ConfigError, PROJECT } from "../../config";
+import { ConfigError, ParsedStackConfig, PROJECT, parseStackConfig } from "../../config";
 import { digest, mockState } from "./outputs";
 
 /** The repository root (where `Pulumi.yaml` lives). */
@@ -124,6 +124,16 @@ export function engineConfig(config: Record<string, any>, secrets: Readonly<Reco
         secretKeys.push(`${PROJECT}:${name}`);
     }
     return { values, secretKeys };
+}
+
+/** Validates a stack file's config offline, as the program does first thing in `pulumi up`; throws `ConfigError`. */
+export function parseStackFile(
+    stack: string,
+    config: Record<string, any> = readStackFile(stack),
+    secrets: Readonly<Record<string, string>> = {},
+): ParsedStackConfig {
+    const { values, secretKeys } = engineConfig(config, secrets);
+    return parseStackConfig({ stack, values, secretKeys: new Set(secretKeys) });
 }
 
 /** Unwraps Pulumi's serialized secrets, noting the path of each. */
