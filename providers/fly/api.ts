@@ -1,7 +1,7 @@
 /**
  * Request and response shapes of the Machines API calls the non-machine providers make, transcribed from Fly's
  * OpenAPI spec (`components.schemas`, names kept in comments) and, for Managed Postgres, from the later public spec
- * summarised in ../shared/fly/README.md. Only fields the providers read or send are listed; Fly returns more.
+ * summarised in contracts/fly/README.md. Only fields the providers read or send are listed; Fly returns more.
  */
 
 /** `CreateAppRequest`. */

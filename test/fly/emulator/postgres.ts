@@ -2,7 +2,7 @@
  * Managed Postgres routes of the emulator (`/v1/postgres`): clusters created asynchronously (`provisioning` →
  * `ready` after `postgresReadyDelayMs`), plan/disk updates, databases, users with credentials, and attachments. The
  * 2026-05 spec snapshot has no schemas for these, so the bodies are checked against schemas written from the later
- * public spec (see ../shared/fly/README.md).
+ * public spec (see contracts/fly/README.md).
  */
 import { randomBytes } from "node:crypto";
 import { isReply } from "./machines";

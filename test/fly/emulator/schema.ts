@@ -4,6 +4,7 @@
  * provider (`internalPort` for `internal_port`) fails here instead of being silently dropped by the real API.
  */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 /** The JSON-schema subset the spec uses. */
 export interface Schema {
@@ -26,7 +27,7 @@ interface OpenApiSpec {
 }
 
 /** Default location of the spec in this workspace. */
-export const DEFAULT_SPEC_PATH = "/work/shared/fly/machines-openapi.json";
+export const DEFAULT_SPEC_PATH = join(__dirname, "..", "..", "..", "contracts", "fly", "machines-openapi.json");
 
 const cache = new Map<string, OpenApiSpec>();
 

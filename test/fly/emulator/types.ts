@@ -8,7 +8,7 @@ import type { SpecValidator } from "./schema";
 export interface EmulatorOptions {
     /**
      * Path of Fly's OpenAPI spec used to validate request bodies.
-     * @default "/work/shared/fly/machines-openapi.json"
+     * @default contracts/fly/machines-openapi.json in this repository
      */
     specPath?: string;
     /**
