@@ -14,8 +14,12 @@ import { flyType, withFlyProvider } from "./serialized";
 export interface SecretsArgs {
     /** Name of the app. One Secrets resource per app: it owns the keys it lists, and leaves other keys alone. */
     readonly app: pulumi.Input<string>;
-    /** Secret values by name (letters, digits, underscores). Marked secret whether or not the input already was. */
-    readonly values: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /**
+     * Secret values by name (letters, digits, underscores). Each value is marked secret whether or not it already
+     * was. The map itself is plain on purpose: its keys stay known at preview even when a value is not (a generated
+     * secret, a database URL), so `check` and the policy pack see which secrets exist.
+     */
+    readonly values: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 export interface SecretsInputs {
@@ -33,6 +37,9 @@ export interface SecretsOutputs extends SecretsInputs {
 }
 
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** What the engine sends for a value not known until apply (every preview of a new or changed secret). */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 function resourceOf(app: string): string {
     return label("Secrets", app);
@@ -71,10 +78,12 @@ function outputs(app: string, values: Record<string, string>, version: number, d
     return { app, values, version, keys, digests: Object.fromEntries(keys.map((k) => [k, digests[k] ?? ""])) };
 }
 
+/** Checks what is known; anything unknown at preview (the app name, the whole map, a value) is accepted as such. */
 export function checkSecrets(news: Partial<SecretsInputs>): CheckFailure[] {
     const failures: CheckFailure[] = [];
     if (typeof news.app !== "string" || !news.app) failures.push({ property: "app", reason: "fly:Secrets app is required" });
-    if (!news.values || typeof news.values !== "object") {
+    if ((news.values as unknown) === UNKNOWN) return failures;
+    if (!news.values || typeof news.values !== "object" || Array.isArray(news.values)) {
         failures.push({ property: "values", reason: `fly:Secrets "${news.app}": values must be an object of name -> string` });
         return failures;
     }
@@ -169,7 +178,13 @@ export class Secrets extends pulumi.CustomResource {
         super(
             flyType("Secrets"),
             name,
-            withFlyProvider("Secrets", { app: args.app, values: pulumi.secret(args.values), version: undefined, keys: undefined, digests: undefined }),
+            withFlyProvider("Secrets", {
+                app: args.app,
+                values: Object.fromEntries(Object.entries(args.values).map(([key, value]) => [key, pulumi.secret(value)])),
+                version: undefined,
+                keys: undefined,
+                digests: undefined,
+            }),
             pulumi.mergeOptions(opts, { additionalSecretOutputs: ["values", "digests"] }),
         );
     }

@@ -1,0 +1,141 @@
+/**
+ * Stand-ins for the plugin-backed providers (docker, random, time, github, sentry), whose plugin binaries cannot be
+ * fetched here. `check` is the schema check of the pinned version (schema.ts), so a wrong input fails as the real
+ * provider would fail it; everything a provider would compute is invented, deterministically (the same resource and
+ * inputs give the same value), and the engine marks each such resource and value as a stand-in wherever it prints.
+ *
+ * Replacement follows what each provider documents (its ForceNew fields), kept here as a small table; any other
+ * change is an update.
+ */
+import { createHash } from "node:crypto";
+import { isSecret, sameValue, secret, stripSecrets, UNKNOWN, type Wire } from "../rpc";
+import { checkInputs, type PackageSchema, type PropertySpec } from "./schema";
+import type { DiffResult, ResourceProvider, Target } from "./types";
+
+/** Inputs whose change replaces the resource, per type token (`*`: every input). */
+const REPLACE_ON: Record<string, readonly string[]> = {
+    "random:index/randomPassword:RandomPassword": ["*"],
+    "random:index/randomString:RandomString": ["*"],
+    "random:index/randomId:RandomId": ["*"],
+    "time:index/rotating:Rotating": ["*"],
+    "time:index/static:Static": ["*"],
+    "docker:index/container:Container": ["*"],
+    "docker:index/network:Network": ["*"],
+    "docker:index/volume:Volume": ["*"],
+    "docker:index/remoteImage:RemoteImage": ["name", "platform"],
+    "github:index/repositoryEnvironment:RepositoryEnvironment": ["repository", "environment"],
+    "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": ["repository", "environment"],
+    "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret": ["repository", "environment", "secretName"],
+    "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable": ["repository", "environment", "variableName"],
+    "sentry:index/sentryProject:SentryProject": ["organization"],
+    "sentry:index/sentryKey:SentryKey": ["organization", "project"],
+    "sentry:index/sentryTeam:SentryTeam": ["organization"],
+};
+
+const ROTATING = "time:index/rotating:Rotating";
+const DAY_MS = 86_400_000;
+
+function hash(...parts: unknown[]): string {
+    return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
+}
+
+/** A password of `length` characters from the classes the inputs allow, derived from `seed`. */
+function password(inputs: Record<string, Wire>, seed: string): string {
+    const classes = [
+        inputs.lower !== false ? "abcdefghijklmnopqrstuvwxyz" : "",
+        inputs.upper !== false ? "ABCDEFGHIJKLMNOPQRSTUVWXYZ" : "",
+        inputs.numeric !== false ? "0123456789" : "",
+        inputs.special !== false ? (typeof inputs.overrideSpecial === "string" ? inputs.overrideSpecial : "!@#$%&*()-_=+[]{}<>:?") : "",
+    ].join("");
+    const length = typeof inputs.length === "number" ? inputs.length : 16;
+    let out = "";
+    for (let i = 0; out.length < length; i++) {
+        for (const byte of Buffer.from(hash(seed, i), "hex")) if (out.length < length) out += classes[byte % classes.length];
+    }
+    return out;
+}
+
+/** The invented value of one output property, by its schema type and a few well-known names. */
+function inventValue(name: string, spec: PropertySpec, seed: string): Wire {
+    const h = hash(seed, name);
+    if (/digest$/i.test(name)) return `sha256:${h}`;
+    if (/^dsn/i.test(name)) return `https://${h.slice(0, 32)}@stand-in.ingest.sentry.invalid/${parseInt(h.slice(0, 6), 16)}`;
+    switch (spec.type) {
+        case "string":
+            return `stand-in-${h.slice(0, 16)}`;
+        case "integer":
+        case "number":
+            return parseInt(h.slice(0, 6), 16);
+        case "boolean":
+            return false;
+        case "array":
+            return [];
+        default:
+            return spec.$ref || spec.additionalProperties ? {} : `stand-in-${h.slice(0, 16)}`;
+    }
+}
+
+/** Options for {@link standInProvider}. */
+export interface StandInOptions {
+    /** The engine's clock (time.Rotating compares against it). */
+    readonly now: () => Date;
+}
+
+/** A stand-in provider for one package. */
+export function standInProvider(schema: PackageSchema, options: StandInOptions): ResourceProvider {
+    const outputsOf = (target: Target, id: string, inputs: Record<string, Wire>): Record<string, Wire> => {
+        const spec = schema.resources[target.type] ?? schema.provider;
+        const plain = stripSecrets(inputs);
+        const seed = `${target.urn}\n${id}\n${JSON.stringify(plain)}`;
+        const outputs: Record<string, Wire> = { ...inputs };
+        for (const [name, property] of Object.entries(spec.properties ?? {})) {
+            if (outputs[name] !== undefined) continue;
+            outputs[name] = inventValue(name, property, seed);
+        }
+        if (target.type === "random:index/randomPassword:RandomPassword" || target.type === "random:index/randomString:RandomString") {
+            outputs.result = password(plain, seed);
+        }
+        if (target.type === ROTATING) {
+            const start = options.now();
+            const days = typeof plain.rotationDays === "number" ? plain.rotationDays : 0;
+            outputs.rfc3339 = start.toISOString().replace(/\.\d{3}Z$/, "Z");
+            outputs.rotationRfc3339 = new Date(start.getTime() + days * DAY_MS).toISOString().replace(/\.\d{3}Z$/, "Z");
+            outputs.unix = Math.floor(start.getTime() / 1000);
+        }
+        // Outputs the schema marks secret stay secret, as the provider's SDK would mark them.
+        for (const [name, property] of Object.entries(spec.properties ?? {})) {
+            if (property.secret && outputs[name] !== undefined && !isSecret(outputs[name])) outputs[name] = secret(outputs[name]);
+        }
+        return outputs;
+    };
+    return {
+        label: `${schema.name} ${schema.version} (stand-in)`,
+        standIn: true,
+        async check(target, _olds, news) {
+            return { inputs: news, failures: checkInputs(schema, target.type, news) };
+        },
+        async diff(target, _id, oldInputs, oldOutputs, news): Promise<DiffResult> {
+            const keys = [...new Set([...Object.keys(oldInputs), ...Object.keys(news)])].filter((k) => k !== "__defaults");
+            const diffs = keys.filter((k) => news[k] === UNKNOWN || !sameValue(oldInputs[k], news[k])).sort();
+            const replaceOn = REPLACE_ON[target.type] ?? [];
+            const replaces = diffs.filter((k) => replaceOn.includes("*") || replaceOn.includes(k));
+            // The time provider plans a replacement once the rotation time has passed.
+            const expiry = stripSecrets(oldOutputs).rotationRfc3339;
+            if (target.type === ROTATING && typeof expiry === "string" && options.now().getTime() >= Date.parse(expiry)) replaces.push("rotationRfc3339");
+            if (replaces.length > 0 && !diffs.includes(replaces[replaces.length - 1])) diffs.push(replaces[replaces.length - 1]);
+            return { changes: diffs.length > 0 ? "some" : "none", replaces, deleteBeforeReplace: false, diffs };
+        },
+        async create(target, inputs) {
+            const id = target.type.startsWith("pulumi:providers:") ? hash(target.urn).slice(0, 36) : `stand-in-${hash(target.urn, stripSecrets(inputs)).slice(0, 12)}`;
+            return { id, outputs: outputsOf(target, id, inputs) };
+        },
+        async read(_target, id, inputs, outputs) {
+            return { id, outputs, inputs };
+        },
+        async update(target, id, _oldInputs, _oldOutputs, news) {
+            return outputsOf(target, id, news);
+        },
+        async delete() {},
+        async close() {},
+    };
+}

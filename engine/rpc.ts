@@ -1,0 +1,130 @@
+/**
+ * Pulumi's gRPC protocols as the engine speaks them: the generated stubs that ship in `@pulumi/pulumi/proto`, the
+ * `@grpc/grpc-js` instance they were generated against, and the property encoding (unknowns, secrets) the SDK and
+ * the plugins put on the wire.
+ */
+import { dirname } from "node:path";
+
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
+const sdkRoot = dirname(require.resolve("@pulumi/pulumi/package.json"));
+const fromSdk = (id: string): any => require(require.resolve(id, { paths: [sdkRoot] }));
+
+/** `@grpc/grpc-js`, the very copy the stubs use (a second copy would not recognise their messages). */
+export const grpc = fromSdk("@grpc/grpc-js");
+export const structproto = fromSdk("google-protobuf/google/protobuf/struct_pb.js");
+export const emptyproto = fromSdk("google-protobuf/google/protobuf/empty_pb.js");
+export const resproto = require("@pulumi/pulumi/proto/resource_pb.js");
+export const resrpc = require("@pulumi/pulumi/proto/resource_grpc_pb.js");
+export const engproto = require("@pulumi/pulumi/proto/engine_pb.js");
+export const engrpc = require("@pulumi/pulumi/proto/engine_grpc_pb.js");
+export const provproto = require("@pulumi/pulumi/proto/provider_pb.js");
+export const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb.js");
+export const plugproto = require("@pulumi/pulumi/proto/plugin_pb.js");
+export const analyzerproto = require("@pulumi/pulumi/proto/analyzer_pb.js");
+export const analyzerrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb.js");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** The value the SDK and plugins send for "not known until the resource exists". */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** Key and signature of Pulumi's special objects (secrets, resource references, ...). */
+export const SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** A property value as it travels: JSON plus the unknown sentinel and `{[SIG_KEY]: SECRET_SIG, value}` secrets. */
+export type Wire = any;
+
+export function isSecret(value: Wire): value is { value: Wire } {
+    return value !== null && typeof value === "object" && !Array.isArray(value) && value[SIG_KEY] === SECRET_SIG;
+}
+
+export function secret(value: Wire): Wire {
+    return isSecret(value) ? value : { [SIG_KEY]: SECRET_SIG, value };
+}
+
+/** Whether `value` holds an unknown anywhere. */
+export function containsUnknown(value: Wire): boolean {
+    if (value === UNKNOWN) return true;
+    if (Array.isArray(value)) return value.some(containsUnknown);
+    if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
+    return false;
+}
+
+/** Whether `value` holds a secret anywhere. */
+export function containsSecret(value: Wire): boolean {
+    if (isSecret(value)) return true;
+    if (Array.isArray(value)) return value.some(containsSecret);
+    if (value !== null && typeof value === "object") return Object.values(value).some(containsSecret);
+    return false;
+}
+
+/** `value` with every secret marker removed (what a provider that does not accept secrets is sent). */
+export function stripSecrets(value: Wire): Wire {
+    if (isSecret(value)) return stripSecrets(value.value);
+    if (Array.isArray(value)) return value.map(stripSecrets);
+    if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripSecrets(v)]));
+    return value;
+}
+
+/**
+ * Marks as secret every top-level output whose input was secret, or that the resource lists in
+ * `additionalSecretOutputs`: what the engine does with the answer of a provider that was sent no secrets.
+ */
+export function annotateSecrets(outputs: Record<string, Wire>, inputs: Record<string, Wire>, additional: readonly string[] = []): Record<string, Wire> {
+    return Object.fromEntries(
+        Object.entries(outputs).map(([key, value]) => [key, (inputs[key] !== undefined && containsSecret(inputs[key])) || additional.includes(key) ? secret(value) : value]),
+    );
+}
+
+/** Deep equality of two wire values (secret markers compare by their contents). */
+export function sameValue(a: Wire, b: Wire): boolean {
+    return JSON.stringify(canonical(stripSecrets(a))) === JSON.stringify(canonical(stripSecrets(b)));
+}
+
+function canonical(value: Wire): Wire {
+    if (Array.isArray(value)) return value.map(canonical);
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.keys(value).filter((k) => value[k] !== undefined && value[k] !== null).sort().map((k) => [k, canonical(value[k])]));
+    }
+    return value;
+}
+
+export function toStruct(value: Record<string, Wire>): any {
+    return structproto.Struct.fromJavaScript(JSON.parse(JSON.stringify(value)));
+}
+
+export function fromStruct(struct: any): Record<string, Wire> {
+    return struct ? (struct.toJavaScript() as Record<string, Wire>) : {};
+}
+
+/** Calls a unary method of a grpc-js client as a promise. */
+export function call<T>(client: any, method: string, request: any): Promise<T> {
+    return new Promise((resolve, reject) => {
+        client[method](request, (error: Error | null, response: T) => (error ? reject(error) : resolve(response)));
+    });
+}
+
+/** Starts a grpc-js server on 127.0.0.1 with the given services; resolves with it and its address. */
+export function serve(services: readonly [any, object][]): Promise<{ server: any; address: string }> {
+    const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
+    for (const [definition, implementation] of services) server.addService(definition, implementation);
+    return new Promise((resolve, reject) => {
+        server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error: Error | null, port: number) =>
+            error ? reject(error) : resolve({ server, address: `127.0.0.1:${port}` }),
+        );
+    });
+}
+
+/** A client of `service` at `address`, with the message size the engine allows. */
+export function client(ctor: any, address: string): any {
+    return new ctor(address, grpc.credentials.createInsecure(), { "grpc.max_receive_message_length": 400 * 1024 * 1024 });
+}
+
+/** Wraps an async handler as a grpc-js unary handler: a thrown error becomes the call's error. */
+export function unary<Req, Res>(handler: (request: Req) => Promise<Res>) {
+    return (callObject: { request: Req }, callback: (error: unknown, response?: Res) => void) => {
+        handler(callObject.request).then(
+            (response) => callback(null, response),
+            (error: unknown) => callback({ code: grpc.status.UNKNOWN, details: error instanceof Error ? error.message : String(error) }),
+        );
+    };
+}

@@ -1,0 +1,56 @@
+/**
+ * A stack file's configuration as the CLI hands it to the language host: a flat map of full keys
+ * (`<namespace>:<name>`) to strings (structured values JSON-encoded), plus the keys that hold secrets.
+ *
+ * `secure:` values are ciphertext under the stack's secrets provider, which the offline engine does not hold; each
+ * becomes a stable 64-character stand-in and its key is reported secret, as the engine would report it. Secret
+ * values a caller supplies (`secrets`) are set as `pulumi config set --secret NAME` would store them.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import type { ProgramConfig } from "./program";
+
+/** Reads `Pulumi.<stack>.yaml` and returns its `config` map as written (full keys). */
+export function readStackConfig(root: string, stack: string): Record<string, unknown> {
+    const document = parseYaml(readFileSync(join(root, `Pulumi.${stack}.yaml`), "utf8")) ?? {};
+    return (document.config ?? {}) as Record<string, unknown>;
+}
+
+function isSecure(value: unknown): value is { secure: string } {
+    return value !== null && typeof value === "object" && Object.keys(value).length === 1 && "secure" in value;
+}
+
+/** The stand-in for a `secure:` value the offline engine cannot decrypt. */
+export function secureStandIn(key: string, ciphertext: string): string {
+    return `offline-stand-in-${createHash("sha256").update(`${key}\n${ciphertext}`).digest("hex").slice(0, 47)}`;
+}
+
+/**
+ * The language host's view of `config` (full keys as in the stack file) plus `secrets` (names in `namespace`).
+ */
+export function programConfig(config: Readonly<Record<string, unknown>>, namespace: string, secrets: Readonly<Record<string, string>> = {}): ProgramConfig {
+    const values: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, value] of Object.entries(config)) {
+        let secret = false;
+        const decrypt = (node: unknown): unknown => {
+            if (isSecure(node)) {
+                secret = true;
+                return secureStandIn(key, node.secure);
+            }
+            if (Array.isArray(node)) return node.map(decrypt);
+            if (node !== null && typeof node === "object") return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, decrypt(v)]));
+            return node;
+        };
+        const plain = decrypt(value);
+        values[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
+        if (secret) secretKeys.push(key);
+    }
+    for (const [name, value] of Object.entries(secrets)) {
+        values[`${namespace}:${name}`] = value;
+        secretKeys.push(`${namespace}:${name}`);
+    }
+    return { values, secretKeys };
+}
