@@ -202,9 +202,12 @@ export class AppService extends pulumi.ComponentResource {
             const app = new fly.App(`${name}-app`, { name: appName, orgSlug: runtime.orgSlug }, { parent: this });
             const image = this.flyImage(name, args.image, appName, app, runtime.registryToken);
 
-            new fly.IpAssignment(`${name}-ip-v4`, { app: app.name, type: "shared_v4" }, { parent: this });
-            new fly.IpAssignment(`${name}-ip-v6`, { app: app.name, type: "v6" }, { parent: this });
-            for (const hostname of domains) new fly.Certificate(`${name}-cert-${hostname}`, { app: app.name, hostname }, { parent: this });
+            const ips = [
+                new fly.IpAssignment(`${name}-ip-v4`, { app: app.name, type: "shared_v4" }, { parent: this }),
+                new fly.IpAssignment(`${name}-ip-v6`, { app: app.name, type: "v6" }, { parent: this }),
+            ];
+            // After the IPs, so the certificate's dnsRequirements (the A/AAAA records to create) name them from the start.
+            for (const hostname of domains) new fly.Certificate(`${name}-cert-${hostname}`, { app: app.name, hostname }, { parent: this, dependsOn: ips });
 
             // Which keys exist is plain (known at preview); the values stay secret.
             const appSecrets =

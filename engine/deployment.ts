@@ -19,7 +19,8 @@ import type { ResourceState, StackState } from "./state";
 import { makeUrn, nameOf, parseProviderRef, STACK_TYPE } from "./urn";
 
 export type Operation = "preview" | "up" | "refresh" | "destroy";
-export type StepOp = "create" | "update" | "replace" | "delete" | "same" | "read";
+/** `delete-replaced` is the old half of a replacement, deleted after its successor exists (as the CLI names it). */
+export type StepOp = "create" | "update" | "replace" | "delete" | "delete-replaced" | "same" | "read";
 
 /** One step the engine took (or, in a preview, would take). */
 export interface Step {
@@ -266,7 +267,7 @@ export class Deployment {
                 if (op === "update") {
                     outputs = await provider.update(target, old!.id, old!.inputs, old!.outputs, inputs);
                 } else {
-                    if (op === "replace" && (diff.deleteBeforeReplace || base.deleteBeforeReplace)) await this.deleteOne(old!, provider);
+                    if (op === "replace" && (diff.deleteBeforeReplace || base.deleteBeforeReplace)) await this.deleteOne(old!, provider, "delete-replaced");
                     const created = await provider.create(target, inputs);
                     id = created.id;
                     outputs = created.outputs;
@@ -316,7 +317,7 @@ export class Deployment {
         }
     }
 
-    private async deleteOne(resource: ResourceState, provider?: ResourceProvider): Promise<void> {
+    private async deleteOne(resource: ResourceState, provider?: ResourceProvider, op: "delete" | "delete-replaced" = "delete"): Promise<void> {
         if (resource.protect) {
             throw this.error(
                 `unable to delete resource "${resource.urn}"\nas it is currently marked for protection. To unprotect the resource, remove the \`protect\` flag from the resource in your Pulumi program and run \`pulumi up\`, or use the command:\n\`pulumi state unprotect '${resource.urn}'\``,
@@ -335,7 +336,7 @@ export class Deployment {
                 throw this.error(`${resource.type} (${nameOf(resource.urn)}): delete failed: ${e instanceof Error ? e.message : String(e)}`, resource.urn);
             }
         }
-        this.steps.push({ urn: resource.urn, type: resource.type, name: nameOf(resource.urn), op: "delete", custom: resource.custom, standIn, diffs: [], replaces: [], inputs: resource.inputs, outputs: {} });
+        this.steps.push({ urn: resource.urn, type: resource.type, name: nameOf(resource.urn), op, custom: resource.custom, standIn, diffs: [], replaces: [], inputs: resource.inputs, outputs: {} });
     }
 
     /** What the program's run did not register, deleted dependents first; then the old halves of replacements. */
@@ -352,7 +353,8 @@ export class Deployment {
             for (const resource of protectedGone) await this.deleteOne(resource).catch(() => undefined);
             return;
         }
-        for (const resource of [...gone, ...this.pendingDeletes]) await this.deleteOne(resource);
+        for (const resource of gone) await this.deleteOne(resource);
+        for (const resource of this.pendingDeletes) await this.deleteOne(resource, undefined, "delete-replaced");
     }
 
     /** Refresh: every resource read back from its provider; a difference is drift (an `update` step). */
@@ -400,7 +402,7 @@ export class Deployment {
 
     /** The state after the operation: what was registered, plus what could not be deleted. */
     newState(): StackState {
-        const deleted = new Set(this.steps.filter((s) => s.op === "delete").map((s) => s.urn));
+        const deleted = new Set(this.steps.filter((s) => s.op === "delete" || s.op === "delete-replaced").map((s) => s.urn));
         const strip = ({ name: _name, ...state }: Registered): ResourceState => state;
         const old = this.context.old.resources;
         let resources: ResourceState[];

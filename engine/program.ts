@@ -63,6 +63,8 @@ export interface ProgramRun {
 
 export interface ProgramExit {
     readonly code: number;
+    /** Wall time from start to exit. */
+    readonly durationMs: number;
     readonly stdout: string;
     readonly stderr: string;
 }
@@ -107,6 +109,7 @@ export function programCommand(run: ProgramRun): { args: string[]; env: NodeJS.P
 /** Runs the program to completion. */
 export function runProgram(run: ProgramRun): Promise<ProgramExit> {
     const { args, env, cwd } = programCommand(run);
+    const started = performance.now();
     return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
@@ -114,6 +117,6 @@ export function runProgram(run: ProgramRun): Promise<ProgramExit> {
         child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
         child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
         child.once("error", reject);
-        child.once("exit", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+        child.once("exit", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), durationMs: performance.now() - started, stdout, stderr }));
     });
 }

@@ -95,6 +95,12 @@ export function standInProvider(schema: PackageSchema, options: StandInOptions):
         if (target.type === "random:index/randomPassword:RandomPassword" || target.type === "random:index/randomString:RandomString") {
             outputs.result = password(plain, seed);
         }
+        // Pushed and pulled images report `<repository>@sha256:<hash>`, which is what the program pins machines to.
+        if ((target.type === "docker:index/image:Image" || target.type === "docker:index/remoteImage:RemoteImage") && "repoDigest" in outputs) {
+            const name = String(plain.imageName ?? plain.name ?? "stand-in");
+            // An image pulled by digest reports that very digest; a tag or a build gets an invented one.
+            outputs.repoDigest = /@sha256:[a-f0-9]{64}$/.test(name) ? name : `${name.replace(/:[^/:@]+$/, "")}@sha256:${hash(seed, "repoDigest")}`;
+        }
         if (target.type === ROTATING) {
             const start = options.now();
             const days = typeof plain.rotationDays === "number" ? plain.rotationDays : 0;

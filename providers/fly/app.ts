@@ -30,7 +30,6 @@ export interface AppInputs {
 /** Provider state. */
 export interface AppOutputs extends AppInputs {
     appId: string;
-    status: string;
 }
 
 const REPLACE_ON = ["name", "orgSlug", "network"] as const;
@@ -40,7 +39,9 @@ async function getApp(name: string): Promise<FlyApp | undefined> {
 }
 
 function outputsOf(inputs: AppInputs, app: FlyApp): AppOutputs {
-    return { ...inputs, appId: app.id ?? app.name, status: app.status ?? "pending" };
+    // Fly's `status` (pending, deployed, suspended) follows the machines; kept in state it would read as drift on
+    // every refresh, so the state holds only what this resource configures.
+    return { ...inputs, appId: app.id ?? app.name };
 }
 
 function ownedElsewhere(inputs: AppInputs, app: FlyApp): Error | undefined {
@@ -131,10 +132,8 @@ export class App extends pulumi.CustomResource {
     declare public readonly network: pulumi.Output<string | undefined>;
     /** Fly's id for the app. */
     declare public readonly appId: pulumi.Output<string>;
-    /** `pending` until a machine runs, then `deployed` (and `suspended` when everything is stopped). */
-    declare public readonly status: pulumi.Output<string>;
 
     constructor(name: string, args: AppArgs, opts?: pulumi.CustomResourceOptions) {
-        super(flyType("App"), name, withFlyProvider("App", { network: undefined, ...args, appId: undefined, status: undefined }), opts);
+        super(flyType("App"), name, withFlyProvider("App", { network: undefined, ...args, appId: undefined }), opts);
     }
 }

@@ -16,7 +16,6 @@ describe("fly:App", () => {
         const created = await p.create({ name: "app-crud", orgSlug: "personal" });
         assert.equal(created.id, "app-crud");
         assert.equal(created.outs.appId, fly.state.apps.get("app-crud")!.id);
-        assert.equal(created.outs.status, "pending");
         assert.deepEqual(mutations(fly), ["POST /v1/apps"]);
 
         fly.clearRequests();
@@ -40,7 +39,7 @@ describe("fly:App", () => {
     });
 
     it("replaces on name, org and network; org or network changes delete first (names are global)", async () => {
-        const olds = { name: "a-one", orgSlug: "personal", appId: "x", status: "deployed" };
+        const olds = { name: "a-one", orgSlug: "personal", appId: "x" };
         assert.deepEqual(await p.diff("a-one", olds, { name: "a-two", orgSlug: "personal" }), { changes: true, replaces: ["name"], deleteBeforeReplace: false });
         assert.deepEqual(await p.diff("a-one", olds, { name: "a-one", orgSlug: "acme" }), { changes: true, replaces: ["orgSlug"], deleteBeforeReplace: true });
         assert.deepEqual((await p.diff("a-one", olds, { name: "a-one", orgSlug: "personal", network: "n2" })).replaces, ["network"]);
