@@ -5,7 +5,7 @@
  */
 import { dirname } from "node:path";
 
-/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-require-imports */
 const sdkRoot = dirname(require.resolve("@pulumi/pulumi/package.json"));
 const fromSdk = (id: string): any => require(require.resolve(id, { paths: [sdkRoot] }));
 

@@ -74,7 +74,7 @@ function checkValue(schema: PackageSchema, spec: PropertySpec, value: Wire, path
     if (isSecret(value)) return checkValue(schema, spec, value.value, path, failures);
     const resolved = resolve(schema, spec);
     if (!resolved) return;
-    const fail = (reason: string) => failures.push({ property: path, reason });
+    const fail = (reason: string): void => void failures.push({ property: path, reason });
     if (resolved.enum && !resolved.enum.some((e) => e.value === value)) {
         return fail(`must be one of ${resolved.enum.map((e) => JSON.stringify(e.value)).join(", ")}, not ${JSON.stringify(value)}`);
     }
