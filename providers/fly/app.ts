@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CreateAppRequest, FlyApp } from "./api";
 import { flyRequest, seg } from "./client";
 import { APP_NAME, type CheckFailure, changedKeys, createOnce, label } from "./common";
-import { flyType, withFlyProvider } from "./serialized";
+import { flyType, withFlyProvider } from "./registration";
 
 /** Arguments of {@link App}. */
 export interface AppArgs {

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CertificateDetail, DnsRequirements } from "./api";
 import { flyRequest, seg } from "./client";
 import { type CheckFailure, changedKeys, createOnce, label, splitId } from "./common";
-import { flyType, withFlyProvider } from "./serialized";
+import { flyType, withFlyProvider } from "./registration";
 
 /** Arguments of {@link Certificate}. */
 export interface CertificateArgs {

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AssignIpRequest, FlyIpAssignment, ListIpAssignmentsResponse } from "./api";
 import { flyRequest, seg } from "./client";
 import { type CheckFailure, changedKeys, createOnce, label, splitId } from "./common";
-import { flyType, withFlyProvider } from "./serialized";
+import { flyType, withFlyProvider } from "./registration";
 
 /** Kinds of address Fly assigns. `shared_v4` is free and shared with other apps; `v4` is dedicated (billed). */
 export type IpType = "v4" | "v6" | "shared_v4" | "private_v6";

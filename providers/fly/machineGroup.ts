@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateMachineGroupInputs } from "./machineGroupConfig";
 import { check, create, diff, read, remove, update } from "./machineGroupOps";
 import type { FlyMachineConfig, MachineGroupInputs, MachineGroupState, RolloutStrategy } from "./machineGroupTypes";
-import { flyType, withFlyProvider } from "./serialized";
+import { flyType, withFlyProvider } from "./registration";
 
 export type { FlyMachineConfig, RolloutStrategy } from "./machineGroupTypes";
 

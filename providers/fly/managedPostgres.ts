@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CreatePostgresRequest, DataEnvelope, PostgresCluster, PostgresEndpoint, PostgresPlan, UpdatePostgresRequest } from "./api";
 import { flyRequest, seg } from "./client";
 import { type CheckFailure, changedKeys, createOnce, label, pollUntil, unwrap } from "./common";
-import { flyType, withFlyProvider } from "./serialized";
+import { flyType, withFlyProvider } from "./registration";
 
 export type { PostgresPlan } from "./api";
 

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DataEnvelope, PostgresDatabase as FlyPostgresDatabase } from "./api";
 import { flyRequest, seg } from "./client";
 import { type CheckFailure, changedKeys, createOnce, label, splitId, unwrap } from "./common";
-import { flyType, withFlyProvider } from "./serialized";
+import { flyType, withFlyProvider } from "./registration";
 
 /** Arguments of {@link PostgresDatabase}. */
 export interface PostgresDatabaseArgs {

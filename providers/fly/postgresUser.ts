@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DataEnvelope, PostgresCredentials, PostgresUser as FlyPostgresUser } from "./api";
 import { flyRequest, seg } from "./client";
 import { type CheckFailure, changedKeys, createOnce, label, splitId, unwrap } from "./common";
-import { flyType, withFlyProvider } from "./serialized";
+import { flyType, withFlyProvider } from "./registration";
 
 /** What a user may do: `schema_admin` (DDL), `writer` (read/write data), `reader` (read only). */
 export type PostgresRole = "schema_admin" | "writer" | "reader";

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AppSecretsResponse, AppSecretsUpdateRequest, SecretsVersionResponse } from "./api";
 import { flyRequest, seg } from "./client";
 import { type CheckFailure, label } from "./common";
-import { flyType, withFlyProvider } from "./serialized";
+import { flyType, withFlyProvider } from "./registration";
 
 /** Arguments of {@link Secrets}. */
 export interface SecretsArgs {

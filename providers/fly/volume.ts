@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CreateVolumeRequest, ExtendVolumeResponse, FlyVolume, UpdateVolumeRequest } from "./api";
 import { flyRequest, seg } from "./client";
 import { type CheckFailure, changedKeys, createOnce, label, splitId } from "./common";
-import { flyType, withFlyProvider } from "./serialized";
+import { flyType, withFlyProvider } from "./registration";
 
 /** Arguments of {@link Volume}. */
 export interface VolumeArgs {
