@@ -105,7 +105,7 @@ export async function deleteApp(id: string): Promise<void> {
     await flyRequest<unknown>({ method: "DELETE", path: `/v1/apps/${seg(id)}`, resource: label("App", id), allowNotFound: true });
 }
 
-/** The App provider. Methods call this file's functions only; see common.ts for why (serialization). */
+/** The App provider (the plugin loads it from the built package: registration.ts). */
 export const appProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds, news) {
         return { inputs: news, failures: checkApp(news) };

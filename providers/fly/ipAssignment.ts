@@ -94,7 +94,7 @@ export async function deleteIpAssignment(id: string): Promise<void> {
     await flyRequest<unknown>({ method: "DELETE", path: `/v1/apps/${seg(app)}/ip_assignments/${seg(address)}`, resource: label("IpAssignment", address, app), allowNotFound: true });
 }
 
-/** The IpAssignment provider (methods call this file's functions only; see common.ts). */
+/** The IpAssignment provider (the plugin loads it from the built package: registration.ts). */
 export const ipAssignmentProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds, news) {
         return { inputs: news, failures: checkIpAssignment(news) };

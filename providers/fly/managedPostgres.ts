@@ -178,7 +178,7 @@ export async function deleteManagedPostgres(id: string, props: ManagedPostgresOu
     await flyRequest<unknown>({ method: "DELETE", path: `/v1/postgres/${seg(id)}`, resource: resourceOf(props?.name ?? id), allowNotFound: true });
 }
 
-/** The ManagedPostgres provider (methods call this file's functions only; see common.ts). */
+/** The ManagedPostgres provider (the plugin loads it from the built package: registration.ts). */
 export const managedPostgresProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds, news) {
         return { inputs: news, failures: checkManagedPostgres(news) };

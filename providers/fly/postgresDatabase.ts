@@ -78,7 +78,7 @@ export async function deletePostgresDatabase(id: string): Promise<void> {
     await flyRequest<unknown>({ method: "DELETE", path: `/v1/postgres/${seg(clusterId)}/databases/${seg(name)}`, resource: label("PostgresDatabase", name), allowNotFound: true });
 }
 
-/** The PostgresDatabase provider (methods call this file's functions only; see common.ts). */
+/** The PostgresDatabase provider (the plugin loads it from the built package: registration.ts). */
 export const postgresDatabaseProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds, news) {
         return { inputs: news, failures: checkPostgresDatabase(news) };

@@ -122,7 +122,7 @@ export async function deletePostgresUser(id: string): Promise<void> {
     await flyRequest<unknown>({ method: "DELETE", path: `${usersPath(clusterId)}/${seg(username)}`, resource: label("PostgresUser", username), allowNotFound: true });
 }
 
-/** The PostgresUser provider (methods call this file's functions only; see common.ts). */
+/** The PostgresUser provider (the plugin loads it from the built package: registration.ts). */
 export const postgresUserProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds, news) {
         return { inputs: news, failures: checkPostgresUser(news) };

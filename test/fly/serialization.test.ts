@@ -14,11 +14,11 @@ import { promisify } from "node:util";
 import * as ts from "typescript";
 import * as kinds from "../../providers/fly/kinds";
 import { type FlyKind, thinFlyProvider } from "../../providers/fly/registration";
+import { MAX_PROVIDER_BYTES } from "../harness/stateSize";
 import { ROOT, runInPluginHost, succeeded } from "./serializationHost";
 import { seedApp, TEST_TOKEN, useEmulator } from "./support";
 
 const KINDS = Object.keys(kinds) as FlyKind[];
-const MAX_PROVIDER_BYTES = 2048;
 const scratch = mkdtempSync(join(tmpdir(), "fly-thin-"));
 
 describe("thin Fly providers", () => {

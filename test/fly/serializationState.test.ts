@@ -6,17 +6,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { type FlyKind, flyType, thinFlyProvider } from "../../providers/fly/registration";
-import { type RegisteredResource, runStack } from "../harness/stack";
+import { runStack } from "../harness/stack";
+import { MAX_PROVIDER_BYTES, MAX_STATE_BYTES, stateBytes } from "../harness/stateSize";
 
-const MAX_PROVIDER_BYTES = 2 * 1024;
-const MAX_STATE_BYTES = 64 * 1024;
 const FLY_PREFIX = flyType("" as FlyKind);
-
-/** Bytes of one resource in state: its inputs and its outputs, each with the `__provider` text when it has one. */
-function stateBytes(resource: RegisteredResource): number {
-    const provider = resource.serializedProviderLength ?? 0;
-    return Buffer.byteLength(JSON.stringify(resource.inputs)) + Buffer.byteLength(JSON.stringify(resource.state)) + 2 * provider;
-}
 
 describe("prod state size", () => {
     it("registers the thin provider text of its kind on every Fly resource, at most 2 KB each", async () => {
