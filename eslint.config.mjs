@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/**", "policies/node_modules/**", ".pulumi-state/**", "examples/**/node_modules/**"] },
+    { ignores: ["node_modules/**", "policies/node_modules/**", "providers/fly/dist/**", ".pulumi-state/**", "examples/**/node_modules/**"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {

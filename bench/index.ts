@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { MAX_PROVIDER_BYTES, MAX_STATE_BYTES } from "../test/harness/stateSize";
 import { benchStacks, STACK_BUDGET_MS } from "./stacks";
 
 const ROOT = join(__dirname, "..");
@@ -25,6 +26,13 @@ async function main() {
         table(
             ["stack", "resources", "first ms", "median ms", "median/budget"],
             stacks.map((s) => [s.stack, s.resources, s.firstMs.toFixed(0), s.medianMs.toFixed(0), (s.medianMs / STACK_BUDGET_MS).toFixed(2)]),
+        ),
+    );
+    console.log(`\nState each stack leaves (budgets ${MAX_STATE_BYTES / 1024} KB per stack, ${MAX_PROVIDER_BYTES / 1024} KB per __provider)\n`);
+    console.log(
+        table(
+            ["stack", "state KB", "state/budget", "max __provider B", "__provider/budget"],
+            stacks.map((s) => [s.stack, (s.stateBytes / 1024).toFixed(1), (s.stateBytes / MAX_STATE_BYTES).toFixed(2), s.maxProviderBytes, (s.maxProviderBytes / MAX_PROVIDER_BYTES).toFixed(2)]),
         ),
     );
 

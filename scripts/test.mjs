@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts with node's test runner (Node 20's `--test` does not expand globs itself).
+// Builds the Fly provider package, then runs every test/**/*.test.ts with node's test runner (Node 20's `--test` does not expand globs itself).
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -11,6 +11,10 @@ function find(dir) {
         return path.endsWith(".test.ts") ? [path] : [];
     });
 }
+
+// The Fly providers run from their built package in the tests that load them as the plugin does: never a stale build.
+const built = spawnSync(process.execPath, [join("scripts", "build-fly-provider.mjs")], { stdio: "inherit" });
+if (built.status !== 0) process.exit(built.status ?? 1);
 
 const filter = process.argv.slice(2);
 const files = find("test").filter((f) => filter.length === 0 || filter.some((part) => f.includes(part))).sort();

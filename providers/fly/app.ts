@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CreateAppRequest, FlyApp } from "./api";
 import { flyRequest, seg } from "./client";
 import { APP_NAME, type CheckFailure, changedKeys, createOnce, label } from "./common";
-import { flyType, withFlyProvider } from "./serialized";
+import { flyType, withFlyProvider } from "./registration";
 
 /** Arguments of {@link App}. */
 export interface AppArgs {
@@ -106,7 +106,7 @@ export async function deleteApp(id: string): Promise<void> {
     await flyRequest<unknown>({ method: "DELETE", path: `/v1/apps/${seg(id)}`, resource: label("App", id), allowNotFound: true });
 }
 
-/** The App provider. Methods call this file's functions only; see common.ts for why (serialization). */
+/** The App provider (the plugin loads it from the built package: registration.ts). */
 export const appProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds, news) {
         return { inputs: news, failures: checkApp(news) };

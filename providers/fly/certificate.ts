@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CertificateDetail, DnsRequirements } from "./api";
 import { flyRequest, seg } from "./client";
 import { type CheckFailure, changedKeys, createOnce, label, splitId } from "./common";
-import { flyType, withFlyProvider } from "./serialized";
+import { flyType, withFlyProvider } from "./registration";
 
 /** Arguments of {@link Certificate}. */
 export interface CertificateArgs {
@@ -86,7 +86,7 @@ export async function deleteCertificate(id: string): Promise<void> {
     await flyRequest<unknown>({ method: "DELETE", path: `/v1/apps/${seg(app)}/certificates/${seg(hostname)}`, resource: label("Certificate", hostname, app), allowNotFound: true });
 }
 
-/** The Certificate provider (methods call this file's functions only; see common.ts). */
+/** The Certificate provider (the plugin loads it from the built package: registration.ts). */
 export const certificateProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds, news) {
         return checkCertificate(news);

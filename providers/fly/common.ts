@@ -1,15 +1,9 @@
 /**
  * Helpers shared by the non-machine Fly providers: exactly-once creates, `data` envelopes, input checks.
  *
- * How the providers reach this code at run time: serialized.ts serializes every provider object together with
- * `runtime.serializeFunction` (once, so this module and ./client are carried once), and the dynamic-provider plugin
- * evaluates that text with `require-from-string` under an empty filename, with plain `node` (no TypeScript loader). So an `await import("./client")` inside a method is
- * left as text and fails there (`Cannot find module`): the relative path has nothing to resolve against, and the
- * target is a `.ts` file. What does survive is Pulumi's own rule for local modules: a local module a method
- * references is serialized *by value* (createClosure.js, `captureModuleAsync`: "Always capture the local module as a
- * value"). So each provider's methods call plain functions of its own file, which use this module and ./client; the
- * serialized text then carries that code, and nothing else: no credential (read from the environment at call time),
- * no host, no state. test/fly/serialization.test.ts runs every kind from its registered text in a child process.
+ * Everything here runs inside the built package `@api-environments/fly-provider` that each resource's thin
+ * `__provider` loads (registration.ts), so these are plain imports: no credential, host or state is captured; the
+ * client reads `FLY_API_TOKEN` and `FLY_API_HOSTNAME` from the environment at call time.
  */
 import { FlyApiError } from "./client";
 

@@ -3,7 +3,7 @@
  * `pulumi-nodejs:dynamic/fly:<Name>`). The public contract is docs/fly-provider-contract.md.
  *
  * Credentials: `FLY_API_TOKEN` and `FLY_API_HOSTNAME` (default `https://api.machines.dev`) are read from the
- * environment when a provider method runs; they are never captured in the serialized provider or stored in state.
+ * environment when a provider method runs; they are never in a resource's `__provider` text or in state.
  */
 export { App, type AppArgs } from "./app";
 export { IpAssignment, type IpAssignmentArgs, type IpType } from "./ipAssignment";

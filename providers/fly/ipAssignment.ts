@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AssignIpRequest, FlyIpAssignment, ListIpAssignmentsResponse } from "./api";
 import { flyRequest, seg } from "./client";
 import { type CheckFailure, changedKeys, createOnce, label, splitId } from "./common";
-import { flyType, withFlyProvider } from "./serialized";
+import { flyType, withFlyProvider } from "./registration";
 
 /** Kinds of address Fly assigns. `shared_v4` is free and shared with other apps; `v4` is dedicated (billed). */
 export type IpType = "v4" | "v6" | "shared_v4" | "private_v6";
@@ -94,7 +94,7 @@ export async function deleteIpAssignment(id: string): Promise<void> {
     await flyRequest<unknown>({ method: "DELETE", path: `/v1/apps/${seg(app)}/ip_assignments/${seg(address)}`, resource: label("IpAssignment", address, app), allowNotFound: true });
 }
 
-/** The IpAssignment provider (methods call this file's functions only; see common.ts). */
+/** The IpAssignment provider (the plugin loads it from the built package: registration.ts). */
 export const ipAssignmentProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds, news) {
         return { inputs: news, failures: checkIpAssignment(news) };

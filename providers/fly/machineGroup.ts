@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateMachineGroupInputs } from "./machineGroupConfig";
 import { check, create, diff, read, remove, update } from "./machineGroupOps";
 import type { FlyMachineConfig, MachineGroupInputs, MachineGroupState, RolloutStrategy } from "./machineGroupTypes";
-import { flyType, withFlyProvider } from "./serialized";
+import { flyType, withFlyProvider } from "./registration";
 
 export type { FlyMachineConfig, RolloutStrategy } from "./machineGroupTypes";
 
@@ -50,11 +50,8 @@ export interface MachineGroupArgs {
 }
 
 /**
- * The provider. Its methods call plain functions of machineGroupOps.ts, which Pulumi's closure serializer captures by
- * value (a local module is always serialized as code): the plugin evaluates the text with plain `node` and no file
- * name, so an `import()` of a relative `.ts` path inside a method would not resolve there. What the text carries is
- * code only: the Fly client reads `FLY_API_TOKEN` / `FLY_API_HOSTNAME` at call time, so no credential, host or
- * state is captured, and none is stored in state.
+ * The provider (the plugin loads it from the built package: registration.ts). The Fly client reads `FLY_API_TOKEN` /
+ * `FLY_API_HOSTNAME` at call time, so no credential or host is captured, and none is stored in state.
  */
 export const machineGroupProvider: pulumi.dynamic.ResourceProvider<MachineGroupInputs, MachineGroupState> = {
     async check(_olds, news) {

@@ -1,6 +1,6 @@
 /**
- * The MachineGroup provider's operations, called by the provider object in machineGroup.ts. Pulumi serializes this
- * code with the provider (by value); the Fly client reads the token and API host from the environment at call time.
+ * The MachineGroup provider's operations, called by the provider object in machineGroup.ts. The Fly client reads the
+ * token and API host from the environment at call time.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import {

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CreatePostgresRequest, DataEnvelope, PostgresCluster, PostgresEndpoint, PostgresPlan, UpdatePostgresRequest } from "./api";
 import { flyRequest, seg } from "./client";
 import { type CheckFailure, changedKeys, createOnce, label, pollUntil, unwrap } from "./common";
-import { flyType, withFlyProvider } from "./serialized";
+import { flyType, withFlyProvider } from "./registration";
 
 export type { PostgresPlan } from "./api";
 
@@ -178,7 +178,7 @@ export async function deleteManagedPostgres(id: string, props: ManagedPostgresOu
     await flyRequest<unknown>({ method: "DELETE", path: `/v1/postgres/${seg(id)}`, resource: resourceOf(props?.name ?? id), allowNotFound: true });
 }
 
-/** The ManagedPostgres provider (methods call this file's functions only; see common.ts). */
+/** The ManagedPostgres provider (the plugin loads it from the built package: registration.ts). */
 export const managedPostgresProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds, news) {
         return { inputs: news, failures: checkManagedPostgres(news) };

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DataEnvelope, PostgresDatabase as FlyPostgresDatabase } from "./api";
 import { flyRequest, seg } from "./client";
 import { type CheckFailure, changedKeys, createOnce, label, splitId, unwrap } from "./common";
-import { flyType, withFlyProvider } from "./serialized";
+import { flyType, withFlyProvider } from "./registration";
 
 /** Arguments of {@link PostgresDatabase}. */
 export interface PostgresDatabaseArgs {
@@ -78,7 +78,7 @@ export async function deletePostgresDatabase(id: string): Promise<void> {
     await flyRequest<unknown>({ method: "DELETE", path: `/v1/postgres/${seg(clusterId)}/databases/${seg(name)}`, resource: label("PostgresDatabase", name), allowNotFound: true });
 }
 
-/** The PostgresDatabase provider (methods call this file's functions only; see common.ts). */
+/** The PostgresDatabase provider (the plugin loads it from the built package: registration.ts). */
 export const postgresDatabaseProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds, news) {
         return { inputs: news, failures: checkPostgresDatabase(news) };

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DataEnvelope, PostgresCredentials, PostgresUser as FlyPostgresUser } from "./api";
 import { flyRequest, seg } from "./client";
 import { type CheckFailure, changedKeys, createOnce, label, splitId, unwrap } from "./common";
-import { flyType, withFlyProvider } from "./serialized";
+import { flyType, withFlyProvider } from "./registration";
 
 /** What a user may do: `schema_admin` (DDL), `writer` (read/write data), `reader` (read only). */
 export type PostgresRole = "schema_admin" | "writer" | "reader";
@@ -122,7 +122,7 @@ export async function deletePostgresUser(id: string): Promise<void> {
     await flyRequest<unknown>({ method: "DELETE", path: `${usersPath(clusterId)}/${seg(username)}`, resource: label("PostgresUser", username), allowNotFound: true });
 }
 
-/** The PostgresUser provider (methods call this file's functions only; see common.ts). */
+/** The PostgresUser provider (the plugin loads it from the built package: registration.ts). */
 export const postgresUserProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds, news) {
         return { inputs: news, failures: checkPostgresUser(news) };

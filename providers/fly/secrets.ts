@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AppSecretsResponse, AppSecretsUpdateRequest, SecretsVersionResponse } from "./api";
 import { flyRequest, seg } from "./client";
 import { type CheckFailure, label } from "./common";
-import { flyType, withFlyProvider } from "./serialized";
+import { flyType, withFlyProvider } from "./registration";
 
 /** Arguments of {@link Secrets}. */
 export interface SecretsArgs {
@@ -142,7 +142,7 @@ export async function deleteSecrets(id: string, props: SecretsOutputs): Promise<
     await apply(id, {}, props.keys ?? Object.keys(props.values ?? {}));
 }
 
-/** The Secrets provider (methods call this file's functions only; see common.ts). */
+/** The Secrets provider (the plugin loads it from the built package: registration.ts). */
 export const secretsProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds, news) {
         return { inputs: news, failures: checkSecrets(news) };

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CreateVolumeRequest, ExtendVolumeResponse, FlyVolume, UpdateVolumeRequest } from "./api";
 import { flyRequest, seg } from "./client";
 import { type CheckFailure, changedKeys, createOnce, label, splitId } from "./common";
-import { flyType, withFlyProvider } from "./serialized";
+import { flyType, withFlyProvider } from "./registration";
 
 /** Arguments of {@link Volume}. */
 export interface VolumeArgs {
@@ -174,7 +174,7 @@ export async function deleteVolume(id: string): Promise<void> {
     await flyRequest<unknown>({ method: "DELETE", path: `/v1/apps/${seg(app)}/volumes/${seg(volumeId)}`, resource: label("Volume", volumeId, app), allowNotFound: true });
 }
 
-/** The Volume provider (methods call this file's functions only; see common.ts). */
+/** The Volume provider (the plugin loads it from the built package: registration.ts). */
 export const volumeProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds, news) {
         return { inputs: news, failures: checkVolume(news) };

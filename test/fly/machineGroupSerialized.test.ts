@@ -1,7 +1,8 @@
 /**
- * The MachineGroup provider as Pulumi's dynamic-provider plugin runs it: the text the class registers
- * (`serializedFlyProvider`, from `runtime.serializeFunction` with secrets disallowed), evaluated by `require-from-string` under an empty file name in a plain `node` child process (no TypeScript loader),
- * then driven through create, read, diff and delete against the emulator. The text must hold no credential.
+ * The MachineGroup provider as Pulumi's dynamic-provider plugin runs it: the thin text the class registers
+ * (`thinFlyProvider`), evaluated by `require-from-string` under an empty file name in a plain `node` child process
+ * (no TypeScript loader) whose working directory is the project, so the text loads the installed, built package;
+ * then driven through create, read, diff and delete against the emulator. Neither text nor state holds a credential.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -11,13 +12,13 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { flyRequest } from "../../providers/fly/client";
 import type { MachineGroupInputs } from "../../providers/fly/machineGroupTypes";
-import { serializedFlyProvider } from "../../providers/fly/serialized";
+import { thinFlyProvider } from "../../providers/fly/registration";
 import { type Emulator, startEmulator } from "./emulator";
 
 const TOKEN = "fm2_serialized-provider-token";
 const ROOT = join(__dirname, "..", "..");
 
-/** Loads the serialized provider the way the plugin does, runs create → read → diff → delete, prints a summary. */
+/** Loads the provider text the way the plugin does, runs create → read → diff → delete, prints a summary. */
 const CHILD = `
 const requireFromString = require("require-from-string");
 const text = require("node:fs").readFileSync(process.argv[1], "utf8");
@@ -57,12 +58,12 @@ after(async () => {
     rmSync(dir, { recursive: true, force: true });
 });
 
-describe("MachineGroup serialized provider", () => {
-    it("runs from its serialized text in plain node, with no credential in the text or the state", async () => {
+describe("MachineGroup provider text", () => {
+    it("runs from its registered text in plain node, with no credential in the text or the state", async () => {
         process.env.FLY_API_TOKEN = TOKEN;
         process.env.FLY_API_HOSTNAME = fly.url;
         await flyRequest({ method: "POST", path: "/apps", body: { name: "mg-serialized", org_slug: "personal" }, resource: "test setup" });
-        const text = await serializedFlyProvider("MachineGroup");
+        const text = thinFlyProvider("MachineGroup");
         delete process.env.FLY_API_TOKEN;
         assert.ok(!text.includes(TOKEN) && !text.includes("serialized-provider-token"));
         assert.ok(!text.includes(fly.url), "the API host is read at call time, not captured");

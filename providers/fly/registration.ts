@@ -1,0 +1,54 @@
+/**
+ * How a Fly resource class registers itself, as `pulumi.dynamic.Resource` would: type token
+ * `pulumi-nodejs:dynamic/fly:<Kind>` and a `__provider` input that the dynamic-provider plugin evaluates
+ * (`require-from-string`, plain node, the project directory as working directory) and calls `handler()` on.
+ *
+ * The text is thin: it names the kind and requires the installed package `@api-environments/fly-provider`
+ * (providers/fly, built to JavaScript by the root `postinstall`), which resolves from the project's node_modules.
+ * So state holds data, not code; the installed implementation always runs (a fix to `read` or `delete` reaches
+ * existing resources at once); and the text is the same whatever compiles the program. It is written by hand rather
+ * than by `runtime.serializeFunction`, whose output depends on the compiler and which would capture the package by
+ * value, since npm links a `file:` dependency as a symlink whose real path is outside node_modules.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type * as kinds from "./kinds";
+
+/** The Fly resource kinds, as in their type tokens `pulumi-nodejs:dynamic/fly:<Kind>` (listed in kinds.ts). */
+export type FlyKind = keyof typeof kinds;
+
+/** The installed package holding the implementation (providers/fly/package.json). */
+export const FLY_PROVIDER_PACKAGE = "@api-environments/fly-provider";
+
+/** The type token of a Fly resource, as `pulumi.dynamic.Resource` forms it for module `fly`. */
+export function flyType(kind: FlyKind): string {
+    return `pulumi-nodejs:dynamic/fly:${kind}`;
+}
+
+/**
+ * The `__provider` text of a kind. ES5 syntax, so any node runs it; it reads nothing but the package: the providers
+ * read `FLY_API_TOKEN` and `FLY_API_HOSTNAME` from the environment when a method runs.
+ */
+export function thinFlyProvider(kind: FlyKind): string {
+    const fix = "run `npm ci` in the Pulumi project directory (its postinstall builds providers/fly)";
+    return [
+        "exports.handler = function () {",
+        `    var kind = ${JSON.stringify(kind)}, name = ${JSON.stringify(FLY_PROVIDER_PACKAGE)}, providers;`,
+        "    try {",
+        "        providers = require(name).flyProviders;",
+        "    } catch (error) {",
+        `        throw new Error("fly:" + kind + ": cannot load the Fly provider package " + name + " from " + process.cwd() + " (" + String(error && error.message).split("\\n")[0] + "); ${fix}.");`,
+        "    }",
+        "    if (!providers || !providers[kind]) {",
+        `        throw new Error("fly:" + kind + ": the installed " + name + " has no provider for this kind; ${fix}.");`,
+        "    }",
+        "    return providers[kind];",
+        "};",
+        "",
+    ].join("\n");
+}
+
+/** `props` plus the `__provider` input the dynamic-provider plugin runs, as `pulumi.dynamic.Resource` adds it. */
+export function withFlyProvider(kind: FlyKind, props: pulumi.Inputs): pulumi.Inputs {
+    if ("__provider" in props) throw new Error("A dynamic resource must not define the __provider key");
+    return { ...props, __provider: thinFlyProvider(kind) };
+}
