@@ -4,7 +4,7 @@
  * destroyed with health checks that pass (or fail, for `failingImages`) after `healthDelayMs`.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { type AppRecord, type CheckRecord, fail, type MachineRecord, type MachineState, nowIso, ok, type Reply, type Route, type RouteContext } from "./types";
+import { type AppRecord, type CheckRecord, fail, type MachineRecord, type MachineState, nowIso, ok, type Reply, type Route, type RouteContext, type WaitState } from "./types";
 
 const LEASE_HEADER = "fly-machine-lease-nonce";
 const MAX_WAIT_SECONDS = 60;
@@ -348,7 +348,7 @@ function lifecycle(action: "start" | "stop" | "cordon" | "uncordon"): Route {
  * What each `state` of `wait` (the spec's enum) is satisfied by. `settled` is any state a machine stays in until
  * acted on: Fly's persistent states (created, started, stopped, suspended, failed) and the terminal `destroyed`.
  */
-const SATISFIES: Record<string, readonly MachineState[]> = {
+const SATISFIES: Record<WaitState, readonly MachineState[]> = {
     started: ["started"],
     stopped: ["stopped"],
     suspended: ["suspended"],
@@ -367,7 +367,7 @@ const wait: Route = {
         // The dispatcher has checked every value against the spec's enum; several may be given, repeated or comma-separated.
         const wanted = ctx.query.getAll("state").flatMap((v) => v.split(",")).filter(Boolean);
         if (wanted.length === 0) wanted.push("started");
-        const accepted = new Set(wanted.flatMap((w) => SATISFIES[w] ?? []));
+        const accepted = new Set(wanted.flatMap((w) => SATISFIES[w as WaitState]));
         const rawTimeout = ctx.query.get("timeout");
         const seconds = rawTimeout === null ? MAX_WAIT_SECONDS : Number(rawTimeout);
         if (seconds < 1) return fail(400, `invalid timeout "${rawTimeout}": an integer number of seconds from 1 to ${MAX_WAIT_SECONDS}`);

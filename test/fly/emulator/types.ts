@@ -2,6 +2,8 @@
  * Shared shapes of the Fly API emulator: options, in-memory state, routes, recorded requests.
  */
 import type { IncomingHttpHeaders } from "node:http";
+import type { MachinesSchema } from "../../../providers/fly/api";
+import type { operations } from "../../../providers/fly/generated/machines";
 import type { SpecValidator } from "./schema";
 
 /** Options of {@link startEmulator}. Every delay is in milliseconds of real time. */
@@ -50,13 +52,11 @@ export interface EmulatorOptions {
 /** Options with defaults applied. */
 export type ResolvedOptions = Required<Omit<EmulatorOptions, "tokens" | "specPath">> & Pick<EmulatorOptions, "tokens">;
 
-/** A check as reported on a machine (`CheckStatus`). */
-export interface CheckRecord {
-    name: string;
-    status: "passing" | "warning" | "critical";
-    output: string;
-    updated_at: string;
-}
+/** A check as reported on a machine: the spec's `CheckStatus`, every field set, with the statuses Fly reports. */
+export type CheckRecord = Omit<Required<MachinesSchema<"CheckStatus">>, "status"> & { status: "passing" | "warning" | "critical" };
+
+/** The states `GET .../wait` accepts (the spec's enum of its `state` parameter). */
+export type WaitState = NonNullable<NonNullable<operations["Machines_wait"]["parameters"]["query"]>["state"]>;
 
 /** A lease on a machine. */
 export interface LeaseRecord {
@@ -79,7 +79,7 @@ export interface MachineRecord {
     name: string;
     region: string;
     state: MachineState;
-    config: Record<string, unknown> & { image?: string };
+    config: MachinesSchema<"fly.MachineConfig">;
     instanceId: string;
     /** Every instance id this machine has had, oldest first (a `wait` may name an older one). */
     versions: string[];
@@ -92,7 +92,7 @@ export interface MachineRecord {
     checks: CheckRecord[];
     lease?: LeaseRecord;
     minSecretsVersion?: number;
-    events: { id: string; type: string; status: string; source: string; timestamp: number }[];
+    events: Required<Omit<MachinesSchema<"MachineEvent">, "request">>[];
 }
 
 /** A secret: the value is kept so tests can assert what reached Fly; it is never sent back by the emulator. */
