@@ -1,185 +1,109 @@
 /**
- * Request and response shapes of the Machines API calls the non-machine providers make, transcribed from Fly's
- * OpenAPI spec (`components.schemas`, names kept in comments) and, for Managed Postgres, from the later public spec
- * summarised in contracts/fly/README.md. Only fields the providers read or send are listed; Fly returns more.
+ * The request and response shapes the Fly providers use, as aliases of the types generated from the repository's
+ * copies of Fly's specs (providers/fly/generated/, `npm run gen:fly-types`): the Machines API
+ * (contracts/fly/machines-openapi.json) and Managed Postgres (contracts/fly/managed-postgres-openapi.json). A change
+ * of the spec therefore reaches the providers as a type error, not as a request Fly refuses.
  */
+import type { components as MachinesComponents } from "./generated/machines";
+import type { components as PostgresComponents } from "./generated/managedPostgres";
 
-/** `CreateAppRequest`. */
-export interface CreateAppRequest {
-    name: string;
-    org_slug: string;
-    network?: string;
-    enable_subdomains?: boolean;
-}
+/** A component schema of the Machines API spec, by its name in `components.schemas`. */
+export type MachinesSchema<Name extends keyof MachinesComponents["schemas"]> = MachinesComponents["schemas"][Name];
+
+/** A component schema of the Managed Postgres spec, by its name in `components.schemas`. */
+export type PostgresSchema<Name extends keyof PostgresComponents["schemas"]> = PostgresComponents["schemas"][Name];
+
+/**
+ * Neither spec marks any response field as required. These are the fields Fly always returns and the providers rely
+ * on (an identifier, or what the caller sent): `T` with `Keys` made required.
+ */
+type Returned<T, Keys extends keyof T> = T & { [K in Keys]-?: Exclude<T[K], undefined> };
+
+/** `CreateAppRequest`; the spec marks nothing required, Fly needs a name and an organization. */
+export type CreateAppRequest = Returned<MachinesSchema<"CreateAppRequest">, "name" | "org_slug">;
 
 /** `App`. */
-export interface FlyApp {
-    id?: string;
-    name: string;
-    network?: string;
-    status?: string;
-    organization?: { name?: string; slug?: string };
-    machine_count?: number;
-    volume_count?: number;
-}
+export type FlyApp = Returned<MachinesSchema<"App">, "name">;
 
-/** `assignIPRequest`. */
-export interface AssignIpRequest {
-    type: string;
-    region?: string;
-    network?: string;
-    org_slug?: string;
-    service_name?: string;
-}
+/** `assignIPRequest`; Fly needs `type`. */
+export type AssignIpRequest = Returned<MachinesSchema<"assignIPRequest">, "type">;
 
 /** `IPAssignment`. */
-export interface FlyIpAssignment {
-    ip: string;
-    region?: string;
-    shared?: boolean;
-    service_name?: string;
-    created_at?: string;
-}
+export type FlyIpAssignment = Returned<MachinesSchema<"IPAssignment">, "ip">;
 
 /** `listIPAssignmentsResponse`. */
-export interface ListIpAssignmentsResponse {
-    ips?: FlyIpAssignment[];
-}
+export type ListIpAssignmentsResponse = Omit<MachinesSchema<"listIPAssignmentsResponse">, "ips"> & { ips?: FlyIpAssignment[] };
 
-/** `DNSRequirements` (subset). */
-export interface DnsRequirements {
-    a?: string[];
-    aaaa?: string[];
-    cname?: string;
-    acme_challenge?: { name?: string; target?: string };
-    ownership?: { name?: string; app_value?: string; org_value?: string };
-}
+/** `DNSRequirements`. */
+export type DnsRequirements = MachinesSchema<"DNSRequirements">;
 
 /** `CertificateDetail`. */
-export interface CertificateDetail {
-    hostname: string;
-    status?: string;
-    configured?: boolean;
-    acme_requested?: boolean;
-    dns_requirements?: DnsRequirements;
-}
+export type CertificateDetail = Returned<MachinesSchema<"CertificateDetail">, "hostname">;
 
-/** `CreateVolumeRequest`. */
-export interface CreateVolumeRequest {
-    name: string;
-    region: string;
-    size_gb: number;
-    encrypted?: boolean;
-    snapshot_retention?: number;
-    auto_backup_enabled?: boolean;
-}
+/** `CreateVolumeRequest`; Fly needs a name, a region and a size. */
+export type CreateVolumeRequest = Returned<MachinesSchema<"CreateVolumeRequest">, "name" | "region" | "size_gb">;
 
 /** `UpdateVolumeRequest`. */
-export interface UpdateVolumeRequest {
-    snapshot_retention?: number;
-    auto_backup_enabled?: boolean;
-}
+export type UpdateVolumeRequest = MachinesSchema<"UpdateVolumeRequest">;
 
-/** `Volume`. */
-export interface FlyVolume {
-    id: string;
-    name: string;
-    region: string;
-    size_gb: number;
-    encrypted?: boolean;
-    snapshot_retention?: number;
-    auto_backup_enabled?: boolean;
-    state?: string;
+/**
+ * `Volume`. The spec types `attached_machine_id` as a string; Fly sends `null` for a detached volume (flyctl's Go
+ * client reads it as a nullable pointer), so the providers accept both.
+ */
+export type FlyVolume = Omit<Returned<MachinesSchema<"Volume">, "id" | "name" | "region" | "size_gb">, "attached_machine_id"> & {
     attached_machine_id?: string | null;
-}
+};
 
 /** `ExtendVolumeResponse`. */
-export interface ExtendVolumeResponse {
-    needs_restart?: boolean;
-    volume?: FlyVolume;
-}
+export type ExtendVolumeResponse = Omit<MachinesSchema<"ExtendVolumeResponse">, "volume"> & { volume?: FlyVolume };
 
 /** `AppSecret`. `value` only comes back with `show_secrets`, which the providers never ask for. */
-export interface FlyAppSecret {
-    name: string;
-    digest?: string;
-    created_at?: string;
-    updated_at?: string;
-}
+export type FlyAppSecret = Returned<Omit<MachinesSchema<"AppSecret">, "value">, "name">;
 
 /** `AppSecrets`. */
-export interface AppSecretsResponse {
-    secrets?: FlyAppSecret[];
-}
+export type AppSecretsResponse = Omit<MachinesSchema<"AppSecrets">, "secrets"> & { secrets?: FlyAppSecret[] };
 
-/** `AppSecretsUpdateRequest`. */
-export interface AppSecretsUpdateRequest {
-    values: Record<string, string>;
-}
+/** `AppSecretsUpdateRequest`; `values` is the whole point of the call. */
+export type AppSecretsUpdateRequest = Returned<MachinesSchema<"AppSecretsUpdateRequest">, "values">;
 
-/** `AppSecretsUpdateResp` / `DeleteAppSecretResponse`. */
-export interface SecretsVersionResponse {
-    version?: number;
-    /** Deprecated spelling Fly still sends. */
-    Version?: number;
-}
+/** `AppSecretsUpdateResp` / `DeleteAppSecretResponse`: `version`, and the deprecated `Version` Fly still sends. */
+export type SecretsVersionResponse = MachinesSchema<"DeleteAppSecretResponse">;
 
-/** Managed Postgres plans. */
-export type PostgresPlan = "basic" | "starter" | "launch" | "scale" | "performance";
+/** `createPostgresClusterRequest` (`POST /v1/postgres`). */
+export type CreatePostgresRequest = PostgresSchema<"createPostgresClusterRequest">;
 
-/** `POST /v1/postgres` body. */
-export interface CreatePostgresRequest {
-    org_slug: string;
-    region: string;
-    plan: PostgresPlan;
-    name?: string;
-    disk_size_gb: number;
-    pg_major_version: 16 | 17;
-}
+/**
+ * Managed Postgres plans as the program spells them: the spec's enum in lower case (it spells the last one
+ * `Performance`, and says plans are matched case-insensitively).
+ */
+export type PostgresPlan = Lowercase<CreatePostgresRequest["plan"]>;
 
-/** `PATCH /v1/postgres/{id}` body (plan change, disk growth). */
+/**
+ * NOT IN THE SPEC: `/v1/postgres/{id}` has only GET and DELETE (see contracts/fly/managed-postgres.md). Kept only so
+ * the current provider compiles until its in-place update is replaced by a refusal at preview; the emulator answers
+ * the call with 404 and records it as a contract violation.
+ */
 export interface UpdatePostgresRequest {
     plan?: PostgresPlan;
     disk_size_gb?: number;
 }
 
-/** A host and port of a cluster endpoint. */
-export interface PostgresEndpoint {
-    host: string;
-    port: number;
-}
+/** `PostgresEndpoint`: a host and port of a cluster endpoint. */
+export type PostgresEndpoint = Returned<PostgresSchema<"PostgresEndpoint">, "host" | "port">;
 
-/** A Managed Postgres cluster. */
-export interface PostgresCluster {
-    id: string;
-    name?: string;
-    org_slug?: string;
-    region: string;
-    plan: PostgresPlan;
-    disk_size_gb: number;
-    pg_major_version: number;
-    status: "provisioning" | "ready" | "failed" | string;
-    endpoints?: { primary?: { direct?: PostgresEndpoint; pooler?: PostgresEndpoint } };
-}
+/** `PostgresCluster`. */
+export type PostgresCluster = Returned<PostgresSchema<"PostgresCluster">, "id" | "status" | "region" | "plan" | "disk_size_gb" | "pg_major_version">;
 
-/** Managed Postgres answers are wrapped in `data`. */
+/** Every Managed Postgres answer is wrapped in `data` (`showPostgresClusterResponse`, `listPostgresUsersResponse`, ...). */
 export interface DataEnvelope<T> {
     data: T;
 }
 
-/** A database in a cluster. */
-export interface PostgresDatabase {
-    name: string;
-}
+/** `PostgresDatabase`. */
+export type PostgresDatabase = Returned<PostgresSchema<"PostgresDatabase">, "name">;
 
-/** A user in a cluster. */
-export interface PostgresUser {
-    username: string;
-    role: "schema_admin" | "writer" | "reader";
-}
+/** `PostgresUser`. */
+export type PostgresUser = Returned<PostgresSchema<"PostgresUser">, "username" | "role">;
 
-/** `GET .../users/{username}/credentials`. */
-export interface PostgresCredentials {
-    username: string;
-    password: string;
-}
+/** `PostgresUserCredentials` (`GET .../users/{username}/credentials`). */
+export type PostgresCredentials = Returned<PostgresSchema<"PostgresUserCredentials">, "username" | "password">;

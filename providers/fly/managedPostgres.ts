@@ -62,19 +62,23 @@ async function getCluster(id: string, name: string): Promise<PostgresCluster | u
     return unwrap(await flyRequest<DataEnvelope<PostgresCluster> | undefined>({ method: "GET", path: `/v1/postgres/${seg(id)}`, resource: resourceOf(name), allowNotFound: true }));
 }
 
+// The spec spells major versions as strings and the last plan `Performance`; the program uses numbers and lower case.
+const majorOf = (version: PostgresCluster["pg_major_version"]): 16 | 17 => Number(version) as 16 | 17;
+const planOf = (plan: PostgresCluster["plan"]): PostgresPlan => plan.toLowerCase() as PostgresPlan;
+
 function outputsOf(inputs: ManagedPostgresInputs, cluster: PostgresCluster): ManagedPostgresOutputs {
     const primary = cluster.endpoints?.primary;
     return {
         ...inputs,
         name: cluster.name ?? inputs.name,
         region: cluster.region ?? inputs.region,
-        plan: cluster.plan ?? inputs.plan,
+        plan: planOf(cluster.plan),
         diskSizeGb: cluster.disk_size_gb ?? inputs.diskSizeGb,
-        pgMajorVersion: (cluster.pg_major_version as 16 | 17) ?? inputs.pgMajorVersion,
+        pgMajorVersion: majorOf(cluster.pg_major_version),
         clusterId: cluster.id,
         status: cluster.status,
-        pooler: primary?.pooler ?? NO_ENDPOINT,
-        direct: primary?.direct ?? NO_ENDPOINT,
+        pooler: { ...NO_ENDPOINT, ...primary?.pooler },
+        direct: { ...NO_ENDPOINT, ...primary?.direct },
     };
 }
 
@@ -127,15 +131,15 @@ export async function createManagedPostgres(inputs: ManagedPostgresInputs): Prom
     // cluster still exists under the same name and must not be taken for the new one.
     const find = async (): Promise<PostgresCluster | undefined> => {
         const list = unwrap(await flyRequest<DataEnvelope<PostgresCluster[]>>({ method: "GET", path: "/v1/postgres", query: { org_slug: inputs.orgSlug }, resource })) ?? [];
-        return list.find((c) => c.name === inputs.name && c.region === inputs.region && c.pg_major_version === inputs.pgMajorVersion && c.status !== "failed");
+        return list.find((c) => c.name === inputs.name && c.region === inputs.region && majorOf(c.pg_major_version) === inputs.pgMajorVersion && c.status !== "failed");
     };
     const body: CreatePostgresRequest = {
         org_slug: inputs.orgSlug,
         region: inputs.region,
-        plan: inputs.plan,
+        plan: inputs.plan === "performance" ? "Performance" : inputs.plan,
         name: inputs.name,
         disk_size_gb: inputs.diskSizeGb,
-        pg_major_version: inputs.pgMajorVersion,
+        pg_major_version: `${inputs.pgMajorVersion}`,
     };
     const created =
         (await find()) ??
@@ -149,11 +153,11 @@ export async function readManagedPostgres(id: string, props?: ManagedPostgresOut
     if (!cluster) return { id: "", props: undefined };
     const base: ManagedPostgresInputs = props ?? {
         name: cluster.name ?? id,
-        orgSlug: cluster.org_slug ?? "",
+        orgSlug: cluster.organization?.slug ?? "",
         region: cluster.region,
-        plan: cluster.plan,
+        plan: planOf(cluster.plan),
         diskSizeGb: cluster.disk_size_gb,
-        pgMajorVersion: cluster.pg_major_version as 16 | 17,
+        pgMajorVersion: majorOf(cluster.pg_major_version),
     };
     const outs = outputsOf(base, cluster);
     const { clusterId: _c, status: _s, pooler: _p, direct: _d, ...inputs } = outs;

@@ -1,9 +1,9 @@
 /**
  * Shared setup for the Fly provider tests: an emulator per suite, the environment the client reads, fast retries.
  */
-import { after, before, beforeEach } from "node:test";
+import { after, afterEach, before, beforeEach } from "node:test";
 import { configureFlyClient, flyRequest } from "../../providers/fly/client";
-import { type Emulator, type EmulatorOptions, startEmulator } from "./emulator";
+import { contractReport, type Emulator, type EmulatorOptions, startEmulator } from "./emulator";
 
 /** A macaroon-shaped test token; tests assert it never leaks into errors or serialized code. */
 export const TEST_TOKEN = "fm2_test-token-9f8e7d6c5b4a";
@@ -12,8 +12,24 @@ export const TEST_TOKEN = "fm2_test-token-9f8e7d6c5b4a";
 export const sleeps: number[] = [];
 
 /**
+ * Fails with every request since the last call that broke Fly's contract (see `Emulator.takeViolations`), so that
+ * every request a provider sends exists in the project's copies of Fly's specs and validates against them.
+ */
+export function assertContractKept(fly: Emulator): void {
+    const broken = fly.takeViolations();
+    if (broken.length > 0) throw new Error(contractReport(broken));
+}
+
+/** Checks the contract after every test of the suite (the emulator's `close()` checks once more at the end). */
+function guardContract(holder: { fly?: Emulator }): void {
+    afterEach(() => {
+        if (holder.fly) assertContractKept(holder.fly);
+    });
+}
+
+/**
  * Starts an emulator for the suite, points the client at it, and makes backoff instant (delays are recorded in
- * `sleeps`). Requests and faults are cleared before each test.
+ * `sleeps`). Requests and faults are cleared before each test; a test fails if a request broke Fly's contract.
  */
 export function useEmulator(options: EmulatorOptions = {}): { readonly fly: Emulator } {
     const holder = {} as { fly: Emulator };
@@ -29,6 +45,7 @@ export function useEmulator(options: EmulatorOptions = {}): { readonly fly: Emul
             },
         });
     });
+    guardContract(holder);
     beforeEach(() => {
         holder.fly.faults.clear();
         holder.fly.clearRequests();
@@ -55,6 +72,7 @@ export function useMachineGroupEmulator(appPrefix: string, options: EmulatorOpti
         process.env.FLY_API_TOKEN = TEST_TOKEN;
         configureFlyClient({ baseDelayMs: 1, maxDelayMs: 10 });
     });
+    guardContract(holder);
     after(async () => {
         configureFlyClient({});
         await holder.fly.close();

@@ -1,7 +1,8 @@
 /**
  * A local emulator of Fly's Machines API (plus Managed Postgres) for provider tests: an HTTP server on 127.0.0.1 at a
- * random port that validates request bodies against Fly's OpenAPI spec, keeps state with Fly's semantics, checks
- * the Authorization header, records every request, and injects faults per route.
+ * random port that holds every request to the repository's copies of Fly's specs (the operation must exist; query
+ * and body must validate; anything else is answered as Fly would and recorded as a contract violation), keeps state
+ * with Fly's semantics, checks the Authorization header, records every request, and injects faults per route.
  *
  * ```ts
  * const fly = await startEmulator({ healthDelayMs: 30 });
@@ -18,7 +19,7 @@ import { appRoutes } from "./apps";
 import { Faults } from "./faults";
 import { isServing, machineRoutes } from "./machines";
 import { postgresRoutes } from "./postgres";
-import { SpecValidator } from "./schema";
+import { DEFAULT_SPEC_PATHS, SpecValidator } from "./schema";
 import {
     type EmulatorOptions,
     type EmulatorState,
@@ -42,6 +43,12 @@ export interface Emulator {
     requests: RecordedRequest[];
     /** The requests that are not `GET`. */
     mutating(): RecordedRequest[];
+    /**
+     * The requests that broke Fly's contract (unknown method and path, query or body the spec refuses) since the last
+     * call, which forgets them. Not cleared by `clearRequests`. A suite fails on any (see test/fly/support.ts); a
+     * test that provokes one on purpose takes it and asserts on it.
+     */
+    takeViolations(): RecordedRequest[];
     /** Forgets the recorded requests (e.g. between the setup and the step under test). */
     clearRequests(): void;
     /** Fault injection. */
@@ -61,12 +68,19 @@ export interface Emulator {
     watchServing(app: string): { samples: number[]; readonly min: number; stop(): void };
     /** Resolves once every pending state transition has happened (no timers left). */
     settle(): Promise<void>;
+    /** Stops the server; then rejects if requests broke the contract and nobody took them (`takeViolations`). */
     close(): Promise<void>;
+}
+
+/** A readable report of requests that broke Fly's contract, one line each, for a failing test. */
+export function contractReport(broken: readonly RecordedRequest[]): string {
+    const lines = broken.map((r) => `  ${r.method} ${r.path}${Object.keys(r.query).length > 0 ? `?${new URLSearchParams(r.query)}` : ""}: ${r.violation}`);
+    return `${broken.length} request(s) broke Fly's API contract (contracts/fly/*.json):\n${lines.join("\n")}`;
 }
 
 function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     return {
-        specPath: options.specPath,
+        specPaths: options.specPaths ?? (options.specPath ? [options.specPath] : DEFAULT_SPEC_PATHS),
         startDelayMs: options.startDelayMs ?? 20,
         stopDelayMs: options.stopDelayMs ?? 20,
         healthDelayMs: options.healthDelayMs ?? 50,
@@ -120,10 +134,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
 /** Starts the emulator. See {@link EmulatorOptions} for the knobs. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
     const resolved = resolveOptions(options);
-    const validator = new SpecValidator(resolved.specPath);
+    const validator = new SpecValidator(resolved.specPaths);
     const routes = [...machineRoutes, ...appRoutes, ...postgresRoutes].map(compile);
     const state: EmulatorState = { apps: new Map(), postgres: new Map() };
     const requests: RecordedRequest[] = [];
+    const violations: RecordedRequest[] = [];
     const faults = new Faults();
     const listeners = new Set<(app: string, machine: MachineRecord) => void>();
     const waiters = new Map<string, Set<() => void>>();
@@ -202,6 +217,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         const problem = authProblem(req.headers.authorization, resolved.tokens);
         if (problem) return reply(fail(401, problem));
 
+        // The contract first, as Fly's router and handlers check it: a request Fly would refuse is refused here
+        // whatever else the test set up, and recorded as a violation.
+        const violated = (status: number, problem: string): void => {
+            record.violation = problem;
+            violations.push(record);
+            reply(fail(status, problem));
+        };
+        const matched = validator.match(method, url.pathname);
+        // Fly answers an operation it does not have with 404, whether or not the path exists for another method.
+        if (!matched.operation) return violated(404, matched.problem);
+        const { operation } = matched;
+        record.operation = `${operation.method} ${operation.template}`;
+        const queryProblems = validator.checkQuery(operation, url.searchParams);
+        if (queryProblems.length > 0) return violated(400, `invalid query: ${queryProblems.join("; ")}`);
+        if (badJson) return violated(400, `invalid JSON body: ${badJson}`);
+        const bodyProblems = validator.checkBody(operation, body);
+        if (bodyProblems.length > 0) return violated(400, `invalid request body: ${bodyProblems.join("; ")}`);
+
         const fault = faults.take(method, url.pathname);
         if (fault) {
             record.fault = fault.kind;
@@ -216,17 +249,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         }
 
         const compiled = routes.find((c) => c.route.method === method && c.regex.test(url.pathname));
-        if (!compiled) {
-            const pathKnown = routes.some((c) => c.regex.test(url.pathname));
-            return reply(fail(pathKnown ? 405 : 404, pathKnown ? `method ${method} not allowed on ${url.pathname}` : `no route for ${method} ${url.pathname}`));
-        }
-        if (badJson) return reply(fail(400, `invalid JSON body: ${badJson}`));
+        if (!compiled) return reply(fail(501, `the emulator does not implement ${record.operation} (${operation.operationId ?? "no operationId"} in ${operation.spec})`));
         const { route } = compiled;
         if (route.bodyRequired && body === undefined) return reply(fail(400, "request body is required"));
-        const schema = route.schema ?? (route.spec ? validator.requestSchema(method, route.spec) : undefined);
-        if (schema && body !== undefined) {
-            const errors = validator.validate(schema, body);
-            if (errors.length > 0) return reply(fail(400, `invalid request body: ${errors.join("; ")}`));
+        // A route's own schema only stands in where the spec has none for the operation.
+        if (route.schema && !operation.body?.schema && body !== undefined) {
+            const errors = validator.validate(route.schema, body);
+            if (errors.length > 0) return violated(400, `invalid request body: ${errors.join("; ")}`);
         }
         const match = compiled.regex.exec(url.pathname)!;
         const params = Object.fromEntries(compiled.names.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
@@ -277,6 +306,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         url: `http://127.0.0.1:${port}`,
         requests,
         mutating: () => requests.filter((r) => r.method !== "GET"),
+        takeViolations: () => violations.splice(0),
         clearRequests: () => {
             requests.length = 0;
         },
@@ -314,6 +344,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             timers.clear();
             server.closeAllConnections();
             await new Promise<void>((resolve) => server.close(() => resolve()));
+            if (violations.length > 0) throw new Error(contractReport(violations.splice(0)));
         },
     };
 }

@@ -4,7 +4,7 @@
  * destroyed with health checks that pass (or fail, for `failingImages`) after `healthDelayMs`.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { type AppRecord, type CheckRecord, fail, type MachineRecord, nowIso, ok, type Reply, type Route, type RouteContext } from "./types";
+import { type AppRecord, type CheckRecord, fail, type MachineRecord, type MachineState, nowIso, ok, type Reply, type Route, type RouteContext, type WaitState } from "./types";
 
 const LEASE_HEADER = "fly-machine-lease-nonce";
 const MAX_WAIT_SECONDS = 60;
@@ -344,7 +344,18 @@ function lifecycle(action: "start" | "stop" | "cordon" | "uncordon"): Route {
     };
 }
 
-const WAITABLE = new Set(["started", "stopped", "suspended", "destroyed"]);
+/**
+ * What each `state` of `wait` (the spec's enum) is satisfied by. `settled` is any state a machine stays in until
+ * acted on: Fly's persistent states (created, started, stopped, suspended, failed) and the terminal `destroyed`.
+ */
+const SATISFIES: Record<WaitState, readonly MachineState[]> = {
+    started: ["started"],
+    stopped: ["stopped"],
+    suspended: ["suspended"],
+    destroyed: ["destroyed"],
+    failed: ["failed"],
+    settled: ["created", "started", "stopped", "suspended", "failed", "destroyed"],
+};
 
 const wait: Route = {
     method: "GET",
@@ -353,20 +364,23 @@ const wait: Route = {
         const found = findMachine(ctx, true);
         if (isReply(found)) return found;
         const { machine } = found;
-        const wanted = ctx.query.get("state") ?? "started";
-        if (!WAITABLE.has(wanted)) return fail(400, `invalid state "${wanted}": use started, stopped, suspended or destroyed`);
+        // The dispatcher has checked every value against the spec's enum; several may be given, repeated or comma-separated.
+        const wanted = ctx.query.getAll("state").flatMap((v) => v.split(",")).filter(Boolean);
+        if (wanted.length === 0) wanted.push("started");
+        const accepted = new Set(wanted.flatMap((w) => SATISFIES[w as WaitState]));
         const rawTimeout = ctx.query.get("timeout");
         const seconds = rawTimeout === null ? MAX_WAIT_SECONDS : Number(rawTimeout);
-        if (!Number.isInteger(seconds) || seconds < 1) return fail(400, `invalid timeout "${rawTimeout}": an integer number of seconds from 1 to ${MAX_WAIT_SECONDS}`);
+        if (seconds < 1) return fail(400, `invalid timeout "${rawTimeout}": an integer number of seconds from 1 to ${MAX_WAIT_SECONDS}`);
         const deadline = Date.now() + Math.min(seconds, MAX_WAIT_SECONDS) * ctx.options.waitMsPerSecond;
+        const target = wanted.join(",");
         for (;;) {
-            if (machine.state === wanted) return ok({ ok: true, state: machine.state, version: machine.instanceId, event_id: machine.events[0]?.id });
-            if (machine.state === "destroyed") return fail(400, `machine ${machine.id} was destroyed while waiting for state ${wanted}`);
+            if (accepted.has(machine.state)) return ok({ ok: true, state: machine.state, version: machine.instanceId, event_id: machine.events[0]?.id });
+            if (machine.state === "destroyed") return fail(400, `machine ${machine.id} was destroyed while waiting for state ${target}`);
             const left = deadline - Date.now();
             if (left <= 0 || ctx.signal.aborted) break;
             await ctx.nextChange(machine.id, left);
         }
-        return fail(408, `deadline_exceeded: machine ${machine.id} did not reach state ${wanted} within ${seconds}s (state ${machine.state})`);
+        return fail(408, `deadline_exceeded: machine ${machine.id} did not reach state ${target} within ${seconds}s (state ${machine.state})`);
     },
 };
 

@@ -45,7 +45,7 @@ function render(cluster: PostgresClusterRecord): Record<string, unknown> {
     return {
         id: cluster.id,
         name: cluster.name,
-        org_slug: cluster.orgSlug,
+        organization: { slug: cluster.orgSlug },
         region: cluster.region,
         plan: cluster.plan,
         disk_size_gb: cluster.diskSizeGb,

@@ -2,13 +2,20 @@
  * Shared shapes of the Fly API emulator: options, in-memory state, routes, recorded requests.
  */
 import type { IncomingHttpHeaders } from "node:http";
+import type { MachinesSchema } from "../../../providers/fly/api";
+import type { operations } from "../../../providers/fly/generated/machines";
 import type { SpecValidator } from "./schema";
 
 /** Options of {@link startEmulator}. Every delay is in milliseconds of real time. */
 export interface EmulatorOptions {
     /**
-     * Path of Fly's OpenAPI spec used to validate request bodies.
-     * @default contracts/fly/machines-openapi.json in this repository
+     * The OpenAPI specs every request must satisfy (method and path, query, body).
+     * @default contracts/fly/machines-openapi.json and contracts/fly/managed-postgres-openapi.json in this repository
+     */
+    specPaths?: string[];
+    /**
+     * One spec file instead of the two of `specPaths` (kept for callers written before Managed Postgres had one).
+     * @default undefined
      */
     specPath?: string;
     /**
@@ -43,15 +50,13 @@ export interface EmulatorOptions {
 }
 
 /** Options with defaults applied. */
-export type ResolvedOptions = Required<Omit<EmulatorOptions, "tokens" | "specPath">> & Pick<EmulatorOptions, "tokens" | "specPath">;
+export type ResolvedOptions = Required<Omit<EmulatorOptions, "tokens" | "specPath">> & Pick<EmulatorOptions, "tokens">;
 
-/** A check as reported on a machine (`CheckStatus`). */
-export interface CheckRecord {
-    name: string;
-    status: "passing" | "warning" | "critical";
-    output: string;
-    updated_at: string;
-}
+/** A check as reported on a machine: the spec's `CheckStatus`, every field set, with the statuses Fly reports. */
+export type CheckRecord = Omit<Required<MachinesSchema<"CheckStatus">>, "status"> & { status: "passing" | "warning" | "critical" };
+
+/** The states `GET .../wait` accepts (the spec's enum of its `state` parameter). */
+export type WaitState = NonNullable<NonNullable<operations["Machines_wait"]["parameters"]["query"]>["state"]>;
 
 /** A lease on a machine. */
 export interface LeaseRecord {
@@ -62,8 +67,11 @@ export interface LeaseRecord {
     version: string;
 }
 
-/** Machine states the emulator goes through. */
-export type MachineState = "created" | "starting" | "started" | "stopping" | "stopped" | "destroying" | "destroyed" | "replacing";
+/**
+ * Machine states the emulator goes through (`suspended` and `failed` only when a test sets them: the emulator has no
+ * suspend route and its machines do not fail to launch).
+ */
+export type MachineState = "created" | "starting" | "started" | "stopping" | "stopped" | "suspended" | "failed" | "destroying" | "destroyed" | "replacing";
 
 /** One machine. `config` is exactly what the client sent (Fly's snake_case `fly.MachineConfig`). */
 export interface MachineRecord {
@@ -71,7 +79,7 @@ export interface MachineRecord {
     name: string;
     region: string;
     state: MachineState;
-    config: Record<string, unknown> & { image?: string };
+    config: MachinesSchema<"fly.MachineConfig">;
     instanceId: string;
     /** Every instance id this machine has had, oldest first (a `wait` may name an older one). */
     versions: string[];
@@ -84,7 +92,7 @@ export interface MachineRecord {
     checks: CheckRecord[];
     lease?: LeaseRecord;
     minSecretsVersion?: number;
-    events: { id: string; type: string; status: string; source: string; timestamp: number }[];
+    events: Required<Omit<MachinesSchema<"MachineEvent">, "request">>[];
 }
 
 /** A secret: the value is kept so tests can assert what reached Fly; it is never sent back by the emulator. */
@@ -171,6 +179,10 @@ export interface RecordedRequest {
     status: number;
     /** The fault that answered, if one did. */
     fault?: FaultKind;
+    /** The spec operation the request matched, e.g. `GET /v1/apps/{app_name}/machines`. */
+    operation?: string;
+    /** Why the request broke Fly's contract (it was answered 4xx with this message), if it did. */
+    violation?: string;
     /** Milliseconds since the emulator started. */
     at: number;
 }
@@ -228,12 +240,16 @@ export interface RouteContext {
     signal: AbortSignal;
 }
 
-/** One route. `pattern` uses `:name` segments; `spec` is the spec's path template used to validate the body. */
+/**
+ * One route. `pattern` uses `:name` segments. Before a route runs, the request has been matched to an operation of
+ * the specs and its query and body validated against it, whatever the route declares.
+ */
 export interface Route {
     method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
     pattern: string;
+    /** The spec's path template, for readers: validation finds the operation from the request itself. */
     spec?: string;
-    /** A schema of our own when the spec has none (Managed Postgres). */
+    /** A schema of our own, used only when the spec has no request schema for the operation. */
     schema?: import("./schema").Schema;
     /** A body is required (400 when missing). */
     bodyRequired?: boolean;
