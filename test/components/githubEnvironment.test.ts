@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import * as github from "@pulumi/github";
 import { GitHubEnvironment, GitHubEnvironmentArgs, REPOSITORY_ADMIN_ROLE_ID, validateGitHubEnvironmentArgs } from "../../components/githubEnvironment";
 import { GITHUB_READ_ENVIRONMENT_TYPE } from "../../components/githubReadEnvironment";
-import { secretLeaks } from "../stacks/graph";
+import { inputsHolding, secretLeaks } from "../stacks/graph";
 import { T, capture } from "./capture";
 
 const CANARY_GITHUB_TOKEN = "ghp_CANARY0github0token0from0the0environment";
@@ -18,18 +18,6 @@ async function withGitHubToken<R extends Record<string, unknown>>(build: () => R
         if (saved === undefined) delete process.env.GITHUB_TOKEN;
         else process.env.GITHUB_TOKEN = saved;
     }
-}
-
-/** Every input path holding the canary, secret or not. */
-function pathsHolding(resources: readonly { name: string; inputs: Record<string, unknown> }[], value: string): string[] {
-    const found: string[] = [];
-    const walk = (name: string, node: unknown, path: string) => {
-        if (typeof node === "string" && node.includes(value)) found.push(`${name} ${path}`);
-        else if (Array.isArray(node)) node.forEach((item, i) => walk(name, item, `${path}[${i}]`));
-        else if (node !== null && typeof node === "object") for (const [k, v] of Object.entries(node)) walk(name, v, path ? `${path}.${k}` : k);
-    };
-    for (const r of resources) walk(r.name, r.inputs, "");
-    return found;
 }
 
 const prod = (over: Partial<GitHubEnvironmentArgs> = {}): GitHubEnvironmentArgs => ({
@@ -76,12 +64,12 @@ describe("GitHubEnvironment", () => {
     it("leaves GITHUB_TOKEN to the plugin: no registered input holds it, secret or not", async () => {
         const run = await withGitHubToken(() => expose(new GitHubEnvironment("gh", prod())));
         assert.ok(!("token" in run.named("gh-provider").inputs), "the provider has no token input");
-        assert.deepEqual(pathsHolding(run.resources, CANARY_GITHUB_TOKEN), []);
+        assert.deepEqual(inputsHolding(run.resources, CANARY_GITHUB_TOKEN), []);
     });
 
     it("the token check sees the leak the SDK's own provider has (GITHUB_TOKEN copied into a plain input)", async () => {
         const run = await withGitHubToken(() => ({ id: new github.Provider("bare", { owner: "acme" }).id }));
-        assert.deepEqual(pathsHolding(run.resources, CANARY_GITHUB_TOKEN), ["bare token"]);
+        assert.deepEqual(inputsHolding(run.resources, CANARY_GITHUB_TOKEN), ["bare token"]);
         assert.deepEqual(secretLeaks({ stack: "test", resources: run.resources, outputs: {}, secretOutputs: [] }, [CANARY_GITHUB_TOKEN]), ["bare token"]);
     });
 

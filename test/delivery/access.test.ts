@@ -145,6 +145,17 @@ describe("jobs with credentials run in an environment that holds them, of the ri
         assert.match(text, /job "deploy-prod": runs pulumi up but runs in read environment "production-readonly"/);
         assert.match(text, /job "deploy-staging": reads NEW_TOKEN, which environment "staging" does not hold/);
     });
+
+    it("reports a staging preview with prod's credentials and a prod gate with staging's", () => {
+        const preview = copy(load("preview.yml"));
+        for (const leg of preview.jobs.preview.strategy.matrix.include) leg.environment = leg.stack === "staging" ? "production-preview" : "staging-readonly";
+        const text = checkCredentialedJobs(preview, model).join("\n");
+        assert.match(text, /\(stack=staging, environment=production-preview\): works on stack staging with the credentials of environment "production-preview" \(stack prod\)/);
+        assert.match(text, /\(stack=prod, environment=staging-readonly\): works on stack prod/);
+        const deploy = copy(load("deploy.yml"));
+        deploy.jobs["policy-gate-prod"].environment = "staging-readonly";
+        assert.match(checkCredentialedJobs(deploy, model).join("\n"), /job "policy-gate-prod": works on stack prod with the credentials of environment "staging-readonly"/);
+    });
 });
 
 describe("every job has exactly the token permissions it uses", () => {

@@ -240,9 +240,9 @@ export function checkPullRequestSecrets(
 }
 
 /**
- * Every job that reads credentials runs in an environment the stack files create and that holds each of them (so
- * nothing falls back to a repository secret): a job that runs `pulumi up` in a deploy environment, every other
- * job (previews, the policy gate, drift) in a read one.
+ * Every job that reads credentials runs in an environment the stack files create for the stack it works on, and
+ * that holds each of them (so nothing falls back to a repository secret): a job that runs `pulumi up` in a deploy
+ * environment, every other job (previews, the policy gate, drift) in a read one.
  */
 export function checkCredentialedJobs(wf: Workflow, model: AccessModel): string[] {
     const problems: string[] = [];
@@ -257,6 +257,11 @@ export function checkCredentialedJobs(wf: Workflow, model: AccessModel): string[
             if (!env) {
                 problems.push(`${at}: reads ${names.join(", ")} outside any environment the stack files create (found ${JSON.stringify(envName ?? null)})`);
                 continue;
+            }
+            // Which stack the leg works on: its matrix value, else a literal STACK in the job's env.
+            const stack = combo.stack ?? (job.env?.STACK && !job.env.STACK.includes("${{") ? job.env.STACK : undefined);
+            if (stack !== undefined && String(stack) !== env.stack) {
+                problems.push(`${at}: works on stack ${String(stack)} with the credentials of environment "${env.name}" (stack ${env.stack}); use one of stack ${String(stack)}`);
             }
             const expected = deploys ? "deploy" : "read";
             if (env.kind !== expected) problems.push(`${at}: ${deploys ? "runs pulumi up" : "does not deploy"} but runs in ${env.kind} environment "${env.name}"; use a ${expected} environment of stack ${env.stack}`);
