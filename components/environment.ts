@@ -168,6 +168,7 @@ export function buildEnvironment(stack: LoadedStack): EnvironmentOutputs {
             waitTimerMinutes: githubConfig.waitTimerMinutes,
             protection: githubConfig.protection.enabled ? githubConfig.protection : undefined,
             secrets: pick(secretValues, githubConfig.secrets),
+            readEnvironments: githubConfig.readEnvironments,
             variables: { PULUMI_STACK: stack.stack, APP_NAME: app.appName, HEALTH_URL: app.healthUrl },
         });
 

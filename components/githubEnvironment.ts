@@ -4,6 +4,7 @@
  */
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
+import { GitHubReadEnvironment, GitHubReadEnvironmentArgs, validateGitHubReadEnvironmentArgs } from "./githubReadEnvironment";
 import { NAME_LIMITS, NameScope, physicalName } from "./naming";
 
 /** Type token of {@link GitHubEnvironment}. */
@@ -94,7 +95,23 @@ export interface GitHubEnvironmentArgs {
      * @default {}
      */
     readonly variables?: Readonly<Record<string, pulumi.Input<string>>>;
+    /**
+     * Environments for the jobs that read this stack without deploying it (pull-request previews, the policy gate,
+     * drift), each holding that stack's read-only credentials. The repository comes from this component.
+     * @default []
+     */
+    readonly readEnvironments?: readonly Omit<GitHubReadEnvironmentArgs, "repository">[];
 }
+
+/**
+ * Removes the `token` input the SDK fills in from `GITHUB_TOKEN` when none is given: as a plain provider input it
+ * would be stored in state and printed by `preview --diff`, and since previews and deploys run with different
+ * tokens it would show as a provider change on every preview. The plugin reads `GITHUB_TOKEN` itself instead.
+ */
+export const leaveTokenToPlugin: pulumi.ResourceTransformation = ({ props, opts }) => {
+    const { token: _ignored, ...rest } = props;
+    return { props: rest, opts };
+};
 
 const NAME = /^[A-Z][A-Z0-9_]*$/;
 
@@ -122,6 +139,14 @@ export function validateGitHubEnvironmentArgs(name: string, args: GitHubEnvironm
     for (const key of Object.keys(args.variables ?? {})) {
         if (secretNames.includes(key)) problems.push(`${where}: "${key}" is both a secret and a variable; keep it only as a secret.`);
     }
+    const names = [args.environment, ...(args.readEnvironments ?? []).map((r) => r.environment)];
+    for (const [i, env] of names.entries()) {
+        if (names.indexOf(env) !== i) problems.push(`${where}: environment "${env}" is named twice (environment and readEnvironments must all differ).`);
+    }
+    // Checked here too, so an invalid read environment stops the whole component before anything registers.
+    for (const read of args.readEnvironments ?? []) {
+        problems.push(...validateGitHubReadEnvironmentArgs(`${name}-read-${read.environment}`, { ...read, repository: args.repository }));
+    }
     return problems;
 }
 
@@ -144,8 +169,8 @@ export class GitHubEnvironment extends pulumi.ComponentResource {
         const variables = args.variables ?? {};
 
         // An explicit provider: the owner is configuration of this stack, not of whoever runs it. The token is the
-        // provider's own (GITHUB_TOKEN), read by the provider, never by the program.
-        const provider = new github.Provider(`${name}-provider`, { owner: args.owner }, { parent: this });
+        // plugin's own (GITHUB_TOKEN), never a resource input.
+        const provider = new github.Provider(`${name}-provider`, { owner: args.owner }, { parent: this, transformations: [leaveTokenToPlugin] });
         const child = { parent: this, provider };
         const repository = args.repository;
 
@@ -180,6 +205,10 @@ export class GitHubEnvironment extends pulumi.ComponentResource {
         }
         for (const [variableName, value] of Object.entries(variables)) {
             new github.ActionsEnvironmentVariable(`${name}-var-${variableName}`, { repository, environment: environment.environment, variableName, value }, child);
+        }
+
+        for (const read of args.readEnvironments ?? []) {
+            new GitHubReadEnvironment(`${name}-read-${read.environment}`, { ...read, repository }, { parent: this, providers: [provider] });
         }
 
         this.environment = environment.environment;

@@ -4,6 +4,7 @@ export * from "./appSecrets";
 export * from "./appService";
 export * from "./environment";
 export * from "./githubEnvironment";
+export * from "./githubReadEnvironment";
 export * from "./naming";
 export * from "./postgres";
 export * from "./sentryProject";

@@ -187,6 +187,27 @@ const protectionSchema = z.strictObject({
     dismissStaleReviews: z.boolean().default(true),
 });
 
+const branchName = z.string().regex(/^[A-Za-z0-9._\-/]+$/, "must be a branch name such as main");
+
+const reviewersSchema = z
+    .strictObject({
+        /** GitHub user ids (numbers, from `gh api users/<login> --jq .id`). */
+        users: z.array(z.number().int().positive()).max(6).default([]),
+        /** GitHub team ids (numbers, from `gh api orgs/<org>/teams/<slug> --jq .id`). */
+        teams: z.array(z.number().int().positive()).max(6).default([]),
+    })
+    .default({ users: [], teams: [] });
+
+/** A GitHub environment for the jobs that read the stack without deploying it (previews, policy gate, drift). */
+const readEnvironmentSchema = z.strictObject({
+    environment: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, "must be a GitHub environment name such as production-preview"),
+    /** Branches whose runs may use it; empty admits every run (pull-request previews), which then need reviewers. */
+    branches: z.array(branchName).default([]),
+    reviewers: reviewersSchema,
+    preventSelfReview: z.boolean().default(true),
+    adminsCanBypass: z.boolean().default(false),
+});
+
 const githubSchema = z.strictObject({
     /** Repository owner (user or organization). */
     owner: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "must be a GitHub user or organization name"),
@@ -195,21 +216,16 @@ const githubSchema = z.strictObject({
     /** GitHub environment deployments of this stack run in. */
     environment: z.string().min(1).max(255),
     /** The only branch that may deploy to the environment. */
-    branch: z.string().regex(/^[A-Za-z0-9._\-/]+$/, "must be a branch name such as main"),
-    reviewers: z
-        .strictObject({
-            /** GitHub user ids (numbers, from `gh api users/<login> --jq .id`). */
-            users: z.array(z.number().int().positive()).max(6).default([]),
-            /** GitHub team ids (numbers, from `gh api orgs/<org>/teams/<slug> --jq .id`). */
-            teams: z.array(z.number().int().positive()).max(6).default([]),
-        })
-        .default({ users: [], teams: [] }),
+    branch: branchName,
+    reviewers: reviewersSchema,
     preventSelfReview: z.boolean().default(true),
     adminsCanBypass: z.boolean().default(false),
     waitTimerMinutes: z.number().int().min(0).max(43200).default(0),
     protection: protectionSchema.default(protectionSchema.parse({})),
     /** Environment secrets for the workflows; each value is the config secret of the same name. */
     secrets: z.array(secretName).default([]),
+    /** Environments for previews, the policy gate and drift, with read-only credentials (docs/delivery.md). */
+    readEnvironments: z.array(readEnvironmentSchema).default([]),
 });
 
 const sentrySchema = z.strictObject({

@@ -104,7 +104,7 @@ report_problems() {
     {
         echo "Preflight failed for stack \"$STACK\" ($n problem$([ "$n" -eq 1 ] || echo s)); nothing was run."
         for p in "${PROBLEMS[@]}"; do echo "  - $p"; done
-        echo "  (CI: add missing values as repository or environment secrets; see docs/delivery.md)"
+        echo "  (CI: add missing values as secrets of the job's GitHub environment, never of the repository; see docs/delivery.md)"
     } >&2
     exit "$EXIT_PREFLIGHT"
 }

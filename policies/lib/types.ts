@@ -28,6 +28,9 @@ export const GITHUB = {
     environmentSecret: "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
 } as const;
 
+/** Component type of a GitHub environment for jobs that read a stack without deploying it (components/githubReadEnvironment.ts). */
+export const READ_ENVIRONMENT_TYPE = "platform:github:GitHubReadEnvironment";
+
 export const SENTRY = {
     project: "sentry:index/sentryProject:SentryProject",
     key: "sentry:index/sentryKey:SentryKey",

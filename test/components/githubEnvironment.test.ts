@@ -1,7 +1,24 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import * as github from "@pulumi/github";
 import { GitHubEnvironment, GitHubEnvironmentArgs, REPOSITORY_ADMIN_ROLE_ID, validateGitHubEnvironmentArgs } from "../../components/githubEnvironment";
+import { GITHUB_READ_ENVIRONMENT_TYPE } from "../../components/githubReadEnvironment";
+import { inputsHolding, secretLeaks } from "../stacks/graph";
 import { T, capture } from "./capture";
+
+const CANARY_GITHUB_TOKEN = "ghp_CANARY0github0token0from0the0environment";
+
+/** Runs `build` under mocks with GITHUB_TOKEN set to the canary, as in a workflow job. */
+async function withGitHubToken<R extends Record<string, unknown>>(build: () => R) {
+    const saved = process.env.GITHUB_TOKEN;
+    process.env.GITHUB_TOKEN = CANARY_GITHUB_TOKEN;
+    try {
+        return await capture(build);
+    } finally {
+        if (saved === undefined) delete process.env.GITHUB_TOKEN;
+        else process.env.GITHUB_TOKEN = saved;
+    }
+}
 
 const prod = (over: Partial<GitHubEnvironmentArgs> = {}): GitHubEnvironmentArgs => ({
     scope: { prefix: "api", stack: "prod" },
@@ -42,6 +59,55 @@ describe("GitHubEnvironment", () => {
         for (const r of run.resources.filter((r) => r.type.startsWith("github:"))) {
             assert.ok(r.provider?.startsWith(provider.urn), `${r.name} uses the component's provider`);
         }
+    });
+
+    it("leaves GITHUB_TOKEN to the plugin: no registered input holds it, secret or not", async () => {
+        const run = await withGitHubToken(() => expose(new GitHubEnvironment("gh", prod())));
+        assert.ok(!("token" in run.named("gh-provider").inputs), "the provider has no token input");
+        assert.deepEqual(inputsHolding(run.resources, CANARY_GITHUB_TOKEN), []);
+    });
+
+    it("the token check sees the leak the SDK's own provider has (GITHUB_TOKEN copied into a plain input)", async () => {
+        const run = await withGitHubToken(() => ({ id: new github.Provider("bare", { owner: "acme" }).id }));
+        assert.deepEqual(inputsHolding(run.resources, CANARY_GITHUB_TOKEN), ["bare token"]);
+        assert.deepEqual(secretLeaks({ stack: "test", resources: run.resources, outputs: {}, secretOutputs: [] }, [CANARY_GITHUB_TOKEN]), ["bare token"]);
+    });
+
+    it("creates read environments: previews for every run behind reviewers, the gate and drift from main only", async () => {
+        const run = await capture(() =>
+            expose(
+                new GitHubEnvironment("gh", prod({
+                    readEnvironments: [
+                        { environment: "production-preview", reviewers: { users: [1024001], teams: [2048001] } },
+                        { environment: "production-readonly", branches: ["main"] },
+                    ],
+                })),
+            ),
+        );
+        const provider = run.named("gh-provider");
+        const preview = run.named("gh-read-production-preview-environment");
+        assert.equal(run.named("gh-read-production-preview").type, GITHUB_READ_ENVIRONMENT_TYPE);
+        assert.deepEqual(
+            [preview.inputs.environment, preview.inputs.repository, preview.inputs.reviewers, preview.inputs.preventSelfReview, preview.inputs.canAdminsBypass],
+            ["production-preview", "api", [{ users: [1024001], teams: [2048001] }], true, false],
+        );
+        assert.equal(preview.inputs.deploymentBranchPolicy, undefined, "pull-request runs come from refs/pull/<n>/merge, which no branch policy admits");
+        const readonly = run.named("gh-read-production-readonly-environment");
+        assert.deepEqual(readonly.inputs.deploymentBranchPolicy, { protectedBranches: false, customBranchPolicies: true });
+        assert.deepEqual(readonly.inputs.reviewers, []);
+        const branch = run.named("gh-read-production-readonly-branch-main");
+        assert.deepEqual([branch.inputs.environment, branch.inputs.branchPattern], ["production-readonly", "main"]);
+        for (const r of [preview, readonly, branch]) assert.ok(r.provider?.startsWith(provider.urn), `${r.name} uses the component's provider`);
+        assert.equal(run.ofType(T.ghDeploymentPolicy).length, 2, "main for production, main for production-readonly");
+    });
+
+    it("refuses read environments that repeat a name or use a wildcard branch, before registering anything", () => {
+        const bad = prod({ readEnvironments: [{ environment: "production" }, { environment: "ro", branches: ["release/*", "main", "main"] }] });
+        const text = validateGitHubEnvironmentArgs("gh", bad).join("\n");
+        assert.match(text, /environment "production" is named twice/);
+        assert.match(text, /GitHubReadEnvironment "gh-read-ro": branch "release\/\*" must be one branch name/);
+        assert.match(text, /branches lists a branch twice/);
+        assert.throws(() => new GitHubEnvironment("gh", bad), /named twice/);
     });
 
     it("protects the deploying branch with an active ruleset: reviews, checks, linear history, no force push or deletion, admins included", async () => {

@@ -7,8 +7,8 @@ import {
     environmentName,
     expandEnv,
     Job,
+    matrixValues,
     secretEnvNames,
-    Step,
     StepInContext,
     stepsIn,
     transitiveNeeds,
@@ -80,7 +80,7 @@ function stackArgs(job: Job, command: RegExp, workflowEnv: Record<string, string
 /** Whether `arg` (literal or `${{ }}` expression) can be `stack` in this job. */
 function covers(job: Job, arg: string, stack: string): boolean {
     if (arg === stack) return true;
-    if (/matrix\.stack/.test(arg)) return (job.strategy?.matrix?.stack as unknown[] | undefined)?.map(String).includes(stack) ?? false;
+    if (/matrix\.stack/.test(arg)) return matrixValues(job, "stack").includes(stack);
     return arg.includes("${{") && arg.includes(`'${stack}'`);
 }
 
@@ -240,8 +240,7 @@ export function checkPreview(wf: Workflow, stacks: readonly string[]): string[] 
         if (!/^policies\/\$\{\{\s*matrix\.stack\s*\}\}\.json$/.test(String(w.policyPackConfigs ?? "").trim())) {
             problems.push(`${where(wf, jobId)}: policyPackConfigs must be policies/\${{ matrix.stack }}.json`);
         }
-        const matrix = job.strategy?.matrix?.stack;
-        const covered = Array.isArray(matrix) ? matrix.map(String) : [];
+        const covered = matrixValues(job, "stack");
         for (const stack of stacks) if (!covered.includes(stack)) problems.push(`${where(wf, jobId)}: matrix does not preview stack "${stack}"`);
         const c = concurrencyOf(job);
         if (!c || !/matrix\.stack/.test(c.group)) problems.push(`${where(wf, jobId)}: needs a concurrency group per stack (include \${{ matrix.stack }})`);
@@ -270,14 +269,4 @@ export function checkSecretsNotPrinted(wf: Workflow): string[] {
         }
     }
     return problems;
-}
-
-/** Pinned when it names a version tag (v4, v4.1, v4.1.2) or a full commit SHA; branches and no ref are not. */
-export const PINNED_REF = /^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/;
-
-/** Every third-party action (not `./...`, not `docker://`) is pinned. */
-export function checkPinnedActions(file: string, steps: readonly Step[]): string[] {
-    return steps
-        .filter((s) => s.uses && !s.uses.startsWith("./") && !PINNED_REF.test(s.uses))
-        .map((s) => `${file}: action "${s.uses}" is not pinned to a version tag or commit SHA`);
 }

@@ -175,8 +175,32 @@ export function stackFiles(): { stack: string; platform: string }[] {
         });
 }
 
-/** The values of a job's `strategy.matrix.<key>` list, or [] when it has none. */
+/**
+ * The combinations a job's matrix runs, as GitHub expands them: the product of its lists, minus `exclude`, with each
+ * `include` entry merged into the combinations it matches or added as one of its own. `[{}]` without a matrix.
+ */
+export function matrixCombos(job: Job): Record<string, unknown>[] {
+    const matrix = job.strategy?.matrix;
+    if (!matrix) return [{}];
+    const { include, exclude, ...vectors } = matrix as { include?: Record<string, unknown>[]; exclude?: Record<string, unknown>[] } & Record<string, unknown>;
+    const matches = (combo: Record<string, unknown>, entry: Record<string, unknown>, keys: string[]) => keys.every((k) => combo[k] === entry[k]);
+    let combos: Record<string, unknown>[] = [{}];
+    for (const [key, values] of Object.entries(vectors)) {
+        combos = combos.flatMap((c) => (Array.isArray(values) ? values : [values]).map((v) => ({ ...c, [key]: v })));
+    }
+    if (Object.keys(vectors).length === 0) combos = [];
+    combos = combos.filter((c) => !(exclude ?? []).some((e) => matches(c, e, Object.keys(e))));
+    const original = Object.keys(vectors);
+    for (const entry of include ?? []) {
+        const shared = Object.keys(entry).filter((k) => original.includes(k));
+        const targets = combos.filter((c) => shared.length > 0 && matches(c, entry, shared));
+        if (targets.length > 0) targets.forEach((c) => Object.assign(c, entry));
+        else combos.push({ ...entry });
+    }
+    return combos.length > 0 ? combos : [{}];
+}
+
+/** The values `matrix.<key>` takes in a job's matrix combinations, or [] when it has none. */
 export function matrixValues(job: Job, key: string): string[] {
-    const values = job.strategy?.matrix?.[key];
-    return Array.isArray(values) ? values.map(String) : [];
+    return matrixCombos(job).flatMap((c) => (c[key] === undefined ? [] : [String(c[key])]));
 }

@@ -60,6 +60,8 @@ const mutations: Mutation[] = [
     { what: "no reviewers", rule: "protected-deploy-environment", config: (c) => (c.github.reviewers = { users: [], teams: [] }) },
     { what: "self-review allowed", rule: "protected-deploy-environment", config: (c) => (c.github.preventSelfReview = false) },
     { what: "admins can bypass", rule: "protected-deploy-environment", config: (c) => (c.github.adminsCanBypass = true) },
+    { what: "pull-request preview environment without reviewers", rule: "protected-deploy-environment", config: (c) => (c.github.readEnvironments[0].reviewers = { users: [], teams: [] }) },
+    { what: "read environment of the gate admits every branch, unreviewed", rule: "protected-deploy-environment", config: (c) => (c.github.readEnvironments.at(-1).branches = []) },
     { what: "deploy branch unprotected", rule: "protected-deploy-branch", config: (c) => (c.github.protection.enabled = false) },
     { what: "traces sample rate 0.5", rule: "sentry-in-production", config: (c) => (c.sentry.tracesSampleRate = 0.5) },
     { what: "no Sentry", rule: "production-stack-complete", config: (c) => delete c.sentry },

@@ -67,6 +67,19 @@ export function secretLeaks(run: StackRun, secrets: readonly string[]): string[]
     return leaks;
 }
 
+/** `resource path` of every input that holds `value`, secret or not (secret ones marked `(secret)`). */
+export function inputsHolding(resources: readonly RegisteredResource[], value: string): string[] {
+    const found: string[] = [];
+    const walk = (r: RegisteredResource, node: unknown, path: string) => {
+        if (typeof node === "string") {
+            if (node.includes(value)) found.push(`${r.name} ${path}${r.secretPaths.includes(path) ? " (secret)" : ""}`);
+        } else if (Array.isArray(node)) node.forEach((item, i) => walk(r, item, `${path}[${i}]`));
+        else if (node !== null && typeof node === "object") for (const [k, v] of Object.entries(node)) walk(r, v, path ? `${path}.${k}` : k);
+    };
+    for (const r of resources) walk(r, r.inputs, "");
+    return found;
+}
+
 /** Stack outputs that hold a secret value but are not secret outputs. */
 export function leakedOutputs(run: StackRun, secrets: readonly string[]): string[] {
     return Object.entries(run.outputs)

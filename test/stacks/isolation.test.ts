@@ -113,7 +113,7 @@ describe("variants from config", () => {
     it("protection.enabled false leaves the branch to someone else", async () => {
         const run = await runStack("staging", { mutate: (c) => (c.github.protection.enabled = false) });
         assert.equal(run.resources.filter((r) => r.type === TYPES.ghRuleset).length, 0);
-        assert.equal(run.resources.filter((r) => r.type === TYPES.ghEnvironment).length, 1);
+        assert.deepEqual(run.resources.filter((r) => r.type === TYPES.ghEnvironment).map((r) => r.inputs.environment).sort(), ["staging", "staging-readonly"]);
     });
 
     it("without github and sentry config, a Fly stack has neither", async () => {

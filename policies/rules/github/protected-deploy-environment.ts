@@ -5,7 +5,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { isObject, isUnknown, Plain } from "../../lib/known";
 import { configSet, ofType, stackNodes, StackNode, UNPROVEN } from "../../lib/rule";
-import { GITHUB } from "../../lib/types";
+import { GITHUB, READ_ENVIRONMENT_TYPE } from "../../lib/types";
 
 /** Deployment branch policies (`branchPattern`) that belong to an environment. */
 export function deploymentPoliciesOf(environment: StackNode, nodes: readonly StackNode[]): StackNode[] {
@@ -24,24 +24,30 @@ export const protectedDeployEnvironment: StackValidationPolicy = {
             const report = (message: string) => reportViolation(`GitHub environment "${String(env.props.environment ?? env.name)}": ${message}`, env.urn);
             const props = env.props;
 
-            const reviewers = props.reviewers;
-            if (isUnknown(reviewers)) report(`reviewers ${UNPROVEN}.`);
-            else {
-                const lists: Plain[] = (Array.isArray(reviewers) ? reviewers : []).flatMap((r) => (isObject(r) ? [r.users, r.teams] : []));
-                const ids: Plain[] = lists.flatMap((l): Plain[] => (isUnknown(l) ? [l] : Array.isArray(l) ? l : []));
-                if (ids.some(isUnknown)) report(`reviewers ${UNPROVEN}.`);
-                else if (ids.length === 0) report(`has no required reviewer, so anyone with write access can deploy. Fix: ${configSet("github.reviewers.users[0]", "<user id>")} (or github.reviewers.teams[0]; ids from \`gh api users/<login> --jq .id\`)`);
+            // Read environments (previews, policy gate, drift): one restricted to named branches admits only runs
+            // of merged code and needs no reviewer; one that admits every run (pull-request previews) needs them.
+            const read = env.urn.includes(`${READ_ENVIRONMENT_TYPE}$`);
+            const policy = props.deploymentBranchPolicy;
+            if (!(read && isObject(policy) && policy.customBranchPolicies === true)) {
+                const reviewers = props.reviewers;
+                if (isUnknown(reviewers)) report(`reviewers ${UNPROVEN}.`);
+                else {
+                    const lists: Plain[] = (Array.isArray(reviewers) ? reviewers : []).flatMap((r) => (isObject(r) ? [r.users, r.teams] : []));
+                    const ids: Plain[] = lists.flatMap((l): Plain[] => (isUnknown(l) ? [l] : Array.isArray(l) ? l : []));
+                    if (ids.some(isUnknown)) report(`reviewers ${UNPROVEN}.`);
+                    else if (ids.length === 0) report(`has no required reviewer, so anyone with write access can deploy. Fix: ${configSet("github.reviewers.users[0]", "<user id>")} (or github.reviewers.teams[0]; ids from \`gh api users/<login> --jq .id\`)`);
+                }
+
+                if (isUnknown(props.preventSelfReview)) report(`preventSelfReview ${UNPROVEN}.`);
+                else if (props.preventSelfReview !== true) report(`does not prevent self-review, so the author of a change can approve its own deployment. Fix: ${configSet("github.preventSelfReview", "true")}`);
+
+                // The provider's default lets admins bypass, so only an explicit false passes.
+                if (isUnknown(props.canAdminsBypass)) report(`canAdminsBypass ${UNPROVEN}.`);
+                else if (props.canAdminsBypass !== false) report(`lets repository admins bypass the protection rules. Fix: ${configSet("github.adminsCanBypass", "false")}`);
             }
 
-            if (isUnknown(props.preventSelfReview)) report(`preventSelfReview ${UNPROVEN}.`);
-            else if (props.preventSelfReview !== true) report(`does not prevent self-review, so the author of a change can approve its own deployment. Fix: ${configSet("github.preventSelfReview", "true")}`);
-
-            // The provider's default lets admins bypass, so only an explicit false passes.
-            if (isUnknown(props.canAdminsBypass)) report(`canAdminsBypass ${UNPROVEN}.`);
-            else if (props.canAdminsBypass !== false) report(`lets repository admins bypass the protection rules. Fix: ${configSet("github.adminsCanBypass", "false")}`);
-
-            const policy = props.deploymentBranchPolicy;
             const branchFix = configSet("github.branch", "main");
+            if (read && policy === undefined) continue;
             if (isUnknown(policy)) report(`deploymentBranchPolicy ${UNPROVEN}.`);
             else if (!isObject(policy)) report(`has no deployment branch policy, so any branch can deploy. Fix: ${branchFix}`);
             else if (isUnknown(policy.protectedBranches) || isUnknown(policy.customBranchPolicies)) report(`deploymentBranchPolicy ${UNPROVEN}.`);
