@@ -4,11 +4,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
+/** What a message prints in place of a value that came from a secure (`--secret`) config value. */
+export const MASKED = "[secret]";
+
 /** One problem with one key of a stack's configuration. */
 export interface ConfigIssue {
     /** Key path inside the project's namespace, as `pulumi config set --path` spells it (`app.machines.count`). */
     readonly key: string;
-    /** What is wrong, with the allowed range and the value received (never a secret value). */
+    /** What is wrong, with the allowed range and the value received (`[secret]` for a secure value). */
     readonly problem: string;
     /** The command that fixes it. */
     readonly fix: string;

@@ -2,3 +2,4 @@ export * from "./errors";
 export * from "./load";
 export * from "./parse";
 export * from "./schema";
+export * from "./stackName";

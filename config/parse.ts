@@ -2,9 +2,12 @@
  * Turns a stack's raw config map (as the Pulumi engine hands it to the program) into a validated `StackConfig`,
  * or a `ConfigError` that lists every problem at once. Pure: no Pulumi runtime, so tests and commands call it too.
  */
-import { z } from "zod";
-import { ConfigError, ConfigIssue, removeCommand, setCommand } from "./errors";
+import { describeIssue, isRedundantSafeIntIssue, TOP_LEVEL_KEYS, valueAt } from "./describe";
+import { ConfigError, ConfigIssue, removeCommand, setCommand, shellQuote } from "./errors";
 import { StackConfig, stackConfigSchema } from "./schema";
+import { StackNameError, stackNameProblem } from "./stackName";
+
+export { formatPath } from "./describe";
 
 /** The project's config namespace (`<namespace>:<key>`). */
 export const PROJECT = "api-environments";
@@ -32,21 +35,75 @@ export interface ParsedStackConfig {
     readonly secretNames: readonly string[];
 }
 
+/** One config key split into its namespace (undefined when the key has none) and its name. */
+function splitKey(fullKey: string): { namespace?: string; key: string } {
+    const separator = fullKey.indexOf(":");
+    return separator < 0 ? { key: fullKey } : { namespace: fullKey.slice(0, separator), key: fullKey.slice(separator + 1) };
+}
+
+/**
+ * A key of this program's written outside its namespace: without one, or under another project's. Provider
+ * settings (`docker:host`, `github:owner`) never have one of this program's key names, so they pass.
+ */
+function misplacedKey(stack: string, fullKey: string, namespace: string | undefined, key: string, value: string, secure: boolean): ConfigIssue | undefined {
+    const secret = SECRET_KEY.test(key);
+    if (!secret && !TOP_LEVEL_KEYS.includes(key)) return undefined;
+    const where = namespace === undefined ? "is written without the project namespace" : `is in the namespace "${namespace}", not this project's`;
+    const problem = `${where}, so Pulumi never passes it to this program: the key must be ${PROJECT}:${key}`;
+    const structured = /^\s*[[{]/.test(value);
+    const setAgain = secret
+        ? setCommand(stack, key, "<value>", { secret: true })
+        : structured
+          ? `${setCommand(stack, `${key}.<setting>`, "<value>", { secret: secure })} for each setting`
+          : setCommand(stack, key, "<value>", { secret: secure });
+    const fix =
+        namespace === undefined
+            ? `rename the key ${key} to ${PROJECT}:${key} in Pulumi.${stack}.yaml (or set it again: ${setAgain})`
+            : `pulumi config rm --stack ${stack} ${shellQuote(fullKey)} && ${setAgain}   (or rename the key to ${PROJECT}:${key} in Pulumi.${stack}.yaml)`;
+    return { key: namespace === undefined ? key : fullKey, problem, fix };
+}
+
+/** A setting (not a secret value) written with `--secret`: the program would put its value in plain state. */
+function secureSetting(stack: string, key: string, value: string): ConfigIssue {
+    const structured = /^\s*[[{]/.test(value);
+    return {
+        key,
+        problem:
+            `was written with --secret, but ${key} holds settings, not secrets: the program would copy its value into plain ` +
+            `resource state. Secret values are top-level UPPER_SNAKE_CASE keys (listed in secrets.extra or github.secrets)`,
+        fix: structured
+            ? `${setCommand(stack, `${key}.<setting>`, "<value>")} again without --secret, for each value under ${key} set with --secret`
+            : `${setCommand(stack, key, "<value>")}   (again, without --secret)`,
+    };
+}
+
 /** Validates a stack's raw configuration; throws `ConfigError` with every problem found. */
 export function parseStackConfig(raw: RawStackConfig): ParsedStackConfig {
     const { stack } = raw;
+    const badName = stackNameProblem(stack);
+    if (badName !== undefined) throw new StackNameError(stack, badName);
     const issues: ConfigIssue[] = [];
     const settings: Record<string, unknown> = {};
     const supplied = new Set<string>();
+    /** Top-level settings written with `--secret`: their values are never quoted. */
+    const secureSettings = new Set<string>();
+    /** Names of this program's keys found outside its namespace, so they are not also reported missing. */
+    const misplaced = new Set<string>();
 
     for (const [fullKey, value] of Object.entries(raw.values)) {
-        const separator = fullKey.indexOf(":");
-        const namespace = fullKey.slice(0, separator);
-        const key = fullKey.slice(separator + 1);
-        if (namespace !== PROJECT) continue; // provider settings (docker:host, github:owner, ...) are not ours
+        const { namespace, key } = splitKey(fullKey);
+        const secure = raw.secretKeys.has(fullKey);
+        if (namespace !== PROJECT) {
+            const issue = misplacedKey(stack, fullKey, namespace, key, value, secure);
+            if (issue) {
+                issues.push(issue);
+                misplaced.add(key);
+            }
+            continue;
+        }
         if (SECRET_KEY.test(key)) {
             supplied.add(key);
-            if (!raw.secretKeys.has(fullKey)) {
+            if (!secure) {
                 issues.push({
                     key,
                     problem: "is a secret but is stored in plaintext in the stack file",
@@ -55,28 +112,42 @@ export function parseStackConfig(raw: RawStackConfig): ParsedStackConfig {
             }
             continue;
         }
+        if (secure) {
+            secureSettings.add(key);
+            issues.push(secureSetting(stack, key, value));
+        }
         settings[key] = decode(value);
     }
 
     const result = stackConfigSchema.safeParse(settings);
     if (!result.success) {
-        issues.push(...result.error.issues.flatMap((issue) => describeIssue(stack, issue, settings)));
+        const all = result.error.issues;
+        for (const issue of all) {
+            const top = String(issue.path[0] ?? "");
+            // A key written in the wrong namespace is reported as such, not again as missing.
+            if (misplaced.has(top) && valueAt(settings, [top]) === undefined) continue;
+            if (isRedundantSafeIntIssue(issue, all)) continue;
+            issues.push(...describeIssue(stack, issue, settings, secureSettings.has(top)));
+        }
     }
 
     const secretNames = [...supplied].sort();
     if (result.success) {
         const config = result.data;
-        const wanted = new Map<string, string>();
-        config.secrets.extra.forEach((name, i) => wanted.set(name, `secrets.extra[${i}]`));
-        config.github?.secrets.forEach((name, i) => wanted.set(name, `github.secrets[${i}]`));
-        for (const [name, listedAt] of wanted) {
-            if (!supplied.has(name)) {
-                issues.push({
-                    key: name,
-                    problem: `is listed in ${listedAt} but has no value`,
-                    fix: setCommand(stack, name, "<value>", { secret: true }),
-                });
-            }
+        const wanted = new Map<string, { listedAt: string; maskedName: boolean }>();
+        config.secrets.extra.forEach((name, i) => wanted.set(name, { listedAt: `secrets.extra[${i}]`, maskedName: secureSettings.has("secrets") }));
+        config.github?.secrets.forEach((name, i) => wanted.set(name, { listedAt: `github.secrets[${i}]`, maskedName: secureSettings.has("github") }));
+        for (const [name, { listedAt, maskedName }] of wanted) {
+            if (supplied.has(name) || misplaced.has(name)) continue;
+            issues.push(
+                maskedName
+                    ? {
+                          key: listedAt,
+                          problem: "names a secret that has no value (the name is not shown: it was written with --secret)",
+                          fix: setCommand(stack, `<the name in ${listedAt}>`, "<value>", { secret: true }),
+                      }
+                    : { key: name, problem: `is listed in ${listedAt} but has no value`, fix: setCommand(stack, name, "<value>", { secret: true }) },
+            );
         }
         for (const name of secretNames) {
             if (!wanted.has(name) && name !== SUPPLIED_JWT_SECRET) {
@@ -111,143 +182,4 @@ function decode(value: string): unknown {
         }
     }
     return value;
-}
-
-type Path = readonly PropertyKey[];
-
-/** `app.regions[0]` from `["app", "regions", 0]`. */
-export function formatPath(path: Path): string {
-    return path.reduce<string>((out, part) => (typeof part === "number" ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), "");
-}
-
-function valueAt(root: unknown, path: Path): unknown {
-    return path.reduce<unknown>((node, part) => (node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[part] : undefined), root);
-}
-
-function received(value: unknown): string {
-    if (value === undefined) return "nothing";
-    const text = JSON.stringify(value);
-    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-/** Unwraps defaults, optionals and pipes to the schema that validates values at `path`. */
-function schemaAt(path: Path): z.ZodType | undefined {
-    let node: z.ZodType | undefined = stackConfigSchema;
-    for (const part of path) {
-        node = unwrap(node);
-        if (node instanceof z.ZodObject) node = (node.shape as Record<string, z.ZodType>)[String(part)];
-        else if (node instanceof z.ZodArray) node = node.element as z.ZodType;
-        else return undefined;
-    }
-    return unwrap(node);
-}
-
-function unwrap(node: z.ZodType | undefined): z.ZodType | undefined {
-    while (node instanceof z.ZodDefault || node instanceof z.ZodOptional) node = node.unwrap() as z.ZodType;
-    return node;
-}
-
-/** Bounds of a number schema, as `1–20`. */
-function range(schema: z.ZodType | undefined): string | undefined {
-    if (!(schema instanceof z.ZodNumber)) return undefined;
-    const min = schema.minValue;
-    const max = schema.maxValue;
-    const show = (n: number | null) => (n === null || !Number.isFinite(n) || Math.abs(n) >= Number.MAX_SAFE_INTEGER ? undefined : String(n));
-    const lo = show(min);
-    const hi = show(max);
-    if (lo && hi) return `${lo}–${hi}`;
-    if (lo) return `≥ ${lo}`;
-    if (hi) return `≤ ${hi}`;
-    return undefined;
-}
-
-function closest(word: string, candidates: readonly string[]): string | undefined {
-    let best: string | undefined;
-    let bestDistance = Infinity;
-    for (const candidate of candidates) {
-        const distance = levenshtein(word.toLowerCase(), candidate.toLowerCase());
-        if (distance < bestDistance) {
-            best = candidate;
-            bestDistance = distance;
-        }
-    }
-    return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-function levenshtein(a: string, b: string): number {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        let previous = row[0];
-        row[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const current = row[j];
-            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-            previous = current;
-        }
-    }
-    return row[b.length];
-}
-
-/** A value to put in the fix command: a valid example where one can be derived, else a placeholder. */
-function example(schema: z.ZodType | undefined, issue: z.core.$ZodIssue): string {
-    if (issue.code === "too_small" && issue.origin === "number") return String(issue.minimum);
-    if (issue.code === "too_big" && issue.origin === "number") return String(issue.maximum);
-    if (issue.code === "invalid_value") return String(issue.values[0]);
-    if (schema instanceof z.ZodBoolean) return "<true|false>";
-    if (schema instanceof z.ZodNumber) return `<${range(schema) ?? "number"}>`;
-    if (schema instanceof z.ZodEnum) return String(schema.options[0]);
-    return "<value>";
-}
-
-/** A size or range problem: `must list at least 1 item(s)`, `must be at most 20 (allowed 1–20)`, with the value. */
-function bound(limit: "at least" | "at most", n: number | bigint, origin: string, bounds: string | undefined, value: unknown): string {
-    const shown = received(value);
-    if (origin === "array") return `must list ${limit} ${n} item(s), received ${shown}`;
-    if (origin === "string") return `must be ${limit} ${n} characters, received ${shown}`;
-    return `must be ${limit} ${n}${bounds ? ` (allowed ${bounds})` : ""}, received ${shown}`;
-}
-
-/** How zod's type names read in a message. */
-const TYPE_NAMES: Record<string, string> = { int: "a whole number", array: "a list", object: "a map of settings", number: "a number", boolean: "a boolean", string: "a string" };
-
-function describeIssue(stack: string, issue: z.core.$ZodIssue, settings: unknown): ConfigIssue[] {
-    const path = issue.path;
-    if (issue.code === "unrecognized_keys") {
-        const parent = schemaAt(path);
-        const known = parent instanceof z.ZodObject ? Object.keys(parent.shape) : [];
-        return issue.keys.map((name) => {
-            const keyPath = [...path, name];
-            const suggestion = closest(name, known);
-            const hint = suggestion ? ` (did you mean ${formatPath([...path, suggestion])}?)` : ` (known keys here: ${known.join(", ")})`;
-            return { key: formatPath(keyPath), problem: `is not a known key${hint}`, fix: removeCommand(stack, formatPath(keyPath)) };
-        });
-    }
-
-    const key = formatPath(path);
-    const value = valueAt(settings, path);
-    const schema = schemaAt(path);
-    const bounds = range(schema);
-    let problem: string;
-    switch (issue.code) {
-        case "invalid_type": {
-            const expected = TYPE_NAMES[issue.expected] ?? `a ${issue.expected}`;
-            problem = value === undefined ? `is required (${expected})` : `must be ${expected}${bounds ? ` (allowed ${bounds})` : ""}, received ${received(value)}`;
-            break;
-        }
-        case "too_small":
-            problem = bound("at least", issue.minimum, issue.origin, bounds, value);
-            break;
-        case "too_big":
-            problem = bound("at most", issue.maximum, issue.origin, bounds, value);
-            break;
-        case "invalid_value":
-            problem = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, received ${received(value)}`;
-            break;
-        case "not_multiple_of":
-            problem = `must be a multiple of ${issue.divisor}, received ${received(value)}`;
-            break;
-        default:
-            problem = value === undefined || (value !== null && typeof value === "object") ? issue.message : `${issue.message}, received ${received(value)}`;
-    }
-    return [{ key, problem, fix: setCommand(stack, key, example(schema, issue)) }];
 }

@@ -6,9 +6,19 @@
  * `pulumi config set --path`, so numbers and booleans arrive typed.
  */
 import { z } from "zod";
+import flyRegions from "./flyRegions.json";
 
-/** Fly region codes are three lowercase letters (`ams`, `iad`, `fra`). */
-const region = z.string().regex(/^[a-z]{3}$/, "must be a three-letter Fly region code such as ams, iad or fra");
+/** Fly's region codes, from the list kept in `flyRegions.json` (with its date and sources). */
+export const FLY_REGIONS: ReadonlySet<string> = new Set(Object.keys(flyRegions.regions));
+
+/** Fly region codes are three lowercase letters (`ams`, `iad`, `fra`) that Fly's region list has. */
+const region = z
+    .string()
+    .regex(/^[a-z]{3}$/, "must be a three-letter Fly region code such as ams, iad or fra")
+    // Only a well-formed code is looked up, so a malformed one is reported once.
+    .refine((code) => !/^[a-z]{3}$/.test(code) || FLY_REGIONS.has(code), {
+        message: `is not a Fly region (known: ${[...FLY_REGIONS].join(", ")}; from config/flyRegions.json, checked ${flyRegions.checked})`,
+    });
 
 /** Lowercase slug: what Fly app names, Sentry slugs and Docker names all accept. */
 const slug = (max: number) =>
@@ -18,14 +28,37 @@ const slug = (max: number) =>
         .max(max)
         .regex(/^[a-z][a-z0-9-]*[a-z0-9]$|^[a-z]$/, "must be lowercase letters, digits and dashes, starting with a letter");
 
-/** A DNS hostname (no scheme, no port, no path). */
-const hostname = z
+/**
+ * A custom domain: a lowercase DNS hostname (no scheme, no port, no path), or a wildcard `*.example.com`, which Fly
+ * certifies for every direct subdomain.
+ */
+const domain = z
     .string()
     .max(253)
     .regex(
-        /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/,
-        "must be a lowercase DNS hostname such as api.example.com (no scheme, port or path)",
+        /^(?=.{1,253}$)(\*\.(?=[^.]+\.[^.]+))?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/,
+        "must be a lowercase DNS hostname such as api.example.com, or a wildcard such as *.example.com (no scheme, port or path)",
     );
+
+/**
+ * What is wrong with a health check path, or undefined. Fly's proxy requests the path exactly as given, so it must
+ * be a plain absolute path: no URL, query, fragment, whitespace, empty or dot segment.
+ */
+export function healthPathProblem(path: string): string | undefined {
+    if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(path)) return "must be a path such as /health, not a URL: drop the scheme and host";
+    if (!path.startsWith("/")) return "must be an absolute URL path such as /health (starting with /)";
+    if (/\s/.test(path)) return "must not contain whitespace";
+    if (/[?#]/.test(path)) return "must not contain a query string or fragment (? or #): give the path alone, such as /health";
+    if (path.includes("//")) return "must not contain // (an empty path segment)";
+    if (path.split("/").some((segment) => segment === "." || segment === "..")) return "must not contain . or .. segments";
+    if (!/^\/[A-Za-z0-9._~\-/]*$/.test(path)) return "may contain only letters, digits, '.', '_', '~', '-' and '/'";
+    return undefined;
+}
+
+const healthPath = z.string().superRefine((path, ctx) => {
+    const problem = healthPathProblem(path);
+    if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+});
 
 /**
  * A CORS origin: `scheme://host[:port]` exactly, or `*`. Whether `*` or `http://` is acceptable is an
@@ -118,7 +151,7 @@ const appSchema = z.strictObject({
     /** Port the container listens on. */
     port: z.number().int().min(1).max(65535).default(8080),
     /** HTTP path of the health endpoint. */
-    healthPath: z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/, "must be an absolute URL path such as /health").default("/health"),
+    healthPath: healthPath.default("/health"),
     /** Fly regions to run in (the first is the primary). */
     regions: z.array(region).min(1).default(["ams"]),
     machines: machinesSchema.default(machinesSchema.parse({})),
@@ -134,8 +167,8 @@ const appSchema = z.strictObject({
             hard: z.number().int().min(1).max(10000).default(250),
         })
         .default({ soft: 200, hard: 250 }),
-    /** Custom domains; each gets a TLS certificate. */
-    domains: z.array(hostname).default([]),
+    /** Custom domains (`*.example.com` for every subdomain); each gets a TLS certificate. */
+    domains: z.array(domain).default([]),
     /** Local runtime only: the host port the API is published on (127.0.0.1). */
     localPort: z.number().int().min(1024).max(65535).default(8080),
     settings: settingsSchema.default(settingsSchema.parse({})),
@@ -280,8 +313,17 @@ type LooseConfig = {
 
 const isNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
 
+/**
+ * Set on a custom issue whose message quotes config values: the same message without them, which is what is printed
+ * when those values came from a secure (`--secret`) config value.
+ */
+export interface ValueFreeParams {
+    readonly withoutValues: string;
+}
+
 function crossKeyRules(cfg: LooseConfig, ctx: z.RefinementCtx): void {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+    const issue = (path: (string | number)[], message: string, withoutValues?: string) =>
+        ctx.addIssue({ code: "custom", path, message, ...(withoutValues === undefined ? {} : { params: { withoutValues } satisfies ValueFreeParams }) });
     const app = cfg.app ?? {};
     if (cfg.platform === "fly" && cfg.fly === undefined) issue(["fly", "org"], "is required when platform is fly");
     if (cfg.platform === "fly" && cfg.database?.kind === "local") {
@@ -295,16 +337,24 @@ function crossKeyRules(cfg: LooseConfig, ctx: z.RefinementCtx): void {
     const regions = Array.isArray(app.regions) && app.regions.length > 0 ? app.regions.length : 1;
     const total = count * regions;
     if (isNumber(app.minRunning) && app.minRunning > total) {
-        issue(["app", "minRunning"], `must not exceed the machines the app has (${total} = machines.count ${count} × ${regions} region(s))`);
+        issue(["app", "minRunning"], `must not exceed the machines the app has (${total} = machines.count ${count} × ${regions} region(s))`, "must not exceed the machines the app has (machines.count × regions)");
     }
     if (isNumber(app.deploy?.maxUnavailable) && app.deploy.maxUnavailable > total) {
-        issue(["app", "deploy", "maxUnavailable"], `must not exceed the machines the app has (${total})`);
+        issue(["app", "deploy", "maxUnavailable"], `must not exceed the machines the app has (${total})`, "must not exceed the machines the app has (machines.count × regions)");
     }
     const { soft, hard } = app.concurrency ?? {};
-    if (isNumber(soft) && isNumber(hard) && soft > hard) issue(["app", "concurrency", "soft"], `must not exceed concurrency.hard (${hard})`);
+    if (isNumber(soft) && isNumber(hard) && soft > hard) issue(["app", "concurrency", "soft"], `must not exceed concurrency.hard (${hard})`, "must not exceed concurrency.hard");
     if (Array.isArray(app.regions) && new Set(app.regions).size !== app.regions.length) issue(["app", "regions"], "lists a region twice");
+    if (Array.isArray(app.domains)) {
+        const first = new Map<unknown, number>();
+        app.domains.forEach((name, i) => {
+            const seen = first.get(name);
+            if (seen === undefined) first.set(name, i);
+            else issue(["app", "domains", i], `lists ${String(name)} twice (also app.domains[${seen}]); each domain gets one certificate`, `repeats app.domains[${seen}]; each domain gets one certificate`);
+        });
+    }
     (cfg.secrets?.extra ?? []).forEach((name, i) => {
-        if (typeof name === "string" && RESERVED_ENV.has(name)) issue(["secrets", "extra", i], `${name} is set by the program itself; choose another name`);
+        if (typeof name === "string" && RESERVED_ENV.has(name)) issue(["secrets", "extra", i], `${name} is set by the program itself; choose another name`, "names a variable the program sets itself; choose another name");
     });
 }
 

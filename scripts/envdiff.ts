@@ -4,6 +4,7 @@
  * glance; secret values are never read, only whether each is set.
  */
 import { readdirSync } from "node:fs";
+import { STACK_NAME, StackNameError, stackNameProblem } from "../config";
 import { parseStackFile, readStackFile, ROOT } from "../test/harness/stack";
 import { MASK, paint } from "./render";
 
@@ -29,9 +30,9 @@ export function effectiveConfig(stack: string, config: Record<string, unknown> =
     }
 }
 
-/** The side-by-side table for `stacks`. */
-export function envdiff(stacks: readonly string[], changedOnly = false): string {
-    const columns = stacks.map((stack) => ({ stack, rows: effectiveConfig(stack) }));
+/** The side-by-side table for `stacks`, each read from its stack file (or by `read`, for tests). */
+export function envdiff(stacks: readonly string[], changedOnly = false, read: (stack: string) => Record<string, unknown> = readStackFile): string {
+    const columns = stacks.map((stack) => ({ stack, rows: effectiveConfig(stack, read(stack)) }));
     const keys = [...new Set(columns.flatMap((c) => (c.rows instanceof Error ? [] : [...c.rows.keys()])))].sort();
     const cell = (rows: Map<string, string> | Error, key: string) => (rows instanceof Error ? "(invalid)" : (rows.get(key) ?? "—"));
     const table = keys
@@ -53,13 +54,27 @@ export function envdiff(stacks: readonly string[], changedOnly = false): string 
     return lines.join("\n");
 }
 
+/** The stack names among `named` that Pulumi refuses, each with its error. */
+export function invalidStackNames(named: readonly string[]): StackNameError[] {
+    return named.flatMap((stack) => {
+        const problem = stackNameProblem(stack);
+        return problem === undefined ? [] : [new StackNameError(stack, problem)];
+    });
+}
+
 if (require.main === module) {
     const args = process.argv.slice(2);
     const changedOnly = args.includes("--changed");
     const named = args.filter((a) => !a.startsWith("--"));
+    const refused = invalidStackNames(named);
+    if (refused.length > 0) {
+        for (const error of refused) console.error(error.message);
+        process.exit(2);
+    }
+    // A file whose name is no valid stack name (`Pulumi.a b.yaml`) is no stack Pulumi could select.
     const found = readdirSync(ROOT)
         .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-        .filter((s): s is string => s !== undefined);
+        .filter((s): s is string => s !== undefined && STACK_NAME.test(s));
     const order = ["dev", "staging", "prod"];
     const stacks = named.length ? named : found.sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
     console.log(envdiff(stacks, changedOnly));

@@ -4,6 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { StackNameError, stackNameProblem } from "../config";
 import { ROOT, runStack } from "../test/harness/stack";
 import { paint, renderOutputs, renderTree } from "./render";
 import { policyGate } from "./gate";
@@ -12,6 +13,12 @@ async function main(): Promise<number> {
     const stack = process.argv[2];
     if (!stack || stack.startsWith("-")) {
         console.error("usage: npm run plan -- <stack>   (dev, staging, prod, or any Pulumi.<stack>.yaml)");
+        return 2;
+    }
+    // Checked before the name becomes part of a file path.
+    const badName = stackNameProblem(stack);
+    if (badName !== undefined) {
+        console.error(new StackNameError(stack, badName).message);
         return 2;
     }
     if (!existsSync(join(ROOT, `Pulumi.${stack}.yaml`))) {

@@ -80,8 +80,10 @@ esac
 shift 2
 EXTRA_ARGS=("$@")
 
-if ! [[ "$STACK" =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]]; then
-    fail_usage "invalid stack name \"$STACK\": use letters, digits, '.', '_' and '-' (e.g. staging)"
+# Pulumi's stack name rule (config/stackName.ts STACK_NAME), checked before the name becomes part of a file path.
+readonly STACK_NAME_PATTERN='^[A-Za-z0-9_.-]{1,100}$'
+if ! [[ "$STACK" =~ $STACK_NAME_PATTERN ]]; then
+    fail_usage "invalid stack name \"$STACK\": Pulumi allows 1 to 100 letters, digits, '.', '_' and '-' (e.g. staging)"
 fi
 STACK_FILE="Pulumi.$STACK.yaml"
 POLICY_CONFIG="policies/$STACK.json"

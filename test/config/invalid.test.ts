@@ -17,7 +17,20 @@ interface Case {
     readonly problem: RegExp;
     /** Text the fix command must contain. */
     readonly fix: string;
+    /** Text no issue's problem may match (the misleading message this case once got). */
+    readonly notProblem?: RegExp;
+    /** Text that must not appear anywhere in the error (decrypted values). */
+    readonly hidden?: readonly string[];
 }
+
+/** What the harness decrypts a `secure:` value to offline (see `engineConfig`): every one starts so. */
+const DECRYPTED = "offline-stand-in-";
+const secure = (ciphertext: string) => ({ secure: `v1:${ciphertext}` });
+/** Moves a key of the project's namespace to `namespace` (or to no namespace at all when empty). */
+const moveKey = (config: Record<string, any>, key: string, namespace: string) => {
+    config[namespace ? `:${namespace}:${key}` : `:${key}`] = config[key];
+    delete config[key];
+};
 
 const cases: Case[] = [
     // Wrong types.
@@ -65,6 +78,30 @@ const cases: Case[] = [
     { name: "supplied JWT secret too short", stack: "prod", secrets: { JWT_SECRET: "short-secret" }, key: "JWT_SECRET", problem: /at least secrets.jwtLength \(64\) characters, received 12 characters/, fix: "--secret JWT_SECRET" },
     { name: "secret value nothing uses", stack: "staging", secrets: { STRAY_TOKEN: "t".repeat(40) }, key: "STRAY_TOKEN", problem: /nothing uses/, fix: "pulumi config rm --stack staging STRAY_TOKEN" },
     { name: "extra secret that the program owns", stack: "prod", mutate: (c) => (c.secrets.extra = ["DATABASE_URL"]), secrets: { DATABASE_URL: "postgres://u:p@h/db" }, key: "secrets.extra[0]", problem: /DATABASE_URL is set by the program itself/, fix: "'secrets.extra[0]'" },
+    // Keys outside the project's namespace: named as misplaced, never dropped and then reported missing.
+    { name: "settings without the project namespace", stack: "prod", mutate: (c) => moveKey(c, "app", ""), key: "app", problem: /is written without the project namespace.*must be api-environments:app/, fix: "rename the key app to api-environments:app in Pulumi.prod.yaml", notProblem: /is required/ },
+    { name: "settings under another project's namespace", stack: "staging", mutate: (c) => moveKey(c, "database", "api-environment"), key: "api-environment:database", problem: /is in the namespace "api-environment", not this project's.*api-environments:database/, fix: "pulumi config rm --stack staging api-environment:database", notProblem: /is required|must be one of "local", "fly", received nothing/ },
+    { name: "scalar under another project's namespace", stack: "dev", mutate: (c) => moveKey(c, "environment", "myproject"), key: "myproject:environment", problem: /namespace "myproject".*api-environments:environment/, fix: "pulumi config set --stack dev environment <value>", notProblem: /is required/ },
+    { name: "secret value under another namespace", stack: "prod", mutate: (c) => { c.secrets.extra = ["STRIPE_API_KEY"]; c[":api:STRIPE_API_KEY"] = secure("c3RyaXBl"); }, key: "api:STRIPE_API_KEY", problem: /namespace "api".*api-environments:STRIPE_API_KEY/, fix: "pulumi config set --stack prod --secret STRIPE_API_KEY <value>", notProblem: /has no value/, hidden: [DECRYPTED] },
+    // Numbers JSON cannot carry, and bounds that must not contradict the value.
+    { name: "machine count that overflows", stack: "prod", mutate: (c) => (c.app.machines.count = Infinity), key: "app.machines.count", problem: /must be a finite number \(allowed 1–20\), received Infinity \(the number written is too large/, fix: "--path app.machines.count <1–20>", notProblem: /null/ },
+    { name: "disk size that overflows negatively", stack: "prod", mutate: (c) => (c.database.diskGb = -Infinity), key: "database.diskGb", problem: /must be a finite number.*received -Infinity/, fix: "--path database.diskGb", notProblem: /null/ },
+    { name: "port beyond exact integers", stack: "staging", mutate: (c) => (c.app.port = 1e30), key: "app.port", problem: /^must be at most 65535 \(allowed 1–65535\), received 1e\+30$/, fix: "--path app.port 65535", notProblem: /9007199254740991/ },
+    { name: "reviewer id of zero", stack: "prod", mutate: (c) => (c.github.reviewers.users = [0]), key: "github.reviewers.users[0]", problem: /^must be greater than 0 \(allowed > 0\), received 0$/, fix: "--path 'github.reviewers.users[0]' 1", notProblem: /at least 0/ },
+    // Fly values: regions from Fly's list, one certificate per domain, plain health paths.
+    { name: "unknown region code", stack: "prod", mutate: (c) => (c.app.regions = ["ams", "xyz"]), key: "app.regions[1]", problem: /is not a Fly region \(known: ams, arn, .*config\/flyRegions.json, checked \d{4}-\d{2}-\d{2}\), received "xyz"/, fix: "--path 'app.regions[1]'" },
+    { name: "unknown database region", stack: "staging", mutate: (c) => (c.database.region = "eur"), key: "database.region", problem: /is not a Fly region.*received "eur"/, fix: "--path database.region" },
+    { name: "a domain listed twice", stack: "prod", mutate: (c) => c.app.domains.push("api.acme.dev"), key: "app.domains[1]", problem: /lists api.acme.dev twice \(also app.domains\[0\]\)/, fix: "--path 'app.domains[1]'" },
+    { name: "health path with a query string", stack: "prod", mutate: (c) => (c.app.healthPath = "/health?verbose=1"), key: "app.healthPath", problem: /must not contain a query string.*received "\/health\?verbose=1"/, fix: "--path app.healthPath" },
+    { name: "health path climbing out", stack: "prod", mutate: (c) => (c.app.healthPath = "/api/../admin"), key: "app.healthPath", problem: /must not contain \. or \.\. segments/, fix: "--path app.healthPath" },
+    { name: "health path with whitespace", stack: "staging", mutate: (c) => (c.app.healthPath = "/health check"), key: "app.healthPath", problem: /must not contain whitespace/, fix: "--path app.healthPath" },
+    { name: "health path with an empty segment", stack: "prod", mutate: (c) => (c.app.healthPath = "//health"), key: "app.healthPath", problem: /must not contain \/\//, fix: "--path app.healthPath" },
+    { name: "health path given as a URL", stack: "prod", mutate: (c) => (c.app.healthPath = "https://api.acme.dev/health"), key: "app.healthPath", problem: /not a URL: drop the scheme and host/, fix: "--path app.healthPath" },
+    // Values written with --secret under settings: refused, and never quoted.
+    { name: "organization slug written with --secret", stack: "prod", mutate: (c) => (c.fly.org = secure("YWNtZQ")), key: "fly", problem: /was written with --secret, but fly holds settings/, fix: "pulumi config set --stack prod --path 'fly.<setting>' <value> again without --secret", hidden: [DECRYPTED] },
+    { name: "invalid organization slug written with --secret", stack: "prod", mutate: (c) => (c.fly.org = secure("YWNtZQ")), key: "fly.org", problem: /^must be at most 63 characters, received \[secret\]$/, fix: "--path fly.org", hidden: [DECRYPTED] },
+    { name: "secret names list written with --secret", stack: "staging", mutate: (c) => (c.secrets.extra = [secure("U1RSSVBF")]), key: "secrets.extra[0]", problem: /UPPER_SNAKE_CASE.*, received \[secret\]$/, fix: "'secrets.extra[0]'", hidden: [DECRYPTED] },
+    { name: "cross-key rule on a value written with --secret", stack: "prod", mutate: (c) => { c.app.concurrency.hard = 100; c.app.name = secure("YXBp"); }, key: "app.concurrency.soft", problem: /^must not exceed concurrency.hard, received \[secret\]$/, fix: "--path app.concurrency.soft", hidden: [DECRYPTED, "(100)"] },
     // Missing required keys for Fly stacks.
     { name: "Fly stack without an organization", stack: "prod", mutate: (c) => delete c.fly, key: "fly.org", problem: /is required when platform is fly/, fix: "pulumi config set --stack prod --path fly.org <value>" },
     { name: "Fly organization empty", stack: "staging", mutate: (c) => (c.fly.org = ""), key: "fly.org", problem: /at least 1 characters/, fix: "--path fly.org" },
@@ -86,6 +123,9 @@ describe("invalid configuration fails before anything is created", () => {
             const issue = run.configError.issues.find((i) => i.key === c.key);
             assert.ok(issue, `no issue for ${c.key}; got: ${run.configError.issues.map((i) => i.key).join(", ")}`);
             assert.match(issue.problem, c.problem);
+            const misleading = c.notProblem && run.configError.issues.find((i) => c.notProblem!.test(i.problem));
+            assert.ok(!misleading, `misleading issue: ${misleading && `${misleading.key}: ${misleading.problem}`}`);
+            for (const text of c.hidden ?? []) assert.ok(!run.configError.message.includes(text), `the error shows ${text}:\n${run.configError.message}`);
             assert.ok(issue.fix.includes(c.fix), `fix "${issue.fix}" should contain "${c.fix}"`);
             assert.ok(issue.fix.includes(`--stack ${c.stack}`), "the fix names the stack");
             assert.match(run.configError.message, new RegExp(`stack "${c.stack}"`));

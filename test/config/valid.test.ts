@@ -1,8 +1,10 @@
 /** The real stack files parse, defaults are the secure ones, and the environments differ only in data. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { PROJECT, stackConfigSchema } from "../../config";
-import { engineConfig, parseStackFile, readStackFile } from "../harness/stack";
+import { FLY_REGIONS, healthPathProblem, PROJECT, stackConfigSchema } from "../../config";
+import flyRegions from "../../config/flyRegions.json";
+import { engineConfig, parseStackFile, readStackFile, runStack } from "../harness/stack";
+import { TYPES } from "../harness/types";
 
 describe("stack files", () => {
     it("dev: local Docker, DEBUG on, verbose logs, localhost CORS", () => {
@@ -71,5 +73,34 @@ describe("stack files", () => {
 
     it("other namespaces (provider settings) are not ours to judge", () => {
         assert.doesNotThrow(() => parseStackFile("dev", { ...readStackFile("dev"), ":docker:host": "unix:///var/run/docker.sock" }));
+    });
+
+    it("a wildcard certificate domain is accepted, and gets its certificate", async () => {
+        const run = await runStack("prod", { mutate: (c) => (c.app.domains = ["api.acme.dev", "*.acme.dev"]) });
+        assert.equal(run.configError, undefined, run.configError?.message);
+        const hostnames = run.resources.filter((r) => r.type === TYPES.flyCert).map((r) => r.inputs.hostname);
+        assert.deepEqual(hostnames.sort(), ["*.acme.dev", "api.acme.dev"]);
+    });
+
+    it("a wildcard must cover a domain, not a top-level domain or a bare star", () => {
+        const prod = readStackFile("prod");
+        for (const domain of ["*.dev", "*", "*.*.acme.dev", "api.*.acme.dev"]) {
+            assert.throws(() => parseStackFile("prod", { ...prod, app: { ...prod.app, domains: [domain] } }), /app\.domains\[0\]: must be a lowercase DNS hostname/, domain);
+        }
+    });
+
+    it("every region of Fly's list is accepted, and the list says when and where it was taken", () => {
+        assert.match(flyRegions.checked, /^\d{4}-\d{2}-\d{2}$/);
+        assert.ok(flyRegions.sources.length > 0 && flyRegions.sources.every((s) => /https?:\/\/|\//.test(s)));
+        assert.ok(FLY_REGIONS.size >= 18, `only ${FLY_REGIONS.size} regions`);
+        const prod = readStackFile("prod");
+        for (const region of FLY_REGIONS) {
+            assert.match(region, /^[a-z]{3}$/);
+            assert.doesNotThrow(() => parseStackFile("prod", { ...prod, app: { ...prod.app, regions: [region] } }), region);
+        }
+    });
+
+    it("plain health paths are accepted", () => {
+        for (const path of ["/", "/health", "/api/v1/health-check", "/_status.json", "/~ops/ready"]) assert.equal(healthPathProblem(path), undefined, path);
     });
 });

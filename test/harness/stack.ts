@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import { ConfigError, ParsedStackConfig, PROJECT, parseStackConfig } from "../../config";
+import { checkStackName, ConfigError, ParsedStackConfig, PROJECT, parseStackConfig } from "../../config";
 import { digest, mockState } from "./outputs";
 
 /** The repository root (where `Pulumi.yaml` lives). */
@@ -80,9 +80,12 @@ export interface RunOptions {
 /** The Fly token the harness runs with unless told otherwise: clearly fake, never a real credential. */
 export const OFFLINE_FLY_TOKEN = "FlyV1 offline-harness-token-not-a-credential";
 
-/** Reads `Pulumi.<stack>.yaml` and returns its `config` map with the project namespace stripped. */
+/**
+ * Reads `Pulumi.<stack>.yaml` and returns its `config` map with the project namespace stripped. Throws
+ * `StackNameError` for a name Pulumi refuses, before any file is read.
+ */
 export function readStackFile(stack: string): Record<string, any> {
-    const file = join(ROOT, `Pulumi.${stack}.yaml`);
+    const file = join(ROOT, `Pulumi.${checkStackName(stack)}.yaml`);
     const document = parseYaml(readFileSync(file, "utf8")) ?? {};
     const config: Record<string, any> = {};
     for (const [key, value] of Object.entries(document.config ?? {})) {
@@ -116,7 +119,7 @@ export function engineConfig(config: Record<string, any>, secrets: Readonly<Reco
             return node;
         };
         const plain = decrypt(value);
-        values[fullKey] = typeof plain === "string" ? plain : JSON.stringify(plain);
+        values[fullKey] = typeof plain === "string" ? plain : encodeJson(plain);
         if (secret) secretKeys.push(fullKey);
     }
     for (const [name, value] of Object.entries(secrets)) {
@@ -124,6 +127,19 @@ export function engineConfig(config: Record<string, any>, secrets: Readonly<Reco
         secretKeys.push(`${PROJECT}:${name}`);
     }
     return { values, secretKeys };
+}
+
+/** Marks a number JSON cannot write; replaced by an overflowing literal that `JSON.parse` reads back as ±Infinity. */
+const NON_FINITE = "__offline_harness_non_finite__";
+
+/**
+ * JSON as the engine would carry a YAML value: a YAML number too large for a double (`1e400`, `.inf`) stays an
+ * overflowing number (`1e999`) instead of becoming `null`, so the config error names what was written. NaN has no
+ * JSON form and stays `null`.
+ */
+function encodeJson(value: unknown): string {
+    const text = JSON.stringify(value, (_key, v) => (typeof v === "number" && !Number.isFinite(v) && !Number.isNaN(v) ? `${NON_FINITE}${v > 0 ? "+" : "-"}` : v));
+    return text.replace(new RegExp(`"${NON_FINITE}([+-])"`, "g"), (_match, sign: string) => (sign === "+" ? "1e999" : "-1e999"));
 }
 
 /** Validates a stack file's config offline, as the program does first thing in `pulumi up`; throws `ConfigError`. */
