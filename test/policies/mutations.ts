@@ -44,6 +44,8 @@ const PLACEHOLDER_JWT = `change-me-please-${"0123456789abcdef".repeat(3)}`;
 /** A random 64-character value, as `openssl rand -base64 48` prints. */
 const RANDOM_JWT = "q9Xk2vLr8TzN5wPm0Ys7Hd4Gf6Bc1Va9Ue2Io5Rt8Yq3Wx6Zs0Mn4Lb7Kj1Hg+A/";
 
+/** Lets the Fly proxy stop idle machines down to `minRunning`. */
+const idleDownTo = (autostop: "stop" | "suspend", minRunning: number) => (c: Record<string, any>) => ((c.app.autostop = autostop), (c.app.minRunning = minRunning));
 const extraSecret = (name: string) => (c: Record<string, any>) => (c.secrets.extra = [...(c.secrets.extra ?? []), name]);
 
 export const MISTAKES: readonly Mistake[] = [
@@ -51,24 +53,8 @@ export const MISTAKES: readonly Mistake[] = [
     { class: "deploy safety and availability", rule: "safe-rollout", what: "two machines out at once", config: (c) => (c.app.deploy.maxUnavailable = 2) },
     { class: "deploy safety and availability", rule: "safe-rollout", what: "health timeout of 10 s", config: (c) => (c.app.deploy.healthTimeoutSeconds = 10) },
     { class: "deploy safety and availability", rule: "safe-rollout", what: "health timeout of an hour", config: (c) => (c.app.deploy.healthTimeoutSeconds = 3600) },
-    {
-        class: "deploy safety and availability",
-        rule: "high-availability",
-        what: "autostop keeps one machine running",
-        config: (c) => {
-            c.app.autostop = "suspend";
-            c.app.minRunning = 1;
-        },
-    },
-    {
-        class: "deploy safety and availability",
-        rule: "high-availability",
-        what: "every machine may stop when idle",
-        config: (c) => {
-            c.app.autostop = "stop";
-            c.app.minRunning = 0;
-        },
-    },
+    { class: "deploy safety and availability", rule: "high-availability", what: "autostop keeps one machine running", config: idleDownTo("suspend", 1) },
+    { class: "deploy safety and availability", rule: "high-availability", what: "every machine may stop when idle", config: idleDownTo("stop", 0) },
     {
         class: "deploy safety and availability",
         rule: "high-availability",
