@@ -10,8 +10,6 @@
  * - enforcement: a policy's own entry in the file, else `all`, else the policy's level, else the pack's.
  * One deliberate extension: `opts.retainOnDelete` is passed when known, which the analyzer protocol lacks.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import type {
     EnforcementLevel,
     Policy,
@@ -24,6 +22,7 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import type { RegisteredResource, StackRun } from "../test/harness/stack";
+import { levelOf, readEnforcementFile } from "./enforcement";
 import { PACK_NAME, packArgs } from "./pack";
 
 // The runtime's own (internal, untyped) helpers, so the offline shape cannot drift from the real one.
@@ -89,16 +88,9 @@ export interface EvaluateOptions {
 
 class NotApplicable extends Error {}
 
-type ConfigEntry = PolicyPackConfig[string] | undefined;
-
-function levelIn(entry: ConfigEntry): EnforcementLevel | undefined {
-    if (typeof entry === "string") return entry;
-    return entry?.enforcementLevel;
-}
-
-/** The level a policy runs at under a config: its own entry, else `all`, else its own level, else the pack's. */
+/** The level a policy runs at under a config (see enforcement.ts). */
 export function enforcementLevelOf(policy: Policy, config: PolicyPackConfig = {}): EnforcementLevel {
-    return levelIn(config[policy.name]) ?? levelIn(config.all) ?? policy.enforcementLevel ?? packArgs.enforcementLevel ?? "advisory";
+    return levelOf(policy, config, packArgs.enforcementLevel);
 }
 
 /** A policy's settings: its schema defaults, overlaid with its entry in the config (what the CLI sends). */
@@ -285,23 +277,9 @@ function withoutInputs(resource: RegisteredResource): Record<string, unknown> {
     return Object.fromEntries(Object.entries(resource.state ?? {}).filter(([key]) => !(key in (resource.inputs ?? {}))));
 }
 
-/** Where a stack's enforcement file lives. */
-export function enforcementFile(stack: string): string {
-    return join(__dirname, `${stack}.json`);
-}
-
-/** Enforcement when a stack has no file: as strict as production, so a new stack fails closed. */
-export const FALLBACK_ENFORCEMENT: PolicyPackConfig = { all: "mandatory" };
-
-/** A stack's enforcement config (`policies/<stack>.json`), or the fail-closed fallback when it has none. */
+/** A stack's enforcement config (`policies/<stack>.json`), validated (see enforcement.ts), or the fail-closed fallback. */
 export function readEnforcement(stack: string): { config: PolicyPackConfig; file?: string } {
-    const file = enforcementFile(stack);
-    if (!existsSync(file)) return { config: FALLBACK_ENFORCEMENT };
-    try {
-        return { config: JSON.parse(readFileSync(file, "utf8")) as PolicyPackConfig, file };
-    } catch (error) {
-        throw new Error(`policies/${stack}.json is not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it, e.g. {"all": "advisory"}`);
-    }
+    return readEnforcementFile(stack, packArgs.policies);
 }
 
 /** Evaluates the whole pack over an offline stack run with the stack's enforcement file. */

@@ -1,18 +1,23 @@
-/** Every rule of the pack, in the order the issue lists them. */
+/** Every rule of the pack: the fifteen of issue 5, then the ones issue 11 added. */
 import type { Policies } from "@pulumi/policy";
 import { noDebugInProduction } from "./app/no-debug-in-production";
 import { productionLogLevel } from "./app/production-log-level";
 import { strictCorsAndHosts } from "./app/strict-cors-and-hosts";
 import { highAvailability } from "./availability/high-availability";
+import { proxyConcurrencyLimits } from "./availability/proxy-concurrency-limits";
+import { safeRollout } from "./availability/safe-rollout";
 import { dataProtection } from "./data/data-protection";
 import { noSqliteInProduction } from "./data/no-sqlite-in-production";
+import { postgresOnlyDatabase } from "./data/postgres-only-database";
 import { protectedDeployBranch } from "./github/protected-deploy-branch";
 import { protectedDeployEnvironment } from "./github/protected-deploy-environment";
 import { healthCheckRequired } from "./network/health-check-required";
 import { httpsOnly } from "./network/https-only";
+import { productionHostsOnly } from "./network/production-hosts-only";
 import { sentryInProduction } from "./observability/sentry-in-production";
 import { noSecretInPlainEnv } from "./secrets/no-secret-in-plain-env";
 import { strongJwtSecret } from "./secrets/strong-jwt-secret";
+import { productionIdentity } from "./stack/production-identity";
 import { productionStackComplete } from "./stack/production-stack-complete";
 import { imagePinnedByDigest } from "./supply-chain/image-pinned-by-digest";
 
@@ -32,4 +37,9 @@ export const rules: Policies = [
     protectedDeployBranch,
     sentryInProduction,
     productionStackComplete,
+    safeRollout,
+    proxyConcurrencyLimits,
+    productionHostsOnly,
+    postgresOnlyDatabase,
+    productionIdentity,
 ];

@@ -87,7 +87,8 @@ export class FakeRepo {
             },
         });
         symlinkSync(join(ROOT, "node_modules"), join(this.root, "node_modules"));
-        mkdirSync(join(this.root, "policies", "node_modules"), { recursive: true });
+        // The pack's own dependencies (zxcvbn-ts) are only there; removing the link (a test does) leaves them alone.
+        symlinkSync(join(ROOT, "policies", "node_modules"), join(this.root, "policies", "node_modules"));
         writeFileSync(join(this.bin, "pulumi"), PULUMI_STUB);
         writeFileSync(join(this.bin, "docker"), DOCKER_STUB);
         chmodSync(join(this.bin, "pulumi"), 0o755);

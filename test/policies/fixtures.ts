@@ -3,7 +3,12 @@
  * envelope, unknowns as the engine's sentinels), and the helpers the rule tests share. Tests change one property
  * of a fresh copy per case.
  */
-import { evaluate, PolicyInput, Violation, wireSecret } from "../../policies/offline";
+import { check, Finding, RuleInput } from "./run";
+
+/** Pulumi's envelope for a secret value on the wire (the runtime opens it before a rule sees it). */
+export function wireSecret(value: unknown): Record<string, unknown> {
+    return { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value };
+}
 
 /** The engine's unknown sentinel (a value computed only during `up`). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -21,6 +26,7 @@ const urn = (type: string, name: string) => `urn:pulumi:prod::api-environments::
 
 export const T = {
     app: "pulumi-nodejs:dynamic/fly:App",
+    cert: "pulumi-nodejs:dynamic/fly:Certificate",
     group: "pulumi-nodejs:dynamic/fly:MachineGroup",
     secrets: "pulumi-nodejs:dynamic/fly:Secrets",
     volume: "pulumi-nodejs:dynamic/fly:Volume",
@@ -57,6 +63,7 @@ export function baseline(): Fixture[] {
     const sentryProject = resource(T.sentryProject, "api-sentry", { organization: "acme", teams: ["backend"], name: "api-prod", slug: "api-prod", platform: "python-fastapi" });
     const sentryKey = resource(T.sentryKey, "api-sentry-key", { organization: "acme", project: "api-prod", name: "api-prod" }, { dependencies: [sentryProject.urn] });
     const app = resource(T.app, "api-app", { name: "api-prod-app", orgSlug: "acme" });
+    const cert = resource(T.cert, "api-cert-api.acme.dev", { app: "api-prod-app", hostname: "api.acme.dev" }, { dependencies: [app.urn] });
     const secrets = resource(
         T.secrets,
         "api-secrets",
@@ -74,6 +81,8 @@ export function baseline(): Fixture[] {
             group: "api-machines",
             regions: { ams: 2, fra: 2 },
             strategy: "bluegreen",
+            maxUnavailable: 1,
+            healthTimeoutSeconds: 300,
             config: {
                 image: `registry.fly.io/api-prod-app@sha256:${DIGEST}`,
                 env: {
@@ -97,6 +106,7 @@ export function baseline(): Fixture[] {
                             { port: 443, handlers: ["tls", "http"] },
                         ],
                         checks: [{ type: "http", port: 8080, path: "/health", interval: "10s", timeout: "2s", method: "GET" }],
+                        concurrency: { type: "requests", soft_limit: 200, hard_limit: 250 },
                         autostop: "off",
                         autostart: true,
                         min_machines_running: 2,
@@ -127,7 +137,7 @@ export function baseline(): Fixture[] {
         requiredPullRequestReviews: [{ requiredApprovingReviewCount: 2, dismissStaleReviews: true }],
         requiredStatusChecks: [{ strict: true, contexts: ["ci", "plan (prod)"] }],
     });
-    return [jwt, pg, pgDb, pgUser, sentryProject, sentryKey, app, secrets, group, ghEnv, ghDeploy, ghProtection];
+    return [jwt, pg, pgDb, pgUser, sentryProject, sentryKey, app, cert, secrets, group, ghEnv, ghDeploy, ghProtection];
 }
 
 /** The one resource of a type in a fixture list. */
@@ -150,13 +160,13 @@ export const envOf = (resources: Fixture[]) => find(resources, T.group).props.co
 /** The Fly secrets' plaintext values (inside the wire envelope). */
 export const secretValues = (resources: Fixture[]) => find(resources, T.secrets).props.values.value as Record<string, string>;
 
-/** Runs the pack with every rule mandatory (production's enforcement). */
-export function mandatory(resources: readonly PolicyInput[]): Promise<Violation[]> {
-    return evaluate(resources, { config: { all: "mandatory" } });
+/** Calls every rule of the pack on the resources, with each rule's default settings. */
+export function findings(resources: readonly RuleInput[]): Promise<Finding[]> {
+    return check(resources);
 }
 
 /** Fails when any message carries a secret value of the baseline (or the extra ones given). */
-export function assertNoSecretIn(violations: readonly Violation[], extra: readonly string[] = []): void {
+export function assertNoSecretIn(violations: readonly { policy: string; message: string }[], extra: readonly string[] = []): void {
     for (const v of violations) {
         for (const secret of [...Object.values(SECRETS), ...extra]) {
             if (v.message.includes(secret)) throw new Error(`policy ${v.policy} echoed a secret value in its message`);

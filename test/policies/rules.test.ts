@@ -1,12 +1,13 @@
 /**
- * Every rule against a compliant production baseline, one property changed per case: the expected rule fires,
- * mandatory, and no message carries a secret value. Unknown (preview) values must fail a rule, never skip it.
+ * Every rule against a compliant production baseline, one property changed per case: the expected rule fires (and
+ * no other), and no message carries a secret value. Unknown (preview) values must fail a rule, never skip it.
+ * Rules are called directly (run.ts); how violations become mandatory is enforcement.test.ts' and stacks.test.ts'.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { rules } from "../../policies/rules";
-import { wireSecret } from "../../policies/offline";
-import { assertNoSecretIn, baseline, changed, envOf, find, Fixture, mandatory, SECRETS, secretValues, T, UNKNOWN } from "./fixtures";
+import { assertNoSecretIn, baseline, changed, envOf, find, Fixture, findings, SECRETS, secretValues, T, UNKNOWN, wireSecret } from "./fixtures";
+import { check } from "./run";
 
 interface Case {
     /** The rule that must fire. */
@@ -33,6 +34,38 @@ const dockerApp = (envs: string[]): Fixture => ({
 const WEAK_JWT = "dev-secret-16chr";
 const PLACEHOLDER_JWT = `change-me-${"x1y2z3".repeat(10)}`;
 const SQLITE_URL = "sqlite:///./data/app.db?password=hunter2-sqlite";
+const MYSQL_URL = "mysql://report:hunter2-mysql@db.acme.dev:3306/reports";
+const REPEATED_JWT = "Zq8#pL2!vR7@wX4$".repeat(4);
+const KEYBOARD_JWT = "qwertyuiopasdfghjklzxcvbnm1234567890qwertyuiopasdfghjklzxcvbnm12";
+/** Another GitHub environment of the stack (as a prod-preview environment would be), with the given reviewer ids. */
+const previewEnvironment = (users: number[]): Fixture => ({
+    type: T.ghEnv,
+    name: "api-github-preview",
+    urn: "urn:pulumi:prod::api-environments::github:index/repositoryEnvironment:RepositoryEnvironment::api-github-preview",
+    props: { repository: "api", environment: "production-preview", reviewers: [{ users, teams: [] }], preventSelfReview: true, canAdminsBypass: false },
+});
+/** Replaces the classic protection by an equivalent active ruleset on main, with `rules`/`extra` changed. */
+function swapForRuleset(r: Fixture[], change: { bypassActors?: unknown[]; pullRequest?: Record<string, unknown>; nonFastForward?: boolean } = {}): void {
+    remove(r, T.ghProtection);
+    r.push({
+        type: T.ghRuleset,
+        name: "api-main-ruleset",
+        urn: "urn:pulumi:prod::api-environments::ruleset::api-main-ruleset",
+        props: {
+            repository: "api",
+            target: "branch",
+            enforcement: "active",
+            conditions: { refName: { includes: ["refs/heads/main"], excludes: [] } },
+            bypassActors: change.bypassActors ?? [],
+            rules: {
+                deletion: true,
+                nonFastForward: change.nonFastForward ?? true,
+                pullRequest: change.pullRequest ?? { requiredApprovingReviewCount: 1, dismissStaleReviewsOnPush: true },
+                requiredStatusChecks: { requiredChecks: [{ context: "ci" }] },
+            },
+        },
+    });
+}
 
 const cases: Case[] = [
     ...["true", "True", "1", "yes", "on"].map((value): Case => ({ rule: "no-debug-in-production", what: `DEBUG=${value}`, change: (r) => (envOf(r).DEBUG = value) })),
@@ -61,7 +94,7 @@ const cases: Case[] = [
     { rule: "strict-cors-and-hosts", what: "wildcard allowed host", change: (r) => (envOf(r).ALLOWED_HOSTS = "*") },
     { rule: "strict-cors-and-hosts", what: "subdomain wildcard allowed host", change: (r) => (envOf(r).ALLOWED_HOSTS = ".acme.dev") },
     { rule: "strict-cors-and-hosts", what: "no allowed hosts", change: (r) => (envOf(r).ALLOWED_HOSTS = "") },
-    { rule: "strict-cors-and-hosts", what: "CORS unknown at preview", change: (r) => (envOf(r).CORS_ORIGINS = UNKNOWN) },
+    { rule: "strict-cors-and-hosts", what: "CORS unknown at preview", change: (r) => (envOf(r).CORS_ORIGINS = UNKNOWN), also: ["production-hosts-only"] },
 
     { rule: "production-log-level", what: "LOG_LEVEL=DEBUG", change: (r) => (envOf(r).LOG_LEVEL = "DEBUG") },
     { rule: "production-log-level", what: "LOG_LEVEL=trace", change: (r) => (envOf(r).LOG_LEVEL = "trace") },
@@ -88,7 +121,7 @@ const cases: Case[] = [
             group(r).props.config.checks = {};
         },
     },
-    { rule: "health-check-required", what: "services unknown at preview", change: (r) => (group(r).props.config.services = UNKNOWN), also: ["https-only", "high-availability"] },
+    { rule: "health-check-required", what: "services unknown at preview", change: (r) => (group(r).props.config.services = UNKNOWN), also: ["https-only", "high-availability", "proxy-concurrency-limits"] },
 
     { rule: "high-availability", what: "one machine", change: (r) => (group(r).props.regions = { ams: 1 }) },
     {
@@ -110,8 +143,8 @@ const cases: Case[] = [
         change: (r) => r.push({ type: T.volume, name: "api-data", urn: "urn:pulumi:prod::api-environments::vol::api-data", props: { app: "api-prod-app", name: "data", region: "ams", sizeGb: 10, autoBackupEnabled: false }, opts: { protect: true } }),
     },
 
-    { rule: "no-sqlite-in-production", what: "SQLite DATABASE_URL in the Fly secrets", change: (r) => (secretValues(r).DATABASE_URL = SQLITE_URL), secrets: [SQLITE_URL, "hunter2-sqlite"] },
-    { rule: "no-sqlite-in-production", what: "SQLite DATABASE_URL in plain env", change: (r) => (envOf(r).DATABASE_URL = SQLITE_URL), also: ["no-secret-in-plain-env"], secrets: [SQLITE_URL, "hunter2-sqlite"] },
+    { rule: "no-sqlite-in-production", what: "SQLite DATABASE_URL in the Fly secrets", change: (r) => (secretValues(r).DATABASE_URL = SQLITE_URL), also: ["postgres-only-database"], secrets: [SQLITE_URL, "hunter2-sqlite"] },
+    { rule: "no-sqlite-in-production", what: "SQLite DATABASE_URL in plain env", change: (r) => (envOf(r).DATABASE_URL = SQLITE_URL), also: ["no-secret-in-plain-env", "postgres-only-database"], secrets: [SQLITE_URL, "hunter2-sqlite"] },
     {
         rule: "no-sqlite-in-production",
         what: "DATABASE_URL unknown and not from Postgres",
@@ -153,10 +186,26 @@ const cases: Case[] = [
 
     { rule: "sentry-in-production", what: "traces sample rate 0.5", change: (r) => (envOf(r).SENTRY_TRACES_SAMPLE_RATE = "0.5") },
     { rule: "sentry-in-production", what: "traces sample rate not set", change: (r) => delete envOf(r).SENTRY_TRACES_SAMPLE_RATE },
-    { rule: "sentry-in-production", what: "no SENTRY_ENVIRONMENT", change: (r) => delete envOf(r).SENTRY_ENVIRONMENT },
+    { rule: "sentry-in-production", what: "no SENTRY_ENVIRONMENT", change: (r) => delete envOf(r).SENTRY_ENVIRONMENT, also: ["production-identity"] },
     { rule: "sentry-in-production", what: "no DSN in the Fly secrets", change: (r) => delete secretValues(r).SENTRY_DSN },
     { rule: "sentry-in-production", what: "no Sentry key", change: (r) => remove(r, T.sentryKey) },
-    { rule: "sentry-in-production", what: "no Sentry project", change: (r) => remove(r, T.sentryProject), also: ["production-stack-complete"] },
+    {
+        rule: "sentry-in-production",
+        what: "no Sentry project and no key",
+        change: (r) => {
+            remove(r, T.sentryProject);
+            remove(r, T.sentryKey);
+        },
+        also: ["production-stack-complete"],
+    },
+    {
+        rule: "sentry-in-production",
+        what: "shared project whose slug is unknown at preview",
+        change: (r) => {
+            remove(r, T.sentryProject);
+            find(r, T.sentryKey).props.project = UNKNOWN;
+        },
+    },
 
     { rule: "production-stack-complete", what: "no database", change: (r) => remove(r, T.pg) },
     {
@@ -168,11 +217,125 @@ const cases: Case[] = [
         },
     },
     { rule: "production-stack-complete", what: "no app", change: (r) => remove(r, T.group), also: "any" },
+    { rule: "safe-rollout", what: "strategy immediate", change: (r) => (group(r).props.strategy = "immediate") },
+    { rule: "safe-rollout", what: "strategy unknown at preview", change: (r) => (group(r).props.strategy = UNKNOWN) },
+    { rule: "safe-rollout", what: "two machines out at once", change: (r) => (group(r).props.maxUnavailable = 2) },
+    { rule: "safe-rollout", what: "health timeout of 10 s", change: (r) => (group(r).props.healthTimeoutSeconds = 10) },
+    { rule: "safe-rollout", what: "health timeout of an hour", change: (r) => (group(r).props.healthTimeoutSeconds = 3600) },
+    { rule: "safe-rollout", what: "health timeout unknown at preview", change: (r) => (group(r).props.healthTimeoutSeconds = UNKNOWN) },
+
+    {
+        rule: "high-availability",
+        what: "autostop keeps only one machine running",
+        change: (r) => {
+            service(r).autostop = "suspend";
+            service(r).min_machines_running = 1;
+        },
+    },
+    { rule: "high-availability", what: "a listed region without machines", change: (r) => (group(r).props.regions = { ams: 2, fra: 0 }) },
+
+    { rule: "proxy-concurrency-limits", what: "no concurrency limits", change: (r) => delete service(r).concurrency },
+    { rule: "proxy-concurrency-limits", what: "hard limit of 10000", change: (r) => (service(r).concurrency = { type: "requests", soft_limit: 200, hard_limit: 10000 }) },
+    { rule: "proxy-concurrency-limits", what: "soft limit above hard", change: (r) => (service(r).concurrency = { type: "requests", soft_limit: 300, hard_limit: 250 }) },
+    { rule: "proxy-concurrency-limits", what: "no hard limit", change: (r) => (service(r).concurrency = { type: "requests", soft_limit: 200 }) },
+    { rule: "proxy-concurrency-limits", what: "limits unknown at preview", change: (r) => (service(r).concurrency = UNKNOWN) },
+
+    ...[
+        ["localhost origin", "CORS_ORIGINS", "https://app.acme.dev,https://localhost:3000"],
+        ["loopback origin", "CORS_ORIGINS", "https://127.0.0.1:8443"],
+        ["staging origin", "CORS_ORIGINS", "https://staging.acme.dev"],
+        ["dev origin", "CORS_ORIGINS", "https://app-dev.acme.dev"],
+        ["private IP host", "ALLOWED_HOSTS", "api.acme.dev,10.0.0.5"],
+        ["IPv6 loopback host", "ALLOWED_HOSTS", "[::1]:8080"],
+        [".local host", "ALLOWED_HOSTS", "api.acme.local"],
+        [".internal host", "ALLOWED_HOSTS", "api-prod-app.internal"],
+        ["single-label host", "ALLOWED_HOSTS", "api"],
+        ["staging host", "ALLOWED_HOSTS", "api.acme.dev,staging-api.acme.dev"],
+    ].map(([what, key, value]): Case => ({ rule: "production-hosts-only", what, change: (r) => (envOf(r)[key] = value) })),
+    { rule: "production-hosts-only", what: "a staging custom domain", change: (r) => (find(r, T.cert).props.hostname = "staging-api.acme.dev") },
+    { rule: "production-hosts-only", what: "allowed hosts unknown at preview", change: (r) => (envOf(r).ALLOWED_HOSTS = UNKNOWN), also: ["strict-cors-and-hosts"] },
+
+    { rule: "postgres-only-database", what: "a MySQL URL in the Fly secrets under another name", change: (r) => (secretValues(r).REPORTING_DB = MYSQL_URL), secrets: [MYSQL_URL, "hunter2-mysql"] },
+    { rule: "postgres-only-database", what: "a MongoDB URL under a lowercase name", change: (r) => (secretValues(r).analytics = "mongodb+srv://app:hunter2-mongo@cluster0.example.net/app"), secrets: ["hunter2-mongo"] },
+    { rule: "postgres-only-database", what: "a JDBC MySQL URL as DATABASE_URL", change: (r) => (secretValues(r).DATABASE_URL = "jdbc:mysql://db.acme.dev:3306/app") },
+
+    { rule: "no-secret-in-plain-env", what: "lowercase stripe_api_key in plain env", change: (r) => (envOf(r).stripe_api_key = SECRETS.stripe) },
+    { rule: "no-secret-in-plain-env", what: "mixed-case Github_Token in plain env", change: (r) => (envOf(r).Github_Token = "ghp_mixedCaseTokenValue42"), secrets: ["ghp_mixedCaseTokenValue42"] },
+    { rule: "no-secret-in-plain-env", what: "a URL with a password under an innocent name", change: (r) => (envOf(r).REPORTING = "postgres://report:hunter2-report@db.acme.dev/report"), secrets: ["hunter2-report"] },
+
+    { rule: "strong-jwt-secret", what: "supplied 64 characters of one repeated block", change: (r) => (secretValues(r).JWT_SECRET = REPEATED_JWT), secrets: [REPEATED_JWT] },
+    { rule: "strong-jwt-secret", what: "supplied keyboard walk of 64 characters", change: (r) => (secretValues(r).JWT_SECRET = KEYBOARD_JWT), secrets: [KEYBOARD_JWT] },
+
+    { rule: "protected-deploy-environment", what: "no wait timer", change: (r) => (ghEnv(r).props.waitTimer = 0) },
+    { rule: "protected-deploy-environment", what: "wait timer left out", change: (r) => delete ghEnv(r).props.waitTimer },
+    { rule: "protected-deploy-environment", what: "deploys from another branch", change: (r) => (find(r, T.ghDeploy).props.branchPattern = "develop"), also: ["protected-deploy-branch"] },
+    { rule: "protected-deploy-environment", what: "any protected branch may deploy", change: (r) => (ghEnv(r).props.deploymentBranchPolicy = { protectedBranches: true, customBranchPolicies: false }) },
+    {
+        rule: "protected-deploy-environment",
+        what: "a tag may deploy",
+        change: (r) => r.push({ ...find(r, T.ghDeploy), name: "api-github-env-tags", urn: `${find(r, T.ghDeploy).urn}-tags`, props: { repository: "api", environment: "production", tagPattern: "v*" } }),
+    },
+    { rule: "protected-deploy-environment", what: "a second environment without reviewers", change: (r) => r.push(previewEnvironment([])) },
+
+    { rule: "protected-deploy-branch", what: "admins exempt from the protection", change: (r) => (protection(r).props.enforceAdmins = false) },
+    { rule: "protected-deploy-branch", what: "approvals survive a later push", change: (r) => (protection(r).props.requiredPullRequestReviews = [{ requiredApprovingReviewCount: 2, dismissStaleReviews: false }]) },
+    { rule: "protected-deploy-branch", what: "a ruleset with a bypass actor", change: (r) => swapForRuleset(r, { bypassActors: [{ actorId: 5, actorType: "RepositoryRole", bypassMode: "always" }] }) },
+    { rule: "protected-deploy-branch", what: "a ruleset whose approvals survive a push", change: (r) => swapForRuleset(r, { pullRequest: { requiredApprovingReviewCount: 1, dismissStaleReviewsOnPush: false } }) },
+
+    { rule: "production-identity", what: "ENVIRONMENT staging", change: (r) => (envOf(r).ENVIRONMENT = "staging") },
+    { rule: "production-identity", what: "SENTRY_ENVIRONMENT prod", change: (r) => (envOf(r).SENTRY_ENVIRONMENT = "prod") },
+    { rule: "production-identity", what: "ENVIRONMENT unknown at preview", change: (r) => (envOf(r).ENVIRONMENT = UNKNOWN) },
+    {
+        rule: "production-identity",
+        what: "deploys through the GitHub environment staging",
+        change: (r) => {
+            ghEnv(r).props.environment = "staging";
+            find(r, T.ghDeploy).props.environment = "staging";
+        },
+    },
 ];
+
+/** Changes a careful reviewer would let through: each must leave every rule quiet. README "Legitimate variations". */
+const legitimate: { what: string; change: (resources: Fixture[]) => void }[] = [
+    { what: "rolling instead of bluegreen", change: (r) => (group(r).props.strategy = "rolling") },
+    { what: "rollout inputs left to the provider's defaults", change: (r) => ["maxUnavailable", "healthTimeoutSeconds"].forEach((k) => delete group(r).props[k]) },
+    {
+        what: "autostop that keeps two machines running",
+        change: (r) => {
+            service(r).autostop = "stop";
+            service(r).min_machines_running = 2;
+        },
+    },
+    { what: "one region with two machines", change: (r) => (group(r).props.regions = { ams: 2 }) },
+    { what: "connection-based concurrency limits", change: (r) => (service(r).concurrency = { type: "connections", soft_limit: 500, hard_limit: 1000 }) },
+    { what: "a wildcard certificate of the production domain", change: (r) => (find(r, T.cert).props.hostname = "*.acme.dev") },
+    { what: "hosts on a .dev domain and with an explicit port", change: (r) => (envOf(r).ALLOWED_HOSTS = "api.acme.dev:443,api-prod-app.fly.dev,developer.acme.dev") },
+    { what: "a supplied random JWT secret", change: (r) => (secretValues(r).JWT_SECRET = "k3J9vQm2Xr8TzL5wNp0Ys7Hd4Gf6Bc1Va9Ue2Io5Rt8Yq3Wx6Zs0Mn4Lb7Kj1Hg_") },
+    { what: "an async PostgreSQL driver URL", change: (r) => (secretValues(r).DATABASE_URL = "postgresql+asyncpg://app:pw@direct.abc123.flympg.net:5432/app") },
+    {
+        what: "a shared Sentry project (sentry.project: shared)",
+        change: (r) => {
+            remove(r, T.sentryProject);
+            find(r, T.sentryKey).props.project = "api-shared";
+        },
+    },
+    { what: "a prod-preview GitHub environment with a required reviewer and no branch rule", change: (r) => r.push(previewEnvironment([1024001])) },
+    { what: "a longer wait timer and more approvals", change: (r) => ((ghEnv(r).props.waitTimer = 30), (protection(r).props.requiredPullRequestReviews = [{ requiredApprovingReviewCount: 3, dismissStaleReviews: true }])) },
+    { what: "the last push must be approved instead of stale approvals dismissed", change: (r) => (protection(r).props.requiredPullRequestReviews = [{ requiredApprovingReviewCount: 2, dismissStaleReviews: false, requireLastPushApproval: true }]) },
+];
+
+describe("legitimate variations of the baseline pass every rule", () => {
+    for (const variation of legitimate) {
+        it(variation.what, async () => {
+            const violations = await findings(changed(variation.change));
+            assert.deepEqual(violations.map((v) => `${v.policy}: ${v.message}`), []);
+        });
+    }
+});
 
 describe("policy rules against a compliant production baseline", () => {
     it("the baseline passes every rule", async () => {
-        assert.deepEqual(await mandatory(baseline()), []);
+        assert.deepEqual(await findings(baseline()), []);
     });
 
     it("every rule of the pack has at least two violating cases", () => {
@@ -183,11 +346,10 @@ describe("policy rules against a compliant production baseline", () => {
 
     for (const c of cases) {
         it(`${c.rule}: ${c.what}`, async () => {
-            const violations = await mandatory(changed(c.change));
+            const violations = await findings(changed(c.change));
             const fired = violations.filter((v) => v.policy === c.rule);
             assert.ok(fired.length > 0, `expected ${c.rule}, got ${JSON.stringify(violations.map((v) => v.policy))}`);
             for (const v of fired) {
-                assert.equal(v.enforcementLevel, "mandatory");
                 assert.ok(!v.couldNotRun, `${c.rule} skipped itself on an unknown value: ${v.message}`);
                 assert.ok(v.message.length > 20);
             }
@@ -203,12 +365,12 @@ describe("policy rules against a compliant production baseline", () => {
 describe("what proves a value that is unknown during preview", () => {
     it("a generated JWT secret, unknown at preview, passes when it comes from a strong generator", async () => {
         const resources = changed((r) => (secretValues(r).JWT_SECRET = UNKNOWN));
-        assert.deepEqual(await mandatory(resources), []);
+        assert.deepEqual(await findings(resources), []);
     });
 
     it("Fly secrets whose whole values are unknown pass when they derive from the generator, Postgres and the Sentry key", async () => {
         const resources = changed((r) => (find(r, T.secrets).props.values = UNKNOWN));
-        assert.deepEqual(await mandatory(resources), []);
+        assert.deepEqual(await findings(resources), []);
     });
 
     it("the same unknown values fail once the secrets no longer depend on their sources", async () => {
@@ -216,7 +378,7 @@ describe("what proves a value that is unknown during preview", () => {
             find(r, T.secrets).props.values = UNKNOWN;
             find(r, T.secrets).dependencies = [find(r, T.app).urn];
         });
-        const fired = new Set((await mandatory(resources)).map((v) => v.policy));
+        const fired = new Set((await findings(resources)).map((v) => v.policy));
         assert.deepEqual([...fired].sort(), ["no-sqlite-in-production", "sentry-in-production", "strong-jwt-secret"]);
     });
 
@@ -226,15 +388,15 @@ describe("what proves a value that is unknown during preview", () => {
                 const secrets = find(r, T.secrets);
                 secrets.outputs = { app: "api-prod-app", keys, version: 3 };
             });
-        assert.deepEqual(await mandatory(keysOnly(["DATABASE_URL", "JWT_SECRET", "SENTRY_DSN", "STRIPE_API_KEY"])), []);
-        const noDsn = await mandatory(keysOnly(["DATABASE_URL", "JWT_SECRET"]));
+        assert.deepEqual(await findings(keysOnly(["DATABASE_URL", "JWT_SECRET", "SENTRY_DSN", "STRIPE_API_KEY"])), []);
+        const noDsn = await findings(keysOnly(["DATABASE_URL", "JWT_SECRET"]));
         assert.deepEqual([...new Set(noDsn.map((v) => v.policy))], ["sentry-in-production"]);
         const unsourced = changed((r) => {
             const secrets = find(r, T.secrets);
             secrets.outputs = { app: "api-prod-app", keys: ["DATABASE_URL", "JWT_SECRET", "SENTRY_DSN"], version: 3 };
             secrets.dependencies = [find(r, T.app).urn];
         });
-        assert.deepEqual([...new Set((await mandatory(unsourced)).map((v) => v.policy))].sort(), ["no-sqlite-in-production", "sentry-in-production", "strong-jwt-secret"]);
+        assert.deepEqual([...new Set((await findings(unsourced)).map((v) => v.policy))].sort(), ["no-sqlite-in-production", "sentry-in-production", "strong-jwt-secret"]);
     });
 
     it("an image unknown at preview passes when the machines depend on the stack's own image build", async () => {
@@ -244,17 +406,15 @@ describe("what proves a value that is unknown during preview", () => {
             group(r).props.config.image = UNKNOWN;
             group(r).dependencies!.push(image.urn);
         });
-        assert.deepEqual(await mandatory(resources), []);
+        assert.deepEqual(await findings(resources), []);
     });
 
     it("a rule that reads an unknown value naively is skipped by the runtime: the silent pass the rules avoid", async () => {
         const naive = { name: "naive", description: "reads DEBUG directly", validateResource: (args: any, report: (m: string) => void) => {
             if (args.type === T.group && args.props.config.env.DEBUG !== "false") report("debug on");
         } };
-        const { evaluate } = await import("../../policies/offline");
-        const violations = await evaluate(changed((r) => (envOf(r).DEBUG = UNKNOWN)), { config: { all: "mandatory" }, policies: [naive] });
+        const violations = await check(changed((r) => (envOf(r).DEBUG = UNKNOWN)), { policies: [naive] });
         assert.equal(violations.length, 1);
-        assert.equal(violations[0].enforcementLevel, "advisory");
         assert.equal(violations[0].couldNotRun, true);
         assert.match(violations[0].message, /during preview/);
     });
@@ -263,30 +423,15 @@ describe("what proves a value that is unknown during preview", () => {
 describe("secrets in rule input", () => {
     it("secret envelopes reach rules unwrapped, as the runtime delivers them, and are judged", async () => {
         const resources = changed((r) => (find(r, T.secrets).props.values = { JWT_SECRET: wireSecret(WEAK_JWT), DATABASE_URL: wireSecret(SECRETS.databaseUrl), SENTRY_DSN: wireSecret(SECRETS.dsn) }));
-        const violations = await mandatory(resources);
+        const violations = await findings(resources);
         assert.deepEqual([...new Set(violations.map((v) => v.policy))], ["strong-jwt-secret"]);
         assertNoSecretIn(violations, [WEAK_JWT]);
     });
 
     it("a branch-protection ruleset is judged like a classic protection", async () => {
-        const ruleset = (nonFastForward: boolean) =>
-            changed((r) => {
-                remove(r, T.ghProtection);
-                r.push({
-                    type: T.ghRuleset,
-                    name: "api-main-ruleset",
-                    urn: "urn:pulumi:prod::api-environments::ruleset::api-main-ruleset",
-                    props: {
-                        repository: "api",
-                        target: "branch",
-                        enforcement: "active",
-                        conditions: { refName: { includes: ["refs/heads/main"], excludes: [] } },
-                        rules: { deletion: true, nonFastForward, pullRequest: { requiredApprovingReviewCount: 1 }, requiredStatusChecks: { requiredChecks: [{ context: "ci" }] } },
-                    },
-                });
-            });
-        assert.deepEqual(await mandatory(ruleset(true)), []);
-        const weak = await mandatory(ruleset(false));
+        const ruleset = (nonFastForward: boolean) => changed((r) => swapForRuleset(r, { nonFastForward }));
+        assert.deepEqual(await findings(ruleset(true)), []);
+        const weak = await findings(ruleset(false));
         assert.deepEqual([...new Set(weak.map((v) => v.policy))], ["protected-deploy-branch"]);
         assert.match(weak[0].message, /force pushes are not blocked/);
     });

@@ -1,4 +1,7 @@
-/** Rule 7: production runs at least two machines, and the Fly proxy keeps at least one running. */
+/**
+ * Rule 7: production runs at least two machines, every listed region has one, and when the Fly proxy may stop
+ * idle machines (autostop) it keeps at least two running, so one crash or host failure never leaves no machine.
+ */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isObject, isUnknown, listAt, objectAt, UNKNOWN } from "../../lib/known";
 import { configSet, plainProps, settings, UNPROVEN } from "../../lib/rule";
@@ -13,37 +16,46 @@ export interface AvailabilitySettings {
     minMachines: number;
     /**
      * Machines the Fly proxy must keep running when autostop is on.
-     * @default 1
+     * @default 2
      */
     minRunning: number;
+    /**
+     * Regions the app must run in.
+     * @default 1
+     */
+    minRegions: number;
 }
 
-const DEFAULTS: AvailabilitySettings = { minMachines: 2, minRunning: 1 };
+const DEFAULTS: AvailabilitySettings = { minMachines: 2, minRunning: 2, minRegions: 1 };
 
 export const highAvailability: ResourceValidationPolicy = {
     name: "high-availability",
-    description: "Production runs at least two machines, and at least one machine is always kept running.",
+    description: "Production runs at least two machines with one in every listed region, and keeps at least two running when autostop is on.",
     severity: "high",
     configSchema: {
         properties: {
             minMachines: { type: "integer", minimum: 1, default: DEFAULTS.minMachines },
             minRunning: { type: "integer", minimum: 0, default: DEFAULTS.minRunning },
+            minRegions: { type: "integer", minimum: 1, default: DEFAULTS.minRegions },
         },
     },
     validateResource: (args, reportViolation) => {
         if (args.type !== FLY.machineGroup) return;
-        const { minMachines, minRunning } = settings(args, DEFAULTS);
+        const { minMachines, minRunning, minRegions } = settings(args, DEFAULTS);
         const props = plainProps(args.props);
 
         const regions = props.regions;
         if (isUnknown(regions) || (isObject(regions) && Object.values(regions).some(isUnknown))) {
             reportViolation(`regions ${UNPROVEN}: machine counts must come from config (app.machines.count, app.regions).`);
         } else {
-            const counts = isObject(regions) ? Object.values(regions).map(Number) : [];
-            const total = counts.reduce((sum, n) => sum + (Number.isFinite(n) ? n : 0), 0);
+            const entries = isObject(regions) ? Object.entries(regions).map(([region, n]) => [region, Number(n)] as const) : [];
+            const total = entries.reduce((sum, [, n]) => sum + (Number.isFinite(n) ? n : 0), 0);
             if (total < minMachines) {
                 reportViolation(`The app has ${total} machine(s); production needs at least ${minMachines} so one failure or deploy does not take it down. Fix: ${configSet("app.machines.count", String(minMachines))} (per region) or add a region to app.regions.`);
             }
+            const empty = entries.filter(([, n]) => !(n >= 1)).map(([region]) => region);
+            if (empty.length > 0) reportViolation(`Region(s) ${empty.join(", ")} have no machine, so the app does not run where it is listed. Fix: ${configSet("app.machines.count", "1")} or remove them from app.regions.`);
+            if (entries.length < minRegions) reportViolation(`The app runs in ${entries.length} region(s); production needs at least ${minRegions}. Fix: ${configSet(`app.regions[${entries.length}]`, "<region>")}`);
         }
 
         const config = objectAt(props, "config");
@@ -62,7 +74,7 @@ export const highAvailability: ResourceValidationPolicy = {
             }
             const alwaysOn = autostop === "off" || autostop === false;
             if (!alwaysOn && !(typeof running === "number" && running >= minRunning)) {
-                reportViolation(`config.services[${i}] lets the Fly proxy stop every machine (autostop ${JSON.stringify(autostop ?? "default")}, min_machines_running ${JSON.stringify(running ?? 0)}), so the first request after idle waits for a cold start. Fix: ${configSet("app.minRunning", String(minRunning))} or ${configSet("app.autostop", "off")}`);
+                reportViolation(`config.services[${i}] lets the Fly proxy stop idle machines down to ${JSON.stringify(running ?? 0)} (autostop ${JSON.stringify(autostop ?? "default")}, min_machines_running ${JSON.stringify(running ?? 0)}); production keeps at least ${minRunning} running, so one crash or cold start never leaves it without a machine. Fix: ${configSet("app.minRunning", String(minRunning))} or ${configSet("app.autostop", "off")}`);
             }
         });
     },

@@ -23,7 +23,7 @@ const SETUP = `${configSet("sentry.organization", "<org>")} && ${configSet("sent
 
 export const sentryInProduction: StackValidationPolicy = {
     name: "sentry-in-production",
-    description: "Production has a Sentry project, the DSN reaches the app as a secret, and SENTRY_TRACES_SAMPLE_RATE is at most 0.2.",
+    description: "Production reports to Sentry (its own project or a shared one), the DSN reaches the app as a secret, and SENTRY_TRACES_SAMPLE_RATE is at most 0.2.",
     severity: "medium",
     configSchema: { properties: { maxTracesSampleRate: { type: "number", minimum: 0, maximum: 1, default: DEFAULTS.maxTracesSampleRate } } },
     validateStack: (args, reportViolation) => {
@@ -34,8 +34,17 @@ export const sentryInProduction: StackValidationPolicy = {
 
         const projects = ofType(nodes, SENTRY.project);
         const keys = ofType(nodes, SENTRY.key);
-        if (projects.length === 0) reportViolation(`The stack has no Sentry project, so production errors go unseen. Configure Sentry: ${SETUP}`);
-        else if (keys.length === 0) reportViolation("The stack has a Sentry project but no Sentry key, so the app has no DSN to report to.");
+        // `sentry.project: shared` adds a key to a project another stack (or a person) owns: no project resource
+        // here, and the key names the project by slug.
+        if (keys.length === 0) {
+            reportViolation(projects.length === 0 ? `The stack has no Sentry project or key, so production errors go unseen. Configure Sentry: ${SETUP}` : "The stack has a Sentry project but no Sentry key, so the app has no DSN to report to.");
+        } else if (projects.length === 0) {
+            for (const key of keys) {
+                const project = key.props.project;
+                if (isUnknown(project)) reportViolation(`The Sentry key's project ${UNPROVEN}, and the stack creates no Sentry project.`, key.urn);
+                else if (typeof project !== "string" || project === "") reportViolation(`The Sentry key names no project, so the app has no DSN to report to. Configure Sentry: ${SETUP}`, key.urn);
+            }
+        }
 
         const rateFix = configSet("sentry.tracesSampleRate", "0.1");
         for (const app of apps) {

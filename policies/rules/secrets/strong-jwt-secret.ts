@@ -1,11 +1,14 @@
 /**
  * Rule 2: the JWT signing secret is strong. Generated: at least `minLength` characters from the full character
- * set. Supplied: at least `minLength` characters and not a placeholder. Never in plain env.
+ * set. Supplied: at least `minLength` characters, not a placeholder, and at least `minEntropyBits` of estimated
+ * entropy (zxcvbn-ts, `lib/entropy.ts`: a long value built from repeats, words or keyboard walks is weak however
+ * long it is). Never in plain env.
  *
  * A stack rule, because a generated secret is unknown during preview: what proves it strong is that the Fly
  * secrets depend on a strong generator (`<component>-jwt` RandomPassword), whose inputs are known.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { entropyBits } from "../../lib/entropy";
 import { envOf } from "../../lib/env";
 import { isUnknown, Plain } from "../../lib/known";
 import { secretEntry } from "../../lib/secrets";
@@ -24,11 +27,17 @@ export interface JwtSettings {
      * @default ["change", "changeme", "dev", "development", "secret", "example", "placeholder", "password", "test", "dummy", "sample", "insecure", "todo", "default", "local"]
      */
     placeholders: string[];
+    /**
+     * Least estimated entropy of a supplied secret, in bits (zxcvbn-ts guesses, log2).
+     * @default 128
+     */
+    minEntropyBits: number;
 }
 
 const DEFAULTS: JwtSettings = {
     minLength: 64,
     placeholders: ["change", "changeme", "dev", "development", "secret", "example", "placeholder", "password", "test", "dummy", "sample", "insecure", "todo", "default", "local"],
+    minEntropyBits: 128,
 };
 
 const KEY = "JWT_SECRET";
@@ -62,17 +71,19 @@ export function weakness(value: string, settings: JwtSettings): string | undefin
     const long = settings.placeholders.filter((p) => p.length >= 6);
     if (words.some((w) => settings.placeholders.includes(w)) || long.some((p) => lower.includes(p))) return "looks like a placeholder";
     if (new Set(value).size < 16) return "repeats too few distinct characters to be random";
+    if (entropyBits(value) < settings.minEntropyBits) return `has less than ${settings.minEntropyBits} bits of estimated entropy (it is built from repeats, words, sequences or keyboard patterns)`;
     return undefined;
 }
 
 export const strongJwtSecret: StackValidationPolicy = {
     name: "strong-jwt-secret",
-    description: "The JWT secret is generated (≥ 64 characters, full character set) or supplied (≥ 64 characters, not a placeholder), and never in plain env.",
+    description: "The JWT secret is generated (≥ 64 characters, full character set) or supplied (≥ 64 characters, not a placeholder, ≥ 128 bits of estimated entropy), and never in plain env.",
     severity: "critical",
     configSchema: {
         properties: {
             minLength: { type: "integer", minimum: 16, default: DEFAULTS.minLength },
             placeholders: { type: "array", items: { type: "string" }, default: DEFAULTS.placeholders },
+            minEntropyBits: { type: "integer", minimum: 64, default: DEFAULTS.minEntropyBits },
         },
     },
     validateStack: (args, reportViolation) => {

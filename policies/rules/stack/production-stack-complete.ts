@@ -1,11 +1,11 @@
-/** Rule 15: a production stack has every part production relies on: the app, a protected database, a GitHub environment, a Sentry project. */
+/** Rule 15: a production stack has every part production relies on: the app, a protected database, a GitHub environment, Sentry. */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { configSet, ofType, stackNodes } from "../../lib/rule";
 import { DOCKER, FLY, GITHUB, SENTRY } from "../../lib/types";
 
 export const productionStackComplete: StackValidationPolicy = {
     name: "production-stack-complete",
-    description: "A production stack contains the app, a protected database, a GitHub deployment environment and a Sentry project.",
+    description: "A production stack contains the app, a protected database, a GitHub deployment environment and Sentry (its own project or a key in a shared one).",
     severity: "high",
     validateStack: (args, reportViolation) => {
         const nodes = stackNodes(args);
@@ -17,7 +17,8 @@ export const productionStackComplete: StackValidationPolicy = {
         if (ofType(nodes, GITHUB.environment).length === 0) {
             missing.push(`a GitHub deployment environment: ${configSet("github.owner", "<owner>")} && ${configSet("github.repository", "<repo>")} && ${configSet("github.environment", "production")} && ${configSet("github.branch", "main")}`);
         }
-        if (ofType(nodes, SENTRY.project).length === 0) missing.push(`a Sentry project: ${configSet("sentry.organization", "<org>")} && ${configSet("sentry.team", "<team>")}`);
+        // A key is what the app reports through; with `sentry.project: shared` its project lives outside this stack.
+        if (ofType(nodes, SENTRY.project, SENTRY.key).length === 0) missing.push(`Sentry (a project of its own or a key in a shared one): ${configSet("sentry.organization", "<org>")} && ${configSet("sentry.team", "<team>")}`);
         for (const part of missing) reportViolation(`The production stack lacks ${part}`);
     },
 };

@@ -1,0 +1,135 @@
+/**
+ * Production mistakes and legitimate variations, as data: each is one change to the compliant `Pulumi.prod.yaml`
+ * (a config edit and/or secret config values). stacks.test.ts judges them through judge.ts: every mistake must be
+ * blocked by the named rule, mandatory in prod and advisory in staging; every variation must pass prod untouched.
+ */
+
+/** The kinds of mistake issue 11 measured (plus the ones issue 5's rules already caught). */
+export type MistakeClass =
+    | "deploy safety and availability"
+    | "origins and hosts"
+    | "GitHub protection"
+    | "production identity"
+    | "secrets and database URLs"
+    | "supplied JWT secret"
+    | "app settings"
+    | "data"
+    | "supply chain"
+    | "observability"
+    | "completeness";
+
+/** One change to a stack. */
+export interface StackChange {
+    readonly what: string;
+    /** Edits the stack's config map (keys without the `api-environments:` namespace). */
+    readonly config?: (config: Record<string, any>) => void;
+    /** Secret config values (`pulumi config set --secret NAME`). */
+    readonly secrets?: Readonly<Record<string, string>>;
+}
+
+/** A production mistake and the rule that must block it. */
+export interface Mistake extends StackChange {
+    readonly class: MistakeClass;
+    readonly rule: string;
+    /** Values that must never appear in a message. */
+    readonly secretValues?: readonly string[];
+}
+
+const REPORTING_MYSQL = "mysql://reports:hunter2-reports@reports.acme.dev:3306/reports";
+const ARCHIVE_SQLITE = "sqlite:////data/archive.db";
+const CACHE_MONGO = "mongodb+srv://cache:hunter2-cache@cluster0.acme.dev/cache";
+const REPEATED_JWT = "Zq8#pL2!vR7@wX4$".repeat(4);
+const KEYBOARD_JWT = "qwertyuiopasdfghjklzxcvbnm1234567890qwertyuiopasdfghjklzxcvbnm12";
+const PLACEHOLDER_JWT = `change-me-please-${"0123456789abcdef".repeat(3)}`;
+/** A random 64-character value, as `openssl rand -base64 48` prints. */
+const RANDOM_JWT = "q9Xk2vLr8TzN5wPm0Ys7Hd4Gf6Bc1Va9Ue2Io5Rt8Yq3Wx6Zs0Mn4Lb7Kj1Hg+A/";
+
+/** Lets the Fly proxy stop idle machines down to `minRunning`. */
+const idleDownTo = (autostop: "stop" | "suspend", minRunning: number) => (c: Record<string, any>) => ((c.app.autostop = autostop), (c.app.minRunning = minRunning));
+const extraSecret = (name: string) => (c: Record<string, any>) => (c.secrets.extra = [...(c.secrets.extra ?? []), name]);
+
+export const MISTAKES: readonly Mistake[] = [
+    { class: "deploy safety and availability", rule: "safe-rollout", what: "strategy immediate", config: (c) => (c.app.deploy.strategy = "immediate") },
+    { class: "deploy safety and availability", rule: "safe-rollout", what: "two machines out at once", config: (c) => (c.app.deploy.maxUnavailable = 2) },
+    { class: "deploy safety and availability", rule: "safe-rollout", what: "health timeout of 10 s", config: (c) => (c.app.deploy.healthTimeoutSeconds = 10) },
+    { class: "deploy safety and availability", rule: "safe-rollout", what: "health timeout of an hour", config: (c) => (c.app.deploy.healthTimeoutSeconds = 3600) },
+    { class: "deploy safety and availability", rule: "high-availability", what: "autostop keeps one machine running", config: idleDownTo("suspend", 1) },
+    { class: "deploy safety and availability", rule: "high-availability", what: "every machine may stop when idle", config: idleDownTo("stop", 0) },
+    {
+        class: "deploy safety and availability",
+        rule: "high-availability",
+        what: "one machine",
+        config: (c) => {
+            c.app.regions = ["ams"];
+            c.app.machines.count = 1;
+            c.app.minRunning = 1;
+        },
+    },
+    { class: "deploy safety and availability", rule: "proxy-concurrency-limits", what: "hard concurrency limit of 10000", config: (c) => (c.app.concurrency = { soft: 200, hard: 10000 }) },
+
+    { class: "origins and hosts", rule: "production-hosts-only", what: "localhost CORS origin", config: (c) => c.app.settings.corsOrigins.push("https://localhost:3000") },
+    { class: "origins and hosts", rule: "production-hosts-only", what: "staging CORS origin", config: (c) => (c.app.settings.corsOrigins = ["https://staging.acme.dev"]) },
+    { class: "origins and hosts", rule: "production-hosts-only", what: "loopback allowed host", config: (c) => c.app.settings.allowedHosts.push("127.0.0.1") },
+    { class: "origins and hosts", rule: "production-hosts-only", what: "private IP allowed host", config: (c) => c.app.settings.allowedHosts.push("10.0.0.5") },
+    { class: "origins and hosts", rule: "production-hosts-only", what: ".local allowed host", config: (c) => (c.app.settings.allowedHosts = ["api.acme.local"]) },
+    { class: "origins and hosts", rule: "production-hosts-only", what: "staging custom domain", config: (c) => c.app.domains.push("staging-api.acme.dev") },
+
+    { class: "GitHub protection", rule: "protected-deploy-environment", what: "admins can bypass", config: (c) => (c.github.adminsCanBypass = true) },
+    { class: "GitHub protection", rule: "protected-deploy-environment", what: "self-review allowed", config: (c) => (c.github.preventSelfReview = false) },
+    { class: "GitHub protection", rule: "protected-deploy-environment", what: "no reviewers", config: (c) => (c.github.reviewers = { users: [], teams: [] }) },
+    { class: "GitHub protection", rule: "protected-deploy-environment", what: "no wait timer", config: (c) => (c.github.waitTimerMinutes = 0) },
+    { class: "GitHub protection", rule: "protected-deploy-environment", what: "deploys from another branch", config: (c) => (c.github.branch = "develop") },
+    { class: "GitHub protection", rule: "protected-deploy-branch", what: "admins may bypass the branch ruleset", config: (c) => (c.github.protection.enforceAdmins = false) },
+    { class: "GitHub protection", rule: "protected-deploy-branch", what: "approvals survive a later push", config: (c) => (c.github.protection.dismissStaleReviews = false) },
+    { class: "GitHub protection", rule: "protected-deploy-branch", what: "no status checks", config: (c) => (c.github.protection.statusChecks = []) },
+    { class: "GitHub protection", rule: "protected-deploy-branch", what: "deploy branch unprotected", config: (c) => (c.github.protection.enabled = false) },
+
+    { class: "production identity", rule: "production-identity", what: "environment staging", config: (c) => (c.environment = "staging") },
+    { class: "production identity", rule: "production-identity", what: "environment prod", config: (c) => (c.environment = "prod") },
+    { class: "production identity", rule: "production-identity", what: "GitHub environment staging", config: (c) => (c.github.environment = "staging") },
+
+    { class: "secrets and database URLs", rule: "postgres-only-database", what: "a MySQL reporting database", config: extraSecret("REPORTING_DATABASE_URL"), secrets: { REPORTING_DATABASE_URL: REPORTING_MYSQL }, secretValues: [REPORTING_MYSQL, "hunter2-reports"] },
+    { class: "secrets and database URLs", rule: "postgres-only-database", what: "a SQLite archive under another name", config: extraSecret("ARCHIVE_STORE"), secrets: { ARCHIVE_STORE: ARCHIVE_SQLITE }, secretValues: [ARCHIVE_SQLITE] },
+    { class: "secrets and database URLs", rule: "postgres-only-database", what: "a MongoDB cache", config: extraSecret("CACHE_DSN"), secrets: { CACHE_DSN: CACHE_MONGO }, secretValues: [CACHE_MONGO, "hunter2-cache"] },
+
+    { class: "supplied JWT secret", rule: "strong-jwt-secret", what: "64 characters of one repeated block", secrets: { JWT_SECRET: REPEATED_JWT }, secretValues: [REPEATED_JWT] },
+    { class: "supplied JWT secret", rule: "strong-jwt-secret", what: "a 64-character keyboard walk", secrets: { JWT_SECRET: KEYBOARD_JWT }, secretValues: [KEYBOARD_JWT] },
+    { class: "supplied JWT secret", rule: "strong-jwt-secret", what: "a placeholder", secrets: { JWT_SECRET: PLACEHOLDER_JWT }, secretValues: [PLACEHOLDER_JWT] },
+    { class: "supplied JWT secret", rule: "strong-jwt-secret", what: "a 16-character generated secret", config: (c) => (c.secrets.jwtLength = 16) },
+
+    { class: "app settings", rule: "no-debug-in-production", what: "DEBUG on", config: (c) => (c.app.settings.debug = true) },
+    { class: "app settings", rule: "strict-cors-and-hosts", what: "wildcard CORS", config: (c) => (c.app.settings.corsOrigins = ["*"]) },
+    { class: "app settings", rule: "strict-cors-and-hosts", what: "http:// CORS origin", config: (c) => (c.app.settings.corsOrigins = ["http://app.acme.dev"]) },
+    { class: "app settings", rule: "strict-cors-and-hosts", what: "wildcard allowed host", config: (c) => (c.app.settings.allowedHosts = ["*"]) },
+    { class: "app settings", rule: "production-log-level", what: "LOG_LEVEL DEBUG", config: (c) => (c.app.settings.logLevel = "DEBUG") },
+    { class: "data", rule: "data-protection", what: "unprotected database", config: (c) => (c.database.protect = false) },
+    { class: "data", rule: "data-protection", what: "database not retained on delete", config: (c) => (c.database.retainOnDelete = false) },
+    { class: "supply chain", rule: "image-pinned-by-digest", what: "unpinned prebuilt image", config: (c) => (c.app.image = { ref: "registry.fly.io/api:latest" }) },
+    { class: "observability", rule: "sentry-in-production", what: "traces sample rate 0.5", config: (c) => (c.sentry.tracesSampleRate = 0.5) },
+    { class: "completeness", rule: "production-stack-complete", what: "no Sentry", config: (c) => delete c.sentry },
+    { class: "completeness", rule: "production-stack-complete", what: "no GitHub environment", config: (c) => delete c.github },
+];
+
+/** Changes a careful reviewer lets through; documented in policies/README.md ("Legitimate variations"). */
+export const VARIATIONS: readonly StackChange[] = [
+    { what: "a shared Sentry project (sentry.project: shared)", config: (c) => (c.sentry.project = "shared") },
+    { what: "rolling instead of bluegreen", config: (c) => (c.app.deploy.strategy = "rolling") },
+    { what: "a longer health timeout (600 s)", config: (c) => (c.app.deploy.healthTimeoutSeconds = 600) },
+    {
+        what: "one region with two machines",
+        config: (c) => {
+            c.app.regions = ["ams"];
+        },
+    },
+    { what: "more machines and a third region", config: (c) => ((c.app.regions = ["ams", "fra", "lhr"]), (c.app.machines.count = 3)) },
+    { what: "autostop that keeps two machines running", config: (c) => (c.app.autostop = "stop") },
+    { what: "other concurrency limits", config: (c) => (c.app.concurrency = { soft: 500, hard: 800 }) },
+    { what: "another production domain, origin and host", config: (c) => (c.app.domains.push("api.acme.com"), c.app.settings.corsOrigins.push("https://admin.acme.dev"), c.app.settings.allowedHosts.push("api.acme.com")) },
+    { what: "a quieter log level and fewer traces", config: (c) => ((c.app.settings.logLevel = "ERROR"), (c.sentry.tracesSampleRate = 0)) },
+    { what: "a longer wait timer, more approvals, another reviewer", config: (c) => ((c.github.waitTimerMinutes = 30), (c.github.protection.requiredApprovals = 3), c.github.reviewers.users.push(1024002)) },
+    { what: "no linear history or conversation resolution", config: (c) => ((c.github.protection.linearHistory = false), (c.github.protection.conversationResolution = false)) },
+    { what: "a supplied random JWT secret", secrets: { JWT_SECRET: RANDOM_JWT } },
+    { what: "an extra secret for the app", config: extraSecret("STRIPE_API_KEY"), secrets: { STRIPE_API_KEY: "sk_live_51HxYzVariationValue0000" } },
+    { what: "a PostgreSQL read replica URL", config: extraSecret("REPLICA_DATABASE_URL"), secrets: { REPLICA_DATABASE_URL: "postgresql://reader:pw-replica-0001@replica.acme.dev:5432/app" } },
+    { what: "a bigger database and machines", config: (c) => ((c.database.plan = "scale"), (c.database.diskGb = 100), (c.app.machines.cpuKind = "performance")) },
+];
