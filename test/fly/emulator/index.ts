@@ -16,7 +16,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { appRoutes } from "./apps";
 import { Faults } from "./faults";
+import { RateLimiter, FLY_RATE_LIMITS } from "./limits";
 import { isServing, machineRoutes } from "./machines";
+import { type ProxyWatch, watchProxy } from "./proxy";
 import { postgresRoutes } from "./postgres";
 import { SpecValidator } from "./schema";
 import {
@@ -33,6 +35,8 @@ import {
 
 export type * from "./types";
 export { isServing } from "./machines";
+export type { ProxySample, ProxyWatch } from "./proxy";
+export { FLY_RATE_LIMITS } from "./limits";
 
 /** What {@link startEmulator} returns. */
 export interface Emulator {
@@ -59,6 +63,14 @@ export interface Emulator {
      * `min` is the fewest serving machines seen.
      */
     watchServing(app: string): { samples: number[]; readonly min: number; stop(): void };
+    /**
+     * Watches `app` through Fly's lagging proxy (see proxy.ts): the machines every proxy routes to, and those some
+     * proxy may still send requests to though they are down, at every moment until `stop()`.
+     * @param lagMs how long proxies take to see a registration change; @default options.proxyLagMs
+     */
+    watchProxy(app: string, lagMs?: number): ProxyWatch;
+    /** The requests the rate limiter answered 429. */
+    rateLimited(): RecordedRequest[];
     /** Resolves once every pending state transition has happened (no timers left). */
     settle(): Promise<void>;
     close(): Promise<void>;
@@ -73,6 +85,10 @@ function resolveOptions(options: EmulatorOptions): ResolvedOptions {
         failingImages: options.failingImages ?? [],
         postgresReadyDelayMs: options.postgresReadyDelayMs ?? 50,
         waitMsPerSecond: options.waitMsPerSecond ?? 1000,
+        crashingImages: options.crashingImages ?? [],
+        rateLimits: options.rateLimits ?? FLY_RATE_LIMITS,
+        proxyLagMs: options.proxyLagMs ?? 2000,
+        secretsPropagationMs: options.secretsPropagationMs ?? 500,
         tokens: options.tokens,
     };
 }
@@ -130,6 +146,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const timers = new Set<NodeJS.Timeout>();
     const idleWaiters = new Set<() => void>();
     const lifetime = new AbortController();
+    const limiter = new RateLimiter(() => resolved.rateLimits);
     const started = Date.now();
 
     const machineChanged = (app: string, machine: MachineRecord): void => {
@@ -215,6 +232,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             }
         }
 
+        const retryAfter = limiter.take(method, url.pathname);
+        if (retryAfter !== undefined) {
+            record.rateLimited = true;
+            return reply({ ...fail(429, `rate limit exceeded for ${method} ${url.pathname}; retry after ${retryAfter}s`), headers: { "retry-after": String(retryAfter) } });
+        }
+
         const compiled = routes.find((c) => c.route.method === method && c.regex.test(url.pathname));
         if (!compiled) {
             const pathKnown = routes.some((c) => c.regex.test(url.pathname));
@@ -298,6 +321,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
                 stop,
             };
         },
+        watchProxy: (app, lagMs) => watchProxy(app, lagMs ?? resolved.proxyLagMs, () => [...(state.apps.get(app)?.machines.values() ?? [])], onMachineChange),
+        rateLimited: () => requests.filter((r) => r.rateLimited),
         settle: () =>
             timers.size === 0
                 ? Promise.resolve()
