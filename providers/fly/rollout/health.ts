@@ -39,7 +39,9 @@ export function crashReport(ctx: ApiContext, machine: FlyMachine, startedAfter: 
     if (!crash) return undefined;
     const looping = crash.restarting && crash.restarts > 1;
     const exitedForGood = !crash.restarting && machine.state === "stopped";
-    const recent = (machine.events ?? []).some((e) => e.type === "exit" && (e.timestamp ?? 0) >= startedAfter);
+    // Only exits since the machine's latest launch or update count: a rollback must not trip on the crash it undoes.
+    const reset = Math.max(startedAfter, ...(machine.events ?? []).filter((e) => e.type === "launch" || e.type === "update").map((e) => e.timestamp ?? 0));
+    const recent = (machine.events ?? []).some((e) => e.type === "exit" && (e.timestamp ?? 0) >= reset);
     if (!recent || !(looping || exitedForGood)) return undefined;
     const what = looping ? `is crash-looping (exit code ${crash.exitCode}, restarted ${crash.restarts} times)` : `exited with code ${crash.exitCode} and was not restarted`;
     return `${what}; read its logs with \`fly logs -a ${ctx.app} --machine ${machine.id}\``;
@@ -52,7 +54,7 @@ export function crashReport(ctx: ApiContext, machine: FlyMachine, startedAfter: 
 export async function waitHealthy(ctx: ApiContext, machine: FlyMachine, deadline: number, timeoutSeconds: number): Promise<FlyMachine> {
     const region = machine.region ?? "unknown";
     const timing = rolloutTiming();
-    const since = Date.now() - 1000;
+    const since = Date.now();
     if (!(await waitForState(ctx, machine, "started", deadline))) {
         const current = await getMachine(ctx, machine.id);
         const crash = current && crashReport(ctx, current, since);
