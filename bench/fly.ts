@@ -100,8 +100,8 @@ async function measure(fly: Emulator, name: string, reference: Reference, work: 
     return { name, requests: fly.requests.length, mutating: fly.mutating().length, ms, reference, peakAction: peak.action, peakRead: peak.read };
 }
 
-async function group(fly: Emulator, strategy: MachineGroupInputs["strategy"]): Promise<{ app: string; state: MachineGroupState }> {
-    const app = `bench-${strategy}`;
+async function group(strategy: MachineGroupInputs["strategy"], suffix = ""): Promise<{ app: string; state: MachineGroupState }> {
+    const app = `bench-${strategy}${suffix}`;
     await flyRequest({ method: "POST", path: "/apps", body: { name: app, org_slug: "personal" }, resource: "bench setup" });
     const state = (await provider.create(inputsFor(app, strategy, "registry.fly.io/api:1.0"))).outs!;
     return { app, state };
@@ -119,10 +119,10 @@ export async function benchFly(): Promise<BenchRow[]> {
     try {
         const rows: BenchRow[] = [];
         for (const strategy of ["rolling", "bluegreen", "immediate"] as const) {
-            const { app, state } = await group(fly, strategy);
+            const { app, state } = await group(strategy);
             rows.push(await measure(fly, `image update, ${strategy}`, REFERENCE[strategy], () => provider.update!(`${app}/web`, state, inputsFor(app, strategy, "registry.fly.io/api:2.0"))));
         }
-        const { app, state } = await group(fly, "rolling");
+        const { app, state } = await group("rolling", "-scale");
         rows.push(await measure(fly, "scale 3 → 5", REFERENCE.scale, () => provider.update!(`${app}/web`, state, inputsFor(app, "rolling", "registry.fly.io/api:1.0", 5))));
         rows.push(
             await measure(fly, "no-op up (diff)", REFERENCE.noop, async () => {

@@ -232,12 +232,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             }
         }
 
-        const retryAfter = limiter.take(method, url.pathname);
-        if (retryAfter !== undefined) {
-            record.rateLimited = true;
-            return reply({ ...fail(429, `rate limit exceeded for ${method} ${url.pathname}; retry after ${retryAfter}s`), headers: { "retry-after": String(retryAfter) } });
-        }
-
         const compiled = routes.find((c) => c.route.method === method && c.regex.test(url.pathname));
         if (!compiled) {
             const pathKnown = routes.some((c) => c.regex.test(url.pathname));
@@ -251,6 +245,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             const errors = validator.validate(schema, body);
             if (errors.length > 0) return reply(fail(400, `invalid request body: ${errors.join("; ")}`));
         }
+        // A request refused as malformed costs no token; a valid one over the limit is refused before it acts.
+        const retryAfter = limiter.take(method, url.pathname);
+        if (retryAfter !== undefined) {
+            record.rateLimited = true;
+            return reply({ ...fail(429, `rate limit exceeded for ${method} ${url.pathname}; retry after ${retryAfter}s`), headers: { "retry-after": String(retryAfter) } });
+        }
+
         const match = compiled.regex.exec(url.pathname)!;
         const params = Object.fromEntries(compiled.names.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
         const requestAborted = new AbortController();
