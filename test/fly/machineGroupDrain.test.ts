@@ -113,7 +113,8 @@ describe("blue-green through a lagging proxy", () => {
     });
 
     it("tags green machines its rollback could not destroy, and the next rollout destroys them first", async () => {
-        const { app, id, inputs, state } = await healthyGroup(BLUE_GREEN);
+        // A failing image fails at the health timeout: keep it short.
+        const { app, id, inputs, state } = await healthyGroup({ ...BLUE_GREEN, healthTimeoutSeconds: 1 });
         const blue = new Set(state.machineIds);
         suite.fly.faults.add({ method: "DELETE", path: /\/machines\/[^/]+$/, kind: "500" });
         await assert.rejects(provider.update!(id, state, withImage(inputs, BROKEN)), /Rollback left green machine\(s\) .* tagged pulumi_bluegreen_candidate/);
@@ -175,7 +176,7 @@ describe("rolling through a lagging proxy", () => {
     });
 
     it("refreshes its leases while a slow machine starts, and releases them at the end", async () => {
-        const { app, id, inputs, state } = await healthyGroup();
+        const { app, id, inputs, state } = await healthyGroup({ maxUnavailable: 3 });
         process.env.FLY_LEASE_TTL_SECONDS = "2";
         suite.fly.options.healthDelayMs = 900;
         await provider.update!(id, state, withImage(inputs, "registry.fly.io/api:2.0"));
