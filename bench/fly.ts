@@ -1,139 +1,166 @@
 /**
- * Fly MachineGroup benchmark: requests (total and mutating) and wall time of each operation on a 3-machine group
- * against the local emulator, with fixed machine delays (start 20 ms, stop 20 ms, checks pass 100 ms after start).
- * Run alone with `npx tsx bench/fly.ts`, or through `npm run bench`.
+ * Fly MachineGroup benchmark: for each rollout of a 3-machine group (rolling, blue-green, immediate, scale 3 → 5,
+ * no-op) the requests, mutating requests and wall time against the local emulator (Fly's rate limits on, machines
+ * start in 20 ms, checks pass 100 ms after start), beside flyctl's sequence for the same change as documented in
+ * docs/fly-provider-contract.md (read from superfly/flyctl at commit ad0172face303b77584eea95b46fa3ddc61d5ddd), and
+ * the peak request rate per machine and action against Fly's limit.
  *
- * The reference column is the fewest requests flyctl's own sequence needs for the same operation, counted from the
- * sequence itself (one region, 3 machines, every wait succeeding at its first call, every check passing at its
- * first read):
- *
- * - create: list the app's machines (1); per machine create (1), `wait` started (1), read its checks (1): 1 + 3×3 = 10.
- * - rolling image update: list (1); per machine lease (1), update with the nonce (1), `wait` started (1), read checks
- *   (1), release the lease (1): 1 + 3×5 = 16.
- * - blue-green image update: list (1); lease each blue machine (3); per green machine create with
- *   `skip_service_registration` (1), `wait` started (1), read checks (1), uncordon (1) (12); per blue machine cordon
- *   (1), stop (1), `wait` stopped (1), destroy (1) (12): 1 + 3 + 12 + 12 = 28. (A destroyed machine's lease needs no
- *   release.)
- * - immediate image update: list (1); per machine lease, update, release (3): 1 + 3×3 = 10.
- * - no-op `up`: diff is computed from state, no request at all: 0. Refresh: one list of the app's machines: 1.
- *
- * What the provider adds on top is health polling: a check is read until it passes, so with checks passing 100 ms
- * after start a machine is read a few times (the first read comes 50 ms after `started`, then the interval doubles).
+ * Both sides run with flyctl's default timing except the blue-green drains, scaled from 10 s to 1 s each on both
+ * sides (`FLY_BLUEGREEN_WAIT_BEFORE_*`), so the run stays short; flyctl's wall time is the sum of the sleeps and
+ * waits in its sequence, not a measurement. Run alone with `npx tsx bench/fly.ts`, or through `npm run bench`.
  */
 import { performance } from "node:perf_hooks";
 import { configureFlyClient, flyRequest } from "../providers/fly/client";
 import { machineGroupProvider as provider } from "../providers/fly/machineGroup";
 import type { MachineGroupInputs, MachineGroupState } from "../providers/fly/machineGroupTypes";
-import { type Emulator, startEmulator } from "../test/fly/emulator";
+import { type Emulator, FLY_RATE_LIMITS, type RecordedRequest, startEmulator } from "../test/fly/emulator";
+import { limitKey } from "../test/fly/emulator/limits";
+
+/** flyctl's sequence for the same change (see docs/fly-provider-contract.md, "flyctl's sequences"). */
+interface Reference {
+    requests: number;
+    mutating: number;
+    /** Lower bound of flyctl's wall time: the sleeps and waits its sequence must spend, in ms. */
+    ms: number;
+}
 
 export interface BenchRow {
     name: string;
     requests: number;
     mutating: number;
     ms: number;
-    reference?: number;
+    reference: Reference;
+    /** Most requests to one machine and action (or app-level call) within any 1 s, actions and reads apart. */
+    peakAction: number;
+    peakRead: number;
 }
 
 const HEALTH_DELAY_MS = 100;
+const DRAIN_MS = 1000;
+/** flyctl's smoke check: a machine is read until it has been up 10 s (backoff 0.5-2 s: about 7 reads). */
+const SMOKE_MS = 10_000;
+const SMOKE_READS = 7;
 
-const REFERENCE = {
-    create: 10,
-    rolling: 16,
-    bluegreen: 28,
-    immediate: 10,
-    noop: 0,
-    refresh: 1,
-} as const;
+const REFERENCE: Record<string, Reference> = {
+    rolling: { requests: 1 + 3 + 3 * (1 + 1 + SMOKE_READS + 1) + 3, mutating: 9, ms: 3 * SMOKE_MS },
+    bluegreen: { requests: 1 + 3 + 3 + 3 + 3 + 3 + 3 + 3 + 3 + 3 + 3, mutating: 21, ms: 300 + 1000 + 2 * DRAIN_MS },
+    immediate: { requests: 1 + 3 + 3 + 3, mutating: 9, ms: 0 },
+    scale: { requests: 1 + 2 * (1 + 1 + SMOKE_READS + 1 + 1), mutating: 4, ms: 2 * SMOKE_MS },
+    // flyctl has no diff: `fly deploy` of an unchanged app is a full rolling deploy.
+    noop: { requests: 1 + 3 + 3 * (1 + 1 + SMOKE_READS + 1) + 3, mutating: 9, ms: 3 * SMOKE_MS },
+};
 
-function inputsFor(app: string, strategy: MachineGroupInputs["strategy"], image: string): MachineGroupInputs {
+function inputsFor(app: string, strategy: MachineGroupInputs["strategy"], image: string, count = 3): MachineGroupInputs {
     return {
         app,
         group: "web",
-        regions: { iad: 3 },
+        regions: { iad: count },
         config: {
             image,
-            env: { LOG_LEVEL: "INFO" },
             services: [{ protocol: "tcp", internal_port: 8080, ports: [{ port: 443, handlers: ["tls", "http"] }] }],
             checks: { health: { type: "http", port: 8080, path: "/health", interval: "10s", timeout: "2s" } },
         },
         strategy,
-        healthTimeoutSeconds: 30,
+        healthTimeoutSeconds: 60,
     };
 }
 
-async function measure(fly: Emulator, name: string, reference: number, work: () => Promise<unknown>): Promise<BenchRow> {
+/** Most requests under one rate-limit key within any 1000 ms. */
+function peaks(requests: readonly RecordedRequest[]): { action: number; read: number } {
+    const byKey = new Map<string, { read: boolean; at: number[] }>();
+    for (const r of requests) {
+        const which = limitKey(r.method, r.path);
+        if (!which) continue;
+        const entry = byKey.get(which.key) ?? { read: which.read, at: [] };
+        entry.at.push(r.at);
+        byKey.set(which.key, entry);
+    }
+    const out = { action: 0, read: 0 };
+    for (const { read, at } of byKey.values()) {
+        let start = 0;
+        for (let end = 0; end < at.length; end++) {
+            while (at[end] - at[start] >= 1000) start++;
+            const kind = read ? "read" : "action";
+            out[kind] = Math.max(out[kind], end - start + 1);
+        }
+    }
+    return out;
+}
+
+async function measure(fly: Emulator, name: string, reference: Reference, work: () => Promise<unknown>): Promise<BenchRow> {
     await fly.settle();
+    // Let every rate-limit bucket refill, as between two real deploys.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
     fly.clearRequests();
     const start = performance.now();
     await work();
     const ms = performance.now() - start;
-    return { name, requests: fly.requests.length, mutating: fly.mutating().length, ms, reference };
+    const peak = peaks(fly.requests);
+    if (fly.rateLimited().length > 0) throw new Error(`bench: ${name} drew ${fly.rateLimited().length} 429s from the rate limiter`);
+    return { name, requests: fly.requests.length, mutating: fly.mutating().length, ms, reference, peakAction: peak.action, peakRead: peak.read };
 }
 
-/** Creates a group with `strategy`, then updates its image; returns both rows (the create row only once). */
-async function benchStrategy(fly: Emulator, strategy: MachineGroupInputs["strategy"], rows: BenchRow[], withCreate: boolean): Promise<MachineGroupState> {
-    const app = `bench-${strategy}`;
+async function group(strategy: MachineGroupInputs["strategy"], suffix = ""): Promise<{ app: string; state: MachineGroupState }> {
+    const app = `bench-${strategy}${suffix}`;
     await flyRequest({ method: "POST", path: "/apps", body: { name: app, org_slug: "personal" }, resource: "bench setup" });
-    const inputs = inputsFor(app, strategy, "registry.fly.io/api:1.0");
-    let state: MachineGroupState | undefined;
-    const create = await measure(fly, "create (3 machines)", REFERENCE.create, async () => {
-        state = (await provider.create(inputs)).outs;
-    });
-    if (withCreate) rows.push(create);
-    const news = inputsFor(app, strategy, "registry.fly.io/api:2.0");
-    rows.push(
-        await measure(fly, `image update, ${strategy}`, REFERENCE[strategy], async () => {
-            state = (await provider.update!(`${app}/web`, state!, news)).outs;
-        }),
-    );
-    if (fly.servingMachines(app).length !== 3) await fly.settle();
-    return state!;
+    const state = (await provider.create(inputsFor(app, strategy, "registry.fly.io/api:1.0"))).outs!;
+    return { app, state };
 }
 
-/** Runs every operation once against a fresh emulator and returns one row per operation. */
+/** Runs every rollout once against a fresh emulator and returns one row per rollout. */
 export async function benchFly(): Promise<BenchRow[]> {
-    const saved = { host: process.env.FLY_API_HOSTNAME, token: process.env.FLY_API_TOKEN };
+    const saved = { ...process.env };
     const fly = await startEmulator({ startDelayMs: 20, stopDelayMs: 20, healthDelayMs: HEALTH_DELAY_MS });
     process.env.FLY_API_HOSTNAME = fly.url;
     process.env.FLY_API_TOKEN = "fm2_bench-token";
-    configureFlyClient({ baseDelayMs: 5, maxDelayMs: 50 });
+    process.env.FLY_BLUEGREEN_WAIT_BEFORE_CORDON_MS = String(DRAIN_MS);
+    process.env.FLY_BLUEGREEN_WAIT_BEFORE_STOP_MS = String(DRAIN_MS);
+    configureFlyClient({ baseDelayMs: 5, maxDelayMs: 2000 });
     try {
         const rows: BenchRow[] = [];
-        const state = await benchStrategy(fly, "rolling", rows, true);
-        await benchStrategy(fly, "bluegreen", rows, false);
-        await benchStrategy(fly, "immediate", rows, false);
-        const news = inputsFor(state.app, state.strategy, "registry.fly.io/api:2.0");
+        for (const strategy of ["rolling", "bluegreen", "immediate"] as const) {
+            const { app, state } = await group(strategy);
+            rows.push(await measure(fly, `image update, ${strategy}`, REFERENCE[strategy], () => provider.update!(`${app}/web`, state, inputsFor(app, strategy, "registry.fly.io/api:2.0"))));
+        }
+        const { app, state } = await group("rolling", "-scale");
+        rows.push(await measure(fly, "scale 3 → 5", REFERENCE.scale, () => provider.update!(`${app}/web`, state, inputsFor(app, "rolling", "registry.fly.io/api:1.0", 5))));
         rows.push(
             await measure(fly, "no-op up (diff)", REFERENCE.noop, async () => {
-                const diff = await provider.diff!(`${state.app}/web`, state, news);
+                const diff = await provider.diff!(`${app}/web`, state, inputsFor(app, "rolling", "registry.fly.io/api:1.0"));
                 if (diff.changes) throw new Error("bench: the no-op diff found changes");
             }),
         );
-        rows.push(await measure(fly, "refresh (read)", REFERENCE.refresh, () => provider.read!(`${state.app}/web`, state)));
         return rows;
     } finally {
         configureFlyClient({});
         await fly.close();
-        restore("FLY_API_HOSTNAME", saved.host);
-        restore("FLY_API_TOKEN", saved.token);
+        for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+        Object.assign(process.env, saved);
     }
 }
 
-function restore(name: string, value: string | undefined): void {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
+/** The rows as a table, with Fly's limits in the header. */
+export function formatFly(rows: readonly BenchRow[]): string {
+    const headers = ["rollout", "requests", "flyctl", "mutating", "flyctl", "ms", "flyctl ms (≥)", "peak action/s", "peak read/s"];
+    const cells = rows.map((r) =>
+        [r.name, r.requests, r.reference.requests, r.mutating, r.reference.mutating, r.ms.toFixed(0), r.reference.ms, r.peakAction, r.peakRead].map(String),
+    );
+    const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+    const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join("  ");
+    const limits = `Fly's limits per machine and action: ${FLY_RATE_LIMITS.actionsPerSecond}/s burst ${FLY_RATE_LIMITS.actionBurst}; reads ${FLY_RATE_LIMITS.readsPerSecond}/s burst ${FLY_RATE_LIMITS.readBurst}`;
+    return [
+        `Fly MachineGroup of 3 machines against the local emulator (checks pass ${HEALTH_DELAY_MS} ms after start, blue-green drains ${DRAIN_MS} ms each)`,
+        `${limits}; peaks are the most requests to one machine and action within any 1 s.`,
+        "",
+        line(headers),
+        widths.map((w) => "-".repeat(w)).join("  "),
+        ...cells.map(line),
+    ].join("\n");
 }
 
 if (require.main === module) {
     benchFly().then(
-        (rows) => {
-            const headers = ["operation", "requests", "mutating", "reference", "requests/reference", "ms"];
-            const cells = rows.map((r) => [r.name, r.requests, r.mutating, r.reference ?? "-", r.reference ? (r.requests / r.reference).toFixed(2) : "-", r.ms.toFixed(0)].map(String));
-            const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-            const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join("  ");
-            console.log(`Fly MachineGroup of 3 machines against the local emulator (checks pass ${HEALTH_DELAY_MS} ms after start)\n`);
-            console.log([line(headers), widths.map((w) => "-".repeat(w)).join("  "), ...cells.map(line)].join("\n"));
-        },
+        (rows) => console.log(formatFly(rows)),
         (error: unknown) => {
             console.error(error);
             process.exit(1);

@@ -39,15 +39,8 @@ async function main() {
     const flyBench = join(ROOT, "bench", "fly.ts");
     if (existsSync(flyBench)) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { benchFly } = require(flyBench) as { benchFly(): Promise<{ name: string; requests: number; mutating: number; ms: number; reference?: number }[]> };
-        const rows = await benchFly();
-        console.log("\nFly MachineGroup of 3 machines against the local emulator (fixed health delay)\n");
-        console.log(
-            table(
-                ["operation", "requests", "mutating", "reference", "requests/reference", "ms"],
-                rows.map((r) => [r.name, r.requests, r.mutating, r.reference ?? "-", r.reference ? (r.requests / r.reference).toFixed(2) : "-", r.ms.toFixed(0)]),
-            ),
-        );
+        const fly = require(flyBench) as typeof import("./fly");
+        console.log(`\n${fly.formatFly(await fly.benchFly())}`);
     }
 
     if (!process.argv.includes("--no-tests")) {

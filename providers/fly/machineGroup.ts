@@ -27,8 +27,10 @@ export interface MachineGroupArgs {
     readonly config: pulumi.Input<FlyMachineConfig>;
     /**
      * How a change reaches the machines: `rolling` updates in place, `maxUnavailable` at a time, waiting for health;
-     * `bluegreen` starts a full new set, switches traffic once it is healthy, then retires the old set; `immediate`
-     * updates every machine at once without waiting for health.
+     * `bluegreen` starts a full new set, switches traffic once it is healthy, then retires the old set after
+     * flyctl's drains (10 s before the cordon, 10 s before the stop; env `FLY_BLUEGREEN_WAIT_BEFORE_CORDON_MS` /
+     * `FLY_BLUEGREEN_WAIT_BEFORE_STOP_MS`) and needs at least one health check; `immediate` updates every machine at
+     * once without waiting for health.
      */
     readonly strategy: pulumi.Input<RolloutStrategy>;
     /**

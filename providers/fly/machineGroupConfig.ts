@@ -9,6 +9,12 @@ import type { FlyMachine, FlyMachineConfig, MachineGroupInputs, RolloutStrategy 
 export const TAG_GROUP = "pulumi_machine_group";
 export const TAG_HASH = "pulumi_config_hash";
 export const TAG_SECRETS = "pulumi_min_secrets_version";
+/**
+ * Set on green machines at create and removed once they are promoted: a machine that still carries it was left by a
+ * blue-green rollout that failed (and whose rollback could not destroy it), is not registered for service, and is
+ * destroyed by the next rollout. The value is the rollout's id.
+ */
+export const TAG_CANDIDATE = "pulumi_bluegreen_candidate";
 /** Fly's own process-group tag; flyctl and the proxy read it, so it is always present. */
 export const TAG_PROCESS_GROUP = "fly_process_group";
 
@@ -82,6 +88,13 @@ export function validateMachineGroupInputs(name: string, given: Partial<MachineG
     if (inputs.minSecretsVersion !== undefined && (!Number.isInteger(inputs.minSecretsVersion) || inputs.minSecretsVersion < 0)) {
         problems.push(`${where}: minSecretsVersion must be a whole number (the Secrets resource's version output), got ${String(inputs.minSecretsVersion)}.`);
     }
+    if (inputs.strategy === "bluegreen" && isPlainObject(given.config) && !containsUnknown(given.config.checks) && !containsUnknown(given.config.services) && !configHasChecks(inputs.config)) {
+        problems.push(
+            `${where}: strategy "bluegreen" needs at least one health check, because green machines take traffic only once their checks pass ` +
+                '(flyctl refuses too). Add config.checks (e.g. { health: { type: "http", port: 8080, path: "/health", interval: "10s", timeout: "2s" } }) ' +
+                'or checks on a service, or use strategy "rolling".',
+        );
+    }
     if (inputs.config !== undefined) {
         const imageUnknown = isPlainObject(given.config) && given.config.image === UNKNOWN;
         if (!imageUnknown && (typeof inputs.config?.image !== "string" || inputs.config.image.length === 0)) {
@@ -94,6 +107,19 @@ export function validateMachineGroupInputs(name: string, given: Partial<MachineG
         }
     }
     return problems;
+}
+
+/** True when the config defines a check, top-level or on a service (what blue-green waits on). */
+export function configHasChecks(config: Partial<FlyMachineConfig> | undefined): boolean {
+    if (!config) return false;
+    if (Object.keys(config.checks ?? {}).length > 0) return true;
+    return (config.services ?? []).some((service) => (service.checks ?? []).length > 0);
+}
+
+function containsUnknown(value: unknown): boolean {
+    if (value === UNKNOWN) return true;
+    if (typeof value === "object" && value !== null) return Object.values(value).some(containsUnknown);
+    return false;
 }
 
 /** Total number of machines the regions ask for. */

@@ -8,6 +8,7 @@ import {
     observedHash,
     pinnedImageOf,
     resolveInputs,
+    TAG_CANDIDATE,
     TAG_GROUP,
     TAG_HASH,
     TAG_PROCESS_GROUP,
@@ -111,7 +112,7 @@ function importedInputs(app: string, group: string, machines: readonly FlyMachin
     const config = { ...(machines[0].config as FlyMachineConfig) };
     const metadata = { ...(config.metadata ?? {}) };
     const secrets = metadata[TAG_SECRETS];
-    for (const key of [TAG_GROUP, TAG_HASH, TAG_SECRETS]) delete metadata[key];
+    for (const key of [TAG_GROUP, TAG_HASH, TAG_SECRETS, TAG_CANDIDATE]) delete metadata[key];
     if (metadata[TAG_PROCESS_GROUP] === "app") delete metadata[TAG_PROCESS_GROUP];
     config.metadata = Object.keys(metadata).length > 0 ? metadata : undefined;
     const inputs: MachineGroupInputs = { app, group, regions, config, strategy: "rolling" };
@@ -127,5 +128,10 @@ export async function remove(id: string, props: MachineGroupState): Promise<void
     if (!machines || machines.length === 0) return;
     const inputs = resolveInputs(props);
     const run = new RolloutRun(ctx, inputs, new TargetImage(inputs, props.imageRef), machines);
-    await retireAll(run, machines, { cordon: false });
+    try {
+        await run.leases.acquire(machines.map((m) => m.id));
+        await retireAll(run, machines, { cordon: false });
+    } finally {
+        await run.leases.close();
+    }
 }

@@ -94,4 +94,17 @@ export interface FlyMachine {
     config?: FlyMachineConfig & Record<string, unknown>;
     image_ref?: { registry?: string; repository?: string; tag?: string; digest?: string };
     checks?: { name?: string; status?: string; output?: string; updated_at?: string }[];
+    /** Newest first. */
+    events?: FlyMachineEvent[];
+}
+
+/** One machine event (`MachineEvent`); an `exit` event tells a crash from a requested stop. */
+export interface FlyMachineEvent {
+    type?: string;
+    status?: string;
+    timestamp?: number;
+    request?: {
+        exit_event?: { exit_code?: number; requested_stop?: boolean; restarting?: boolean; oom_killed?: boolean };
+        restart_count?: number;
+    };
 }

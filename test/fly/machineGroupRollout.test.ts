@@ -10,33 +10,17 @@ import { flyRequest } from "../../providers/fly/client";
 import { machineGroupProvider as provider } from "../../providers/fly/machineGroup";
 import type { MachineGroupInputs, MachineGroupState } from "../../providers/fly/machineGroupTypes";
 import type { RecordedRequest } from "./emulator";
+import { liveMachines, rolloutInputs, withImage } from "./rolloutFixtures";
 import { useMachineGroupEmulator } from "./support";
 
 const BROKEN = "registry.fly.io/api:broken";
 const suite = useMachineGroupEmulator("mg-rollout", { failingImages: [BROKEN] });
 const newApp = suite.newApp;
 
-function inputsFor(app: string, overrides: Partial<MachineGroupInputs> = {}): MachineGroupInputs {
-    return {
-        app,
-        group: "web",
-        regions: { iad: 3 },
-        config: {
-            image: "registry.fly.io/api:1.0",
-            env: { LOG_LEVEL: "INFO" },
-            services: [{ protocol: "tcp", internal_port: 8080, ports: [{ port: 443, handlers: ["tls", "http"] }] }],
-            checks: { health: { type: "http", port: 8080, path: "/health", interval: "10s", timeout: "2s" } },
-        },
-        strategy: "rolling",
-        healthTimeoutSeconds: 1,
-        ...overrides,
-    };
-}
-
 /** A healthy 3-machine group, with the request log cleared. */
 async function healthyGroup(overrides: Partial<MachineGroupInputs> = {}): Promise<{ app: string; id: string; inputs: MachineGroupInputs; state: MachineGroupState }> {
     const app = await newApp();
-    const inputs = inputsFor(app, overrides);
+    const inputs = rolloutInputs(app, overrides);
     const result = await provider.create(inputs);
     await suite.fly.settle();
     assert.equal(suite.fly.servingMachines(app).length, 3);
@@ -44,13 +28,7 @@ async function healthyGroup(overrides: Partial<MachineGroupInputs> = {}): Promis
     return { app, id: result.id, inputs, state: result.outs! };
 }
 
-function withImage(inputs: MachineGroupInputs, image: string, overrides: Partial<MachineGroupInputs> = {}): MachineGroupInputs {
-    return { ...inputs, ...overrides, config: { ...inputs.config, image } };
-}
-
-function live(app: string) {
-    return [...suite.fly.state.apps.get(app)!.machines.values()].filter((m) => m.state !== "destroyed" && m.state !== "destroying");
-}
+const live = (app: string) => liveMachines(suite.fly, app);
 
 const machineOf = (r: RecordedRequest): string | undefined => r.path.match(/\/machines\/([^/]+)/)?.[1];
 const action = (r: RecordedRequest): string => `${r.method} ${r.path.replace(/^.*\/machines(\/[^/]+)?/, "") || "/"}`;
@@ -183,6 +161,8 @@ describe("rolling", () => {
 describe("secrets and immediate", () => {
     it("rolls every machine when the secrets version rises, passing min_secrets_version", async () => {
         const { app, id, inputs, state } = await healthyGroup({ minSecretsVersion: 0 });
+        // Long enough that the update below surely comes while the new version propagates, even on a loaded machine.
+        suite.fly.options.secretsPropagationMs = 400;
         const answer = await flyRequest<{ version: number }>({ method: "POST", path: `/apps/${app}/secrets`, body: { values: { JWT_SECRET: "not-a-real-secret" } }, resource: "test setup" });
         const news = { ...inputs, minSecretsVersion: answer.version };
         assert.deepEqual(((await provider.diff!(id, state, news)) as { changed?: string[] }).changed, ["minSecretsVersion", "config"]);
@@ -194,9 +174,13 @@ describe("secrets and immediate", () => {
             assert.equal(m.minSecretsVersion, answer.version);
             assert.notEqual(m.instanceId, instances.get(m.id), `machine ${m.id} restarted on the new secrets`);
         }
-        const bodies = suite.fly.requests.filter((r) => r.method === "POST" && /\/machines\/[^/]+$/.test(r.path)).map((r) => r.body as { min_secrets_version?: number });
-        assert.equal(bodies.length, 3);
+        const updates = suite.fly.requests.filter((r) => r.method === "POST" && /\/machines\/[^/]+$/.test(r.path));
+        const refused = updates.filter((r) => r.status === 412);
+        assert.ok(refused.length >= 1, "the first update drew Fly's 412 while the new secrets propagated");
+        const bodies = updates.filter((r) => r.status === 200).map((r) => r.body as { min_secrets_version?: number });
+        assert.equal(bodies.length, 3, "then every machine was updated");
         assert.ok(bodies.every((b) => b.min_secrets_version === answer.version));
+        suite.fly.options.secretsPropagationMs = 40;
     });
 
     it("immediate updates every machine without waiting for health", async () => {

@@ -20,7 +20,7 @@ import { diffMachineGroup } from "../../providers/fly/machineGroupDiff";
 import { MachineGroup } from "../../providers/fly/machineGroup";
 import type { FlyMachine, MachineGroupInputs, MachineGroupState } from "../../providers/fly/machineGroupTypes";
 import { missingSlots, splitExtras } from "../../providers/fly/rollout/scale";
-import { chunk } from "../../providers/fly/rollout/rolling";
+import { slidingWindow } from "../../providers/fly/rollout/run";
 
 const DIGEST = `sha256:${"a".repeat(64)}`;
 
@@ -179,9 +179,23 @@ describe("scale planning", () => {
         assert.deepEqual(missingSlots([m("a1", "iad"), m("a2", "iad")], { iad: 2 }), []);
     });
 
-    it("batches by maxUnavailable", () => {
-        assert.deepEqual(chunk([1, 2, 3], 2), [[1, 2], [3]]);
-        assert.deepEqual(chunk([1, 2, 3], 1), [[1], [2], [3]]);
+    it("slides a window of maxUnavailable after a spearhead, and starts nothing after a failure", async () => {
+        const running = new Set<number>();
+        const log: string[] = [];
+        let peak = 0;
+        const step = async (n: number): Promise<void> => {
+            running.add(n);
+            peak = Math.max(peak, running.size);
+            log.push(`start ${n}`);
+            await new Promise((resolve) => setImmediate(resolve));
+            running.delete(n);
+            if (n === 3) throw new Error("machine 3 failed");
+        };
+        await assert.rejects(slidingWindow([1, 2, 3, 4, 5, 6], 2, true, step), /machine 3 failed/);
+        assert.equal(peak, 2);
+        assert.equal(log[0], "start 1");
+        assert.equal(log[1], "start 2", "the spearhead ran alone");
+        assert.ok(!log.includes("start 6"), `nothing started after the failure: ${log.join(", ")}`);
     });
 });
 

@@ -59,6 +59,18 @@ export function useEmulator(options: EmulatorOptions = {}): { readonly fly: Emul
 }
 
 /**
+ * Rollout timing for tests: flyctl's delays scaled down (drains 20 ms instead of 10 s, checks read every 20 ms at
+ * most), never zero. Suites about draining set their own, longer than the emulator's proxy lag.
+ */
+export const FAST_ROLLOUTS = {
+    FLY_BLUEGREEN_WAIT_BEFORE_CORDON_MS: "20",
+    FLY_BLUEGREEN_WAIT_BEFORE_STOP_MS: "20",
+    FLY_HEALTH_POLL_MS: "20",
+    FLY_SMOKE_CHECK_MS: "100",
+    FLY_SECRETS_WAIT_MS: "5000",
+};
+
+/**
  * The emulator for MachineGroup suites. Unlike `useEmulator`, the client's backoff really sleeps (briefly) and
  * nothing is cleared between tests, because rollouts wait on the emulator's real-time health delays. `newApp`
  * creates a fresh app through the API for each test.
@@ -67,9 +79,10 @@ export function useMachineGroupEmulator(appPrefix: string, options: EmulatorOpti
     const holder = {} as { fly: Emulator };
     let apps = 0;
     before(async () => {
-        holder.fly = await startEmulator({ startDelayMs: 10, stopDelayMs: 10, healthDelayMs: 30, ...options });
+        holder.fly = await startEmulator({ startDelayMs: 10, stopDelayMs: 10, healthDelayMs: 30, secretsPropagationMs: 40, ...options });
         process.env.FLY_API_HOSTNAME = holder.fly.url;
         process.env.FLY_API_TOKEN = TEST_TOKEN;
+        Object.assign(process.env, FAST_ROLLOUTS);
         configureFlyClient({ baseDelayMs: 1, maxDelayMs: 10 });
     });
     guardContract(holder);

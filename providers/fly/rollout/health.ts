@@ -1,9 +1,14 @@
 /**
- * "Healthy" as flyctl means it: the machine reached `started` (Fly's `wait`, looped) and then every check Fly reports
- * for it passes (polled), all before the rollout's deadline.
+ * "Healthy" as flyctl means it, and fail-fast where flyctl's smoke checks are: the machine reached `started` (Fly's
+ * `wait`, looped), then every check Fly reports for it passes (polled at `healthPollMs`, within Fly's read limit),
+ * all before the rollout's deadline. Every read also looks at the machine's exit events: a machine that keeps
+ * crashing and restarting (or exited on its own) fails at once, naming the machine and where to read its logs,
+ * instead of after the whole health timeout. A machine without checks is watched for crashes for `smokeCheckMs`.
  */
-import type { FlyMachine } from "../machineGroupTypes";
+import { configHasChecks } from "../machineGroupConfig";
+import type { FlyMachine, FlyMachineEvent } from "../machineGroupTypes";
 import { type ApiContext, getMachine, sleep, waitForState } from "./machinesApi";
+import { rolloutTiming } from "./timing";
 
 /** Why a machine was judged unhealthy; names the machine, its region and the failing check. */
 export class HealthCheckFailure extends Error {
@@ -17,45 +22,69 @@ export class HealthCheckFailure extends Error {
     }
 }
 
-const FIRST_POLL_MS = 50;
-const MAX_POLL_MS = 1000;
 const MAX_OUTPUT_CHARS = 200;
 
-/** True when the config asks Fly to run checks, so an empty `checks` list means "not reported yet". */
-export function expectsChecks(machine: FlyMachine): boolean {
-    const config = machine.config;
-    if (!config) return false;
-    if (Object.keys(config.checks ?? {}).length > 0) return true;
-    return (config.services ?? []).some((service) => (service.checks ?? []).length > 0);
+/** The machine's latest exit, when it was not asked for (a crash), else undefined. */
+function latestCrash(machine: FlyMachine): { exitCode: number; restarting: boolean; restarts: number } | undefined {
+    const exit = (machine.events ?? []).filter((e) => e.type === "exit").sort((a, b) => (b.timestamp ?? 0) - (a.timestamp ?? 0))[0];
+    const request: FlyMachineEvent["request"] = exit?.request ?? {};
+    const detail = request.exit_event ?? {};
+    if (!exit || detail.requested_stop || (detail.exit_code ?? 0) === 0) return undefined;
+    return { exitCode: detail.exit_code ?? 0, restarting: Boolean(detail.restarting), restarts: request.restart_count ?? 0 };
+}
+
+/** A sentence when the machine crash-loops (flyctl's rule: restarting after more than one restart, non-zero exit). */
+export function crashReport(ctx: ApiContext, machine: FlyMachine, startedAfter: number): string | undefined {
+    const crash = latestCrash(machine);
+    if (!crash) return undefined;
+    const looping = crash.restarting && crash.restarts > 1;
+    const exitedForGood = !crash.restarting && machine.state === "stopped";
+    // Only exits since the machine's latest launch or update count: a rollback must not trip on the crash it undoes.
+    const reset = Math.max(startedAfter, ...(machine.events ?? []).filter((e) => e.type === "launch" || e.type === "update").map((e) => e.timestamp ?? 0));
+    const recent = (machine.events ?? []).some((e) => e.type === "exit" && (e.timestamp ?? 0) >= reset);
+    if (!recent || !(looping || exitedForGood)) return undefined;
+    const what = looping ? `is crash-looping (exit code ${crash.exitCode}, restarted ${crash.restarts} times)` : `exited with code ${crash.exitCode} and was not restarted`;
+    return `${what}; read its logs with \`fly logs -a ${ctx.app} --machine ${machine.id}\``;
 }
 
 /**
- * Resolves once `machine` is started with every check passing; throws `HealthCheckFailure` at `deadline`, naming the
- * first failing check and its output (or that the machine never started).
+ * Resolves once `machine` is started with every check passing; throws `HealthCheckFailure` at `deadline` (naming
+ * the first failing check and its output, or that the machine never started), or as soon as it crash-loops.
  */
 export async function waitHealthy(ctx: ApiContext, machine: FlyMachine, deadline: number, timeoutSeconds: number): Promise<FlyMachine> {
     const region = machine.region ?? "unknown";
+    const timing = rolloutTiming();
+    const since = Date.now();
     if (!(await waitForState(ctx, machine, "started", deadline))) {
-        throw new HealthCheckFailure(machine.id, region, `did not reach state "started" within ${timeoutSeconds}s (healthTimeoutSeconds)`);
+        const current = await getMachine(ctx, machine.id);
+        const crash = current && crashReport(ctx, current, since);
+        throw new HealthCheckFailure(machine.id, region, crash ?? `did not reach state "started" within ${timeoutSeconds}s (healthTimeoutSeconds)`);
     }
-    // Without checks, "started" is healthy. With checks, none passes the instant the machine starts (grace period),
-    // so the first read waits one poll interval.
-    if (!expectsChecks(machine)) return machine;
-    let delay = FIRST_POLL_MS;
+    // With checks configured, an empty `checks` list means "not reported yet".
+    const withChecks = configHasChecks(machine.config);
+    // Without checks, a machine that stays up for the smoke window is healthy (flyctl's smoke check).
+    const settledAt = withChecks ? deadline : Math.min(deadline, Date.now() + timing.smokeCheckMs);
+    let delay = Math.max(1, timing.healthPollMs / 4);
     let last: FlyMachine = machine;
     for (;;) {
-        await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
+        // With checks, none passes the instant the machine starts (grace period), so the first read waits.
+        await sleep(Math.min(delay, Math.max(0, settledAt - Date.now())));
         const current = await getMachine(ctx, machine.id);
         if (!current) throw new HealthCheckFailure(machine.id, region, "was destroyed while the rollout waited for its checks");
         last = current;
+        const crash = crashReport(ctx, current, since);
+        if (crash) throw new HealthCheckFailure(machine.id, region, crash);
         if (current.state === "failed" || current.state === "destroyed") {
             throw new HealthCheckFailure(machine.id, region, `entered state "${current.state}" while the rollout waited for its checks`);
         }
         const checks = current.checks ?? [];
-        const pending = expectsChecks(current) && checks.length === 0;
-        if (current.state === "started" && !pending && checks.every((c) => c.status === "passing")) return current;
-        if (Date.now() >= deadline) break;
-        delay = Math.min(MAX_POLL_MS, delay * 2);
+        const pending = withChecks && checks.length === 0;
+        if (withChecks && current.state === "started" && !pending && checks.every((c) => c.status === "passing")) return current;
+        if (Date.now() >= settledAt) {
+            if (!withChecks && current.state === "started") return current;
+            break;
+        }
+        delay = Math.min(timing.healthPollMs, delay * 2);
     }
     const failing = (last.checks ?? []).find((c) => c.status !== "passing");
     if (failing) {

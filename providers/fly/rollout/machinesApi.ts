@@ -1,9 +1,16 @@
 /**
- * The machine calls a rollout makes, over the shared Fly client. Calls that are safe to repeat are retried by the
- * client; a create and a lease are never blindly re-sent: after an ambiguous failure they are looked up first.
+ * The machine calls a rollout makes, over the shared Fly client, each paced at Fly's rate limit for its machine (or
+ * app) and action. Calls that are safe to repeat are retried by the client; a create is never blindly re-sent: after
+ * an ambiguous failure it is looked up first. A create or update that names a secrets version Fly has not
+ * propagated yet (412 "not yet available") is retried until it is.
  */
-import { FlyApiError, flyRequest } from "../client";
+import { FlyApiError, type FlyCall, flyRequest } from "../client";
 import type { FlyMachine, FlyMachineConfig } from "../machineGroupTypes";
+import { pace } from "./pacing";
+import { sleep } from "./sleep";
+import { rolloutTiming } from "./timing";
+
+export { sleep } from "./sleep";
 
 /** Header that carries a lease's nonce on every mutating call to a leased machine. */
 export const LEASE_HEADER = "fly-machine-lease-nonce";
@@ -29,12 +36,21 @@ function machinesPath(ctx: ApiContext): string {
     return `/apps/${encodeURIComponent(ctx.app)}/machines`;
 }
 
-function machinePath(ctx: ApiContext, id: string, suffix = ""): string {
+export function machinePath(ctx: ApiContext, id: string, suffix = ""): string {
     return `${machinesPath(ctx)}/${encodeURIComponent(id)}${suffix}`;
 }
 
-function leaseHeaders(lease?: Lease): Record<string, string> | undefined {
+export function leaseHeaders(lease?: Lease): Record<string, string> | undefined {
     return lease ? { [LEASE_HEADER]: lease.nonce } : undefined;
+}
+
+/**
+ * Sends a call once its rate-limit token is there. `action` names Fly's limit bucket (`update`, `lease`, `get`...);
+ * `machineId` is omitted for app-level calls (create, list), which Fly limits per app.
+ */
+export async function paced<T>(ctx: ApiContext, action: string, machineId: string | undefined, call: Omit<FlyCall, "resource">): Promise<T> {
+    await pace(`${ctx.app}/${machineId ?? "-"}/${action}`, call.method === "GET" ? "read" : "action");
+    return flyRequest<T>({ ...call, resource: ctx.resource });
 }
 
 /** 429, 5xx, Fly's capacity errors and dropped connections: the call may be made again (after a lookup). */
@@ -45,11 +61,26 @@ export function isTransient(error: unknown): boolean {
     return true;
 }
 
-export function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
+/** True for Fly's answer to a `min_secrets_version` it has not propagated yet. */
+export function isSecretsNotYetAvailable(error: unknown): boolean {
+    return error instanceof FlyApiError && error.status === 412 && /secret/i.test(error.flyError ?? "") && /not yet available/i.test(error.flyError ?? "");
 }
 
-function backoffMs(attempt: number): number {
+/** Runs `send` again while Fly answers that the secrets version is not yet available, up to `secretsWaitMs`. */
+async function untilSecretsAvailable<T>(send: () => Promise<T>): Promise<T> {
+    const timing = rolloutTiming();
+    const deadline = Date.now() + timing.secretsWaitMs;
+    for (let attempt = 0; ; attempt++) {
+        try {
+            return await send();
+        } catch (error) {
+            if (!isSecretsNotYetAvailable(error) || Date.now() >= deadline) throw error;
+            await sleep(Math.min(timing.healthPollMs * 2 ** Math.min(attempt, 3), Math.max(0, deadline - Date.now())));
+        }
+    }
+}
+
+export function backoffMs(attempt: number): number {
     return Math.min(4000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
 }
 
@@ -57,13 +88,13 @@ function backoffMs(attempt: number): number {
 export async function listMachines(ctx: ApiContext, options: { allowNotFound: true }): Promise<FlyMachine[] | undefined>;
 export async function listMachines(ctx: ApiContext, options?: { allowNotFound?: boolean }): Promise<FlyMachine[]>;
 export async function listMachines(ctx: ApiContext, options: { allowNotFound?: boolean } = {}): Promise<FlyMachine[] | undefined> {
-    const machines = await flyRequest<FlyMachine[] | undefined>({ method: "GET", path: machinesPath(ctx), resource: ctx.resource, retry: "safe", allowNotFound: options.allowNotFound });
+    const machines = await paced<FlyMachine[] | undefined>(ctx, "list", undefined, { method: "GET", path: machinesPath(ctx), retry: "safe", allowNotFound: options.allowNotFound });
     if (machines === undefined || machines === null) return options.allowNotFound ? undefined : [];
     return machines;
 }
 
 export async function getMachine(ctx: ApiContext, id: string): Promise<FlyMachine | undefined> {
-    return flyRequest<FlyMachine | undefined>({ method: "GET", path: machinePath(ctx, id), resource: ctx.resource, retry: "safe", allowNotFound: true });
+    return paced<FlyMachine | undefined>(ctx, "get", id, { method: "GET", path: machinePath(ctx, id), retry: "safe", allowNotFound: true });
 }
 
 /** Body of a machine create; `name` is required so a lost answer can be found again. */
@@ -82,7 +113,7 @@ export interface CreateMachineBody {
 export async function createMachine(ctx: ApiContext, body: CreateMachineBody): Promise<FlyMachine> {
     for (let attempt = 0; ; attempt++) {
         try {
-            return await flyRequest<FlyMachine>({ method: "POST", path: machinesPath(ctx), body, resource: ctx.resource, retry: "never" });
+            return await untilSecretsAvailable(() => paced<FlyMachine>(ctx, "create", undefined, { method: "POST", path: machinesPath(ctx), body, retry: "never" }));
         } catch (error) {
             if (!isTransient(error) || attempt >= ATTEMPTS - 1) throw error;
             const existing = (await listMachines(ctx)).find((m) => m.name === body.name);
@@ -99,79 +130,29 @@ export async function updateMachine(
     body: { config: FlyMachineConfig; min_secrets_version?: number },
     lease?: Lease,
 ): Promise<FlyMachine> {
-    return flyRequest<FlyMachine>({ method: "POST", path: machinePath(ctx, id), body, headers: leaseHeaders(lease), resource: ctx.resource, retry: "safe" });
+    return untilSecretsAvailable(() => paced<FlyMachine>(ctx, "update", id, { method: "POST", path: machinePath(ctx, id), body, headers: leaseHeaders(lease), retry: "safe" }));
 }
 
-/**
- * Takes a lease on a machine. The description carries a unique token so that, when the answer is lost, a lookup
- * tells our own lease from someone else's instead of failing on "already leased".
- */
-export async function acquireLease(ctx: ApiContext, machineId: string, ttlSeconds: number): Promise<Lease> {
-    const description = `pulumi ${ctx.resource} ${Math.random().toString(36).slice(2, 10)}`;
-    for (let attempt = 0; ; attempt++) {
-        try {
-            const answer = await flyRequest<LeaseAnswer>({
-                method: "POST",
-                path: machinePath(ctx, machineId, "/lease"),
-                body: { ttl: Math.ceil(ttlSeconds), description },
-                resource: ctx.resource,
-                retry: "never",
-            });
-            const nonce = leaseOf(answer)?.nonce;
-            if (!nonce) throw new Error(`${ctx.resource}: Fly granted a lease on machine ${machineId} without a nonce; retry the update.`);
-            return { machineId, nonce };
-        } catch (error) {
-            const held = error instanceof FlyApiError && error.status === 409;
-            if ((!isTransient(error) && !held) || attempt >= ATTEMPTS - 1) {
-                if (held) throw leaseHeldError(ctx, machineId);
-                throw error;
-            }
-            const current = leaseOf(
-                await flyRequest<LeaseAnswer | undefined>({ method: "GET", path: machinePath(ctx, machineId, "/lease"), resource: ctx.resource, retry: "safe", allowNotFound: true }),
-            );
-            if (current?.description === description && current.nonce) return { machineId, nonce: current.nonce };
-            if (held && current?.nonce && current.description !== description) throw leaseHeldError(ctx, machineId);
-            await sleep(backoffMs(attempt));
-        }
-    }
-}
-
-function leaseHeldError(ctx: ApiContext, machineId: string): Error {
-    return new Error(
-        `${ctx.resource}: machine ${machineId} in app ${ctx.app} is leased by another deploy. Wait for it to finish ` +
-            `(leases expire), or clear a stale lease with \`fly machine leases clear ${machineId} -a ${ctx.app}\`, then run the update again.`,
-    );
-}
-
-type LeaseBody = { nonce?: string; description?: string; expires_at?: number };
-type LeaseAnswer = LeaseBody & { data?: LeaseBody };
-
-function leaseOf(answer: LeaseAnswer | undefined): LeaseBody | undefined {
-    if (!answer) return undefined;
-    return answer.data ?? answer;
-}
-
-/** Releases a lease; a lease already gone (expired, machine destroyed) is fine. */
-export async function releaseLease(ctx: ApiContext, lease: Lease): Promise<void> {
-    await flyRequest<unknown>({
-        method: "DELETE",
-        path: machinePath(ctx, lease.machineId, "/lease"),
+/** Sets one metadata key without restarting the machine. */
+export async function setMetadata(ctx: ApiContext, id: string, key: string, value: string, lease?: Lease): Promise<void> {
+    await paced<unknown>(ctx, "metadata", id, {
+        method: "POST",
+        path: machinePath(ctx, id, `/metadata/${encodeURIComponent(key)}`),
+        body: { value },
         headers: leaseHeaders(lease),
-        resource: ctx.resource,
         retry: "safe",
-        allowNotFound: true,
     });
 }
 
-/** Runs `work` holding leases on `machineIds`, releasing them afterwards whatever happens. */
-export async function withLeases<T>(ctx: ApiContext, machineIds: readonly string[], ttlSeconds: number, work: (leases: Map<string, Lease>) => Promise<T>): Promise<T> {
-    const leases = new Map<string, Lease>();
-    try {
-        for (const lease of await Promise.all(machineIds.map((id) => acquireLease(ctx, id, ttlSeconds)))) leases.set(lease.machineId, lease);
-        return await work(leases);
-    } finally {
-        await Promise.allSettled([...leases.values()].map((lease) => releaseLease(ctx, lease)));
-    }
+/** Removes one metadata key without restarting the machine; a key already gone is fine. */
+export async function deleteMetadata(ctx: ApiContext, id: string, key: string, lease?: Lease): Promise<void> {
+    await paced<unknown>(ctx, "metadata", id, {
+        method: "DELETE",
+        path: machinePath(ctx, id, `/metadata/${encodeURIComponent(key)}`),
+        headers: leaseHeaders(lease),
+        retry: "safe",
+        allowNotFound: true,
+    });
 }
 
 /**
@@ -184,11 +165,10 @@ export async function waitForState(ctx: ApiContext, machine: { id: string; insta
         if (left <= 0) return false;
         const timeout = Math.min(MAX_WAIT_SECONDS, left);
         try {
-            await flyRequest<unknown>({
+            await paced<unknown>(ctx, "wait", machine.id, {
                 method: "GET",
                 path: machinePath(ctx, machine.id, "/wait"),
                 query: { state, timeout, version: machine.instance_id },
-                resource: ctx.resource,
                 retry: "safe",
                 timeoutMs: (timeout + 10) * 1000,
             });
@@ -199,26 +179,23 @@ export async function waitForState(ctx: ApiContext, machine: { id: string; insta
     }
 }
 
-export async function cordon(ctx: ApiContext, id: string, lease?: Lease): Promise<void> {
-    await flyRequest<unknown>({ method: "POST", path: machinePath(ctx, id, "/cordon"), headers: leaseHeaders(lease), resource: ctx.resource, retry: "safe" });
+function lifecycle(action: "cordon" | "uncordon" | "stop"): (ctx: ApiContext, id: string, lease?: Lease) => Promise<void> {
+    return async (ctx, id, lease) => {
+        await paced<unknown>(ctx, action, id, { method: "POST", path: machinePath(ctx, id, `/${action}`), headers: leaseHeaders(lease), retry: "safe", allowNotFound: action === "stop" });
+    };
 }
 
-export async function uncordon(ctx: ApiContext, id: string, lease?: Lease): Promise<void> {
-    await flyRequest<unknown>({ method: "POST", path: machinePath(ctx, id, "/uncordon"), headers: leaseHeaders(lease), resource: ctx.resource, retry: "safe" });
-}
-
-export async function stopMachine(ctx: ApiContext, id: string, lease?: Lease): Promise<void> {
-    await flyRequest<unknown>({ method: "POST", path: machinePath(ctx, id, "/stop"), headers: leaseHeaders(lease), resource: ctx.resource, retry: "safe", allowNotFound: true });
-}
+export const cordon = lifecycle("cordon");
+export const uncordon = lifecycle("uncordon");
+export const stopMachine = lifecycle("stop");
 
 /** Destroys a machine. `force` only once it has been stopped: Fly refuses to destroy a running machine without it. */
 export async function destroyMachine(ctx: ApiContext, id: string, lease?: Lease, force = false): Promise<void> {
-    await flyRequest<unknown>({
+    await paced<unknown>(ctx, "destroy", id, {
         method: "DELETE",
         path: machinePath(ctx, id),
         query: force ? { force: true } : undefined,
         headers: leaseHeaders(lease),
-        resource: ctx.resource,
         retry: "safe",
         allowNotFound: true,
     });

@@ -1,9 +1,10 @@
 /**
- * Brings a group's machines to its inputs with the chosen strategy: scale down extras, roll the outdated machines
- * (rolling/immediate in place, or blue-green), then scale up. Machines already on the target config are left alone,
+ * Brings a group's machines to its inputs with the chosen strategy: lease every machine, destroy what a failed
+ * blue-green left behind, scale down extras, roll the outdated machines (rolling/immediate in place, or blue-green),
+ * then scale up, and release the leases. Machines already on the target config are left alone,
  * so an interrupted rollout resumes where it stopped and a no-op sends no mutating request.
  */
-import { type ResolvedInputs, targetImage } from "../machineGroupConfig";
+import { type ResolvedInputs, TAG_CANDIDATE, targetImage } from "../machineGroupConfig";
 import type { FlyMachine } from "../machineGroupTypes";
 import { blueGreen } from "./bluegreen";
 import type { ApiContext } from "./machinesApi";
@@ -32,15 +33,28 @@ export async function reconcile(
     const run = new RolloutRun(ctx, inputs, target, existing);
     const isCurrent = (m: FlyMachine) => target.isCurrent(m);
     const wait = inputs.strategy !== "immediate";
-
-    if (inputs.strategy === "bluegreen" && existing.some((m) => !isCurrent(m))) {
-        await blueGreen(run, existing);
-    } else {
-        const { keep, extras } = splitExtras(existing, inputs.regions, isCurrent);
-        await retireAll(run, extras, { cordon: true });
-        const stale = keep.filter((m) => !isCurrent(m));
-        await updateInPlace(run, stale, { batchSize: wait ? inputs.maxUnavailable : stale.length, wait });
-        await scaleUp(run, missingSlots(keep, inputs.regions), { wait });
+    const leftovers = existing.filter((m) => m.config?.metadata?.[TAG_CANDIDATE] !== undefined);
+    const machines = existing.filter((m) => !leftovers.includes(m));
+    const blueGreenNeeded = inputs.strategy === "bluegreen" && machines.some((m) => !isCurrent(m));
+    const { keep, extras } = splitExtras(machines, inputs.regions, isCurrent);
+    const stale = keep.filter((m) => !isCurrent(m));
+    const missing = missingSlots(keep, inputs.regions);
+    if (!blueGreenNeeded && leftovers.length + extras.length + stale.length + missing.length === 0) {
+        return { imageRef: target.imageRef, machines: [...run.machines.values()] };
+    }
+    try {
+        // Every machine the rollout may touch is leased before the first change, so a second deploy cannot interleave.
+        await run.leases.acquire(existing.map((m) => m.id));
+        await retireAll(run, leftovers, { cordon: false });
+        if (blueGreenNeeded) {
+            await blueGreen(run, machines);
+        } else {
+            await retireAll(run, extras, { cordon: true });
+            await updateInPlace(run, stale, { window: wait ? inputs.maxUnavailable : stale.length, wait });
+            await scaleUp(run, missing, { wait });
+        }
+    } finally {
+        await run.leases.close();
     }
     return { imageRef: target.imageRef, machines: [...run.machines.values()] };
 }

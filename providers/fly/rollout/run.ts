@@ -4,7 +4,9 @@
  */
 import { type DesiredConfig, desiredConfig, machineName, observedHash, pinnedImageOf, type ResolvedInputs } from "../machineGroupConfig";
 import type { FlyMachine } from "../machineGroupTypes";
+import { LeaseSet } from "./leases";
 import { type ApiContext, createMachine } from "./machinesApi";
+import { type RolloutTiming, rolloutTiming } from "./timing";
 
 /** The image a rollout moves to; unresolved until the first machine on it reports its digest. */
 export class TargetImage {
@@ -46,6 +48,10 @@ export class TargetImage {
 export class RolloutRun {
     /** The group's machines by id, updated as calls answer. */
     readonly machines: Map<string, FlyMachine>;
+    /** Leases held by this rollout (refreshed in the background); `close()` them when it ends. */
+    readonly leases: LeaseSet;
+    /** Delays and intervals, read once when the rollout starts. */
+    readonly timing: RolloutTiming;
 
     constructor(
         readonly ctx: ApiContext,
@@ -55,16 +61,13 @@ export class RolloutRun {
     ) {
         // Assigned here, not as a field initializer: Pulumi's closure serializer keeps only the constructor's body.
         this.machines = new Map(existing.map((machine) => [machine.id, machine]));
+        this.leases = new LeaseSet(ctx);
+        this.timing = rolloutTiming();
     }
 
     /** When a health wait that starts now must end. */
     healthDeadline(): number {
         return Date.now() + this.inputs.healthTimeoutSeconds * 1000;
-    }
-
-    /** A lease long enough to cover a health wait and the calls around it. */
-    get leaseTtlSeconds(): number {
-        return Math.ceil(this.inputs.healthTimeoutSeconds) + 120;
     }
 
     /** Records a machine's latest answer and learns the pinned image from it. */
@@ -75,11 +78,12 @@ export class RolloutRun {
     }
 
     /** Creates one machine of the group on the target config. */
-    async create(region: string, options: { skipServiceRegistration?: boolean } = {}): Promise<FlyMachine> {
+    async create(region: string, options: { skipServiceRegistration?: boolean; metadata?: Record<string, string> } = {}): Promise<FlyMachine> {
+        const config = this.target.desired().config;
         const machine = await createMachine(this.ctx, {
             name: machineName(this.inputs.group, region),
             region,
-            config: this.target.desired().config,
+            config: options.metadata ? { ...config, metadata: { ...config.metadata, ...options.metadata } } : config,
             min_secrets_version: this.inputs.minSecretsVersion,
             skip_service_registration: options.skipServiceRegistration || undefined,
         });
@@ -99,6 +103,32 @@ export class RolloutRun {
         }
         return [...results, ...(await settleAll(rest.map(step)))];
     }
+}
+
+/**
+ * Runs `step` over `items` with at most `window` running at once, starting the next as soon as one finishes (a
+ * sliding window, not batches). The first runs alone when `spearhead` is set (flyctl's slow start: a bad version
+ * fails on one machine). After a failure no new step starts; the running ones settle, then the first error is thrown.
+ */
+export async function slidingWindow<T>(items: readonly T[], window: number, spearhead: boolean, step: (item: T) => Promise<void>): Promise<void> {
+    let next = 0;
+    let failure: { error: unknown } | undefined;
+    if (spearhead && items.length > 0) {
+        next = 1;
+        await step(items[0]);
+    }
+    const worker = async (): Promise<void> => {
+        while (!failure && next < items.length) {
+            const item = items[next++];
+            try {
+                await step(item);
+            } catch (error) {
+                failure ??= { error };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(window, items.length - next)) }, worker));
+    if (failure) throw failure.error;
 }
 
 /** Like Promise.all, but waits for every promise before rethrowing the first rejection (no step left running). */

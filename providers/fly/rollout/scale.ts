@@ -4,7 +4,7 @@
  */
 import type { FlyMachine } from "../machineGroupTypes";
 import { waitHealthy } from "./health";
-import { cordon, destroyMachine, type Lease, stopMachine, waitForState, withLeases } from "./machinesApi";
+import { cordon, destroyMachine, type Lease, sleep, stopMachine, waitForState } from "./machinesApi";
 import { RolloutFailed } from "./errors";
 import { type RolloutRun, settleAll, slots } from "./run";
 
@@ -12,22 +12,26 @@ import { type RolloutRun, settleAll, slots } from "./run";
 const STOP_GRACE_MS = 30_000;
 
 /**
- * Stops and destroys a machine under a lease: cordon first when it may be serving (the proxy drains it), then stop,
- * wait for `stopped`, and destroy with `force` (only now, so a machine is never killed mid-request).
+ * Stops and destroys a machine under the rollout's lease (taken now if the rollout does not hold one yet): when it
+ * may be serving, cordon it first and give the proxies `waitBeforeStopMs` to stop routing to it; then stop, wait
+ * for `stopped`, and destroy with `force` (only now, so a machine is never killed mid-request).
  */
 export async function retire(run: RolloutRun, machine: FlyMachine, options: { cordon: boolean }): Promise<void> {
-    await withLeases(run.ctx, [machine.id], run.leaseTtlSeconds, async (leases) => {
-        await retireLeased(run, machine, leases.get(machine.id), options);
-        leases.delete(machine.id);
-    });
+    await run.leases.acquire([machine.id]);
+    const lease = run.leases.get(machine.id);
+    if (options.cordon) {
+        await cordon(run.ctx, machine.id, lease);
+        await sleep(run.timing.waitBeforeStopMs);
+    }
+    await stopAndDestroy(run, machine, lease);
 }
 
-/** `retire` for a machine whose lease the caller already holds (a destroyed machine's lease goes with it). */
-export async function retireLeased(run: RolloutRun, machine: FlyMachine, lease: Lease | undefined, options: { cordon: boolean }): Promise<void> {
-    if (options.cordon) await cordon(run.ctx, machine.id, lease);
+/** Stop, wait for `stopped`, destroy with `force`; for a machine already cordoned and drained (or never serving). */
+export async function stopAndDestroy(run: RolloutRun, machine: FlyMachine, lease: Lease | undefined): Promise<void> {
     await stopMachine(run.ctx, machine.id, lease);
     await waitForState(run.ctx, { id: machine.id }, "stopped", Date.now() + STOP_GRACE_MS);
     await destroyMachine(run.ctx, machine.id, lease, true);
+    run.leases.drop(machine.id);
     run.machines.delete(machine.id);
 }
 

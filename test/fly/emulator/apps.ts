@@ -340,6 +340,28 @@ function setSecret(app: AppRecord, name: string, value: string): void {
     app.secrets.set(name, { value, digest: digest(value), createdAt: existing?.createdAt ?? at, updatedAt: at });
 }
 
+/** When each secrets version was set, per app: a version becomes usable by machines only after propagation. */
+const versionSetAt = new WeakMap<AppRecord, Map<number, number>>();
+
+function bumpSecrets(app: AppRecord): void {
+    app.secretsVersion += 1;
+    const times = versionSetAt.get(app) ?? new Map<number, number>();
+    times.set(app.secretsVersion, Date.now());
+    versionSetAt.set(app, times);
+}
+
+/**
+ * Why `min_secrets_version` cannot be used yet (Fly answers 412 "not yet available"), or undefined when it can: the
+ * version is newer than the app's, or was set less than `propagationMs` ago.
+ */
+export function secretsNotYetAvailable(app: AppRecord, version: number | undefined, propagationMs: number): string | undefined {
+    if (version === undefined || version <= 0) return undefined;
+    const setAt = versionSetAt.get(app)?.get(version);
+    const propagating = setAt !== undefined && Date.now() - setAt < propagationMs;
+    if (version <= app.secretsVersion && !propagating) return undefined;
+    return `min_secrets_version ${version} is not yet available (the app's secrets are at version ${app.secretsVersion}); retry shortly`;
+}
+
 const secrets: Route[] = [
     {
         method: "GET",
@@ -364,7 +386,7 @@ const secrets: Route[] = [
             if (bad.length) return fail(400, `invalid secret names: ${bad.join(", ")} (letters, digits and underscores, not starting with a digit)`);
             if (Object.keys(values).length === 0) return fail(400, "values must name at least one secret");
             for (const [name, value] of Object.entries(values)) setSecret(app, name, value);
-            app.secretsVersion += 1;
+            bumpSecrets(app);
             return ok({ version: app.secretsVersion, Version: app.secretsVersion, secrets: renderSecrets(app) });
         },
     },
@@ -391,7 +413,7 @@ const secrets: Route[] = [
             const value = (ctx.body as { value?: string }).value;
             if (value === undefined) return fail(400, "value is required");
             setSecret(app, ctx.params.name, value);
-            app.secretsVersion += 1;
+            bumpSecrets(app);
             const s = app.secrets.get(ctx.params.name)!;
             return ok({ name: ctx.params.name, digest: s.digest, created_at: s.createdAt, updated_at: s.updatedAt, version: app.secretsVersion, Version: app.secretsVersion }, 201);
         },
@@ -403,7 +425,7 @@ const secrets: Route[] = [
             const app = findApp(ctx);
             if (isReply(app)) return app;
             if (!app.secrets.delete(ctx.params.name)) return fail(404, `secret ${ctx.params.name} not found`);
-            app.secretsVersion += 1;
+            bumpSecrets(app);
             return ok({ version: app.secretsVersion, Version: app.secretsVersion });
         },
     },

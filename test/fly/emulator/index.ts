@@ -17,7 +17,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { appRoutes } from "./apps";
 import { Faults } from "./faults";
+import { RateLimiter, FLY_RATE_LIMITS } from "./limits";
 import { isServing, machineRoutes } from "./machines";
+import { type ProxyWatch, watchProxy } from "./proxy";
 import { postgresRoutes } from "./postgres";
 import { DEFAULT_SPEC_PATHS, SpecValidator } from "./schema";
 import {
@@ -34,6 +36,8 @@ import {
 
 export type * from "./types";
 export { isServing } from "./machines";
+export type { ProxySample, ProxyWatch } from "./proxy";
+export { FLY_RATE_LIMITS } from "./limits";
 
 /** What {@link startEmulator} returns. */
 export interface Emulator {
@@ -66,6 +70,14 @@ export interface Emulator {
      * `min` is the fewest serving machines seen.
      */
     watchServing(app: string): { samples: number[]; readonly min: number; stop(): void };
+    /**
+     * Watches `app` through Fly's lagging proxy (see proxy.ts): the machines every proxy routes to, and those some
+     * proxy may still send requests to though they are down, at every moment until `stop()`.
+     * @param lagMs how long proxies take to see a registration change; @default options.proxyLagMs
+     */
+    watchProxy(app: string, lagMs?: number): ProxyWatch;
+    /** The requests the rate limiter answered 429. */
+    rateLimited(): RecordedRequest[];
     /** Resolves once every pending state transition has happened (no timers left). */
     settle(): Promise<void>;
     /** Stops the server; then rejects if requests broke the contract and nobody took them (`takeViolations`). */
@@ -87,6 +99,10 @@ function resolveOptions(options: EmulatorOptions): ResolvedOptions {
         failingImages: options.failingImages ?? [],
         postgresReadyDelayMs: options.postgresReadyDelayMs ?? 50,
         waitMsPerSecond: options.waitMsPerSecond ?? 1000,
+        crashingImages: options.crashingImages ?? [],
+        rateLimits: options.rateLimits ?? FLY_RATE_LIMITS,
+        proxyLagMs: options.proxyLagMs ?? 2000,
+        secretsPropagationMs: options.secretsPropagationMs ?? 500,
         tokens: options.tokens,
     };
 }
@@ -145,6 +161,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const timers = new Set<NodeJS.Timeout>();
     const idleWaiters = new Set<() => void>();
     const lifetime = new AbortController();
+    const limiter = new RateLimiter(() => resolved.rateLimits);
     const started = Date.now();
 
     const machineChanged = (app: string, machine: MachineRecord): void => {
@@ -257,6 +274,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             const errors = validator.validate(route.schema, body);
             if (errors.length > 0) return violated(400, `invalid request body: ${errors.join("; ")}`);
         }
+        // A request refused as malformed costs no token; a valid one over the limit is refused before it acts.
+        const retryAfter = limiter.take(method, url.pathname);
+        if (retryAfter !== undefined) {
+            record.rateLimited = true;
+            return reply({ ...fail(429, `rate limit exceeded for ${method} ${url.pathname}; retry after ${retryAfter}s`), headers: { "retry-after": String(retryAfter) } });
+        }
+
         const match = compiled.regex.exec(url.pathname)!;
         const params = Object.fromEntries(compiled.names.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
         const requestAborted = new AbortController();
@@ -328,6 +352,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
                 stop,
             };
         },
+        watchProxy: (app, lagMs) => watchProxy(app, lagMs ?? resolved.proxyLagMs, () => [...(state.apps.get(app)?.machines.values() ?? [])], onMachineChange),
+        rateLimited: () => requests.filter((r) => r.rateLimited),
         settle: () =>
             timers.size === 0
                 ? Promise.resolve()

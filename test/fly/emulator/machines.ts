@@ -4,7 +4,12 @@
  * destroyed with health checks that pass (or fail, for `failingImages`) after `healthDelayMs`.
  */
 import { createHash, randomBytes } from "node:crypto";
+<<<<<<< HEAD
 import { type AppRecord, type CheckRecord, fail, type MachineRecord, type MachineState, nowIso, ok, type Reply, type Route, type RouteContext, type WaitState } from "./types";
+=======
+import { secretsNotYetAvailable } from "./apps";
+import { type AppRecord, type CheckRecord, fail, type MachineRecord, nowIso, ok, type Reply, type Route, type RouteContext } from "./types";
+>>>>>>> fly-rollouts
 
 const LEASE_HEADER = "fly-machine-lease-nonce";
 const MAX_WAIT_SECONDS = 60;
@@ -60,21 +65,51 @@ function failsHealth(ctx: RouteContext, image: string | undefined): boolean {
     return ctx.options.failingImages.some((pattern) => (typeof pattern === "string" ? pattern === image : pattern.test(image ?? "")));
 }
 
-function event(machine: MachineRecord, type: string, status: string): void {
-    machine.events.unshift({ id: hex(8), type, status, source: "flyd", timestamp: Date.now() });
+function event(machine: MachineRecord, type: string, status: string, request?: Record<string, unknown>): void {
+    machine.events.unshift({ id: hex(8), type, status, source: "flyd", timestamp: Date.now(), ...(request ? { request } : {}) });
     machine.events.length = Math.min(machine.events.length, 20);
 }
 
-function transition(ctx: RouteContext, app: AppRecord, machine: MachineRecord, state: MachineRecord["state"]): void {
+function transition(ctx: RouteContext, app: AppRecord, machine: MachineRecord, state: MachineRecord["state"], exit?: Record<string, unknown>): void {
     machine.state = state;
     machine.updatedAt = nowIso();
-    event(machine, state === "started" ? "start" : state === "stopped" ? "exit" : state, state);
+    const requested = { exit_event: { exit_code: 0, requested_stop: true, restarting: false }, restart_count: restarts.get(machine) ?? 0 };
+    if (exit) event(machine, "exit", state, exit);
+    else event(machine, state === "started" ? "start" : state === "stopped" ? "exit" : state, state, state === "stopped" ? requested : undefined);
     ctx.machineChanged(app.name, machine);
 }
 
-/** created/stopped → starting → started, then checks settle after `healthDelayMs`. */
+/** Restarts after a crash since the machine's last start or update (Fly's `restart_count`). */
+const restarts = new WeakMap<MachineRecord, number>();
+
+function crashes(ctx: RouteContext, image: string | undefined): boolean {
+    return ctx.options.crashingImages.some((pattern) => (typeof pattern === "string" ? pattern === image : pattern.test(image ?? "")));
+}
+
+/**
+ * A crashing image exits with code 1 `healthDelayMs` after each start; Fly restarts it (an `exit` event with
+ * `restarting: true` and the restart count) until `restart.max_retries` (default 10) or never with policy `no`.
+ */
+function crash(ctx: RouteContext, app: AppRecord, machine: MachineRecord, gen: number): void {
+    const count = (restarts.get(machine) ?? 0) + 1;
+    const restart = (machine.config.restart as { policy?: string; max_retries?: number } | undefined) ?? {};
+    const restarting = restart.policy !== "no" && count <= (restart.max_retries ?? 10);
+    setChecks(machine, "critical", "machine exited with code 1");
+    const exit = { exit_event: { exit_code: 1, requested_stop: false, restarting, oom_killed: false }, restart_count: restarting ? count : count - 1 };
+    if (!restarting) return transition(ctx, app, machine, "stopped", exit);
+    restarts.set(machine, count);
+    transition(ctx, app, machine, "starting", exit);
+    ctx.later(ctx.options.startDelayMs, () => {
+        if (generations.get(machine) !== gen) return;
+        transition(ctx, app, machine, "started");
+        ctx.later(ctx.options.healthDelayMs, () => generations.get(machine) === gen && crash(ctx, app, machine, gen));
+    });
+}
+
+/** created/stopped → starting → started, then checks settle after `healthDelayMs` (or the process crashes). */
 function boot(ctx: RouteContext, app: AppRecord, machine: MachineRecord, initial: MachineRecord["state"] = "starting"): void {
     const gen = bump(machine);
+    restarts.set(machine, 0);
     setChecks(machine, "warning", "waiting for status update");
     transition(ctx, app, machine, initial);
     ctx.later(ctx.options.startDelayMs, () => {
@@ -82,6 +117,7 @@ function boot(ctx: RouteContext, app: AppRecord, machine: MachineRecord, initial
         transition(ctx, app, machine, "started");
         ctx.later(ctx.options.healthDelayMs, () => {
             if (generations.get(machine) !== gen) return;
+            if (crashes(ctx, machine.config.image)) return crash(ctx, app, machine, gen);
             if (failsHealth(ctx, machine.config.image)) setChecks(machine, "critical", "connection refused: the app is not listening on the checked port");
             else setChecks(machine, "passing", "success");
             machine.updatedAt = nowIso();
@@ -171,9 +207,9 @@ interface CreateBody {
     lease_ttl?: number;
 }
 
-function secretsTooNew(app: AppRecord, version: number | undefined): Reply | undefined {
-    if (version === undefined || version <= app.secretsVersion) return undefined;
-    return fail(400, `min_secrets_version ${version} is newer than the app's current secrets version ${app.secretsVersion}`);
+function secretsTooNew(ctx: RouteContext, app: AppRecord, version: number | undefined): Reply | undefined {
+    const problem = secretsNotYetAvailable(app, version, ctx.options.secretsPropagationMs);
+    return problem ? fail(412, problem) : undefined;
 }
 
 function mountProblem(app: AppRecord, config: MachineRecord["config"], self?: string): Reply | undefined {
@@ -200,7 +236,7 @@ const create: Route = {
         if (isReply(app)) return app;
         const body = ctx.body as CreateBody;
         if (!body.config?.image) return fail(400, "config.image is required");
-        const problem = secretsTooNew(app, body.min_secrets_version) ?? mountProblem(app, body.config);
+        const problem = secretsTooNew(ctx, app, body.min_secrets_version) ?? mountProblem(app, body.config);
         if (problem) return problem;
         const id = hex(7);
         const at = nowIso();
@@ -275,7 +311,7 @@ const update: Route = {
         if (conflict) return conflict;
         const body = ctx.body as CreateBody;
         if (!body.config?.image) return fail(400, "config.image is required");
-        const problem = secretsTooNew(app, body.min_secrets_version) ?? mountProblem(app, body.config, machine.id);
+        const problem = secretsTooNew(ctx, app, body.min_secrets_version) ?? mountProblem(app, body.config, machine.id);
         if (problem) return problem;
         if (machine.state === "destroying") return fail(412, `machine ${machine.id} is being destroyed`);
         machine.config = structuredClone(body.config);
@@ -429,6 +465,34 @@ const leaseRelease: Route = {
     },
 };
 
+/** `POST/DELETE .../metadata/{key}`: changes one metadata key in the config without a restart or a new version. */
+function metadataRoute(method: "POST" | "DELETE"): Route {
+    return {
+        method,
+        pattern: "/v1/apps/:app/machines/:id/metadata/:key",
+        spec: method === "POST" ? "/apps/{app_name}/machines/{machine_id}/metadata/{key}" : undefined,
+        bodyRequired: method === "POST",
+        handle(ctx) {
+            const found = findMachine(ctx);
+            if (isReply(found)) return found;
+            const conflict = leaseConflict(ctx, found.machine);
+            if (conflict) return conflict;
+            const metadata = { ...((found.machine.config.metadata as Record<string, string> | undefined) ?? {}) };
+            if (method === "POST") {
+                const value = (ctx.body as { value?: unknown }).value;
+                if (typeof value !== "string") return fail(400, "value must be a string");
+                metadata[ctx.params.key] = value;
+            } else {
+                if (!(ctx.params.key in metadata)) return fail(404, `metadata key ${ctx.params.key} not found`);
+                delete metadata[ctx.params.key];
+            }
+            found.machine.config = { ...found.machine.config, metadata };
+            found.machine.updatedAt = nowIso();
+            return method === "POST" ? ok(undefined, 204) : { status: 204 };
+        },
+    };
+}
+
 /** Every machine route. */
 export const machineRoutes: Route[] = [
     create,
@@ -441,6 +505,8 @@ export const machineRoutes: Route[] = [
     lifecycle("stop"),
     lifecycle("cordon"),
     lifecycle("uncordon"),
+    metadataRoute("POST"),
+    metadataRoute("DELETE"),
     get,
     update,
     destroy,

@@ -2,8 +2,12 @@
  * Shared shapes of the Fly API emulator: options, in-memory state, routes, recorded requests.
  */
 import type { IncomingHttpHeaders } from "node:http";
+<<<<<<< HEAD
 import type { MachinesSchema } from "../../../providers/fly/api";
 import type { operations } from "../../../providers/fly/generated/machines";
+=======
+import type { RateLimitOptions } from "./limits";
+>>>>>>> fly-rollouts
 import type { SpecValidator } from "./schema";
 
 /** Options of {@link startEmulator}. Every delay is in milliseconds of real time. */
@@ -45,6 +49,24 @@ export interface EmulatorOptions {
      * @default 1000
      */
     waitMsPerSecond?: number;
+    /** Images whose process exits with code 1 shortly after every start and is restarted (a crash loop). */
+    crashingImages?: (string | RegExp)[];
+    /**
+     * Fly's rate limits on machine routes, answered 429 + `Retry-After`; `false` turns them off.
+     * @default Fly's numbers (FLY_RATE_LIMITS: actions 1/s burst 3, reads 5/s burst 10)
+     */
+    rateLimits?: RateLimitOptions | false;
+    /**
+     * How long Fly's proxies take to see a registration, cordon or uncordon (used by `watchProxy`).
+     * @default 2000
+     */
+    proxyLagMs?: number;
+    /**
+     * How long after a secrets change the new version is available to machine creates and updates; before that a
+     * `min_secrets_version` naming it is answered 412 "not yet available".
+     * @default 500
+     */
+    secretsPropagationMs?: number;
     /** When set, only these raw tokens are accepted (after the scheme is checked); otherwise any well-formed token. */
     tokens?: string[];
 }
@@ -179,10 +201,15 @@ export interface RecordedRequest {
     status: number;
     /** The fault that answered, if one did. */
     fault?: FaultKind;
+<<<<<<< HEAD
     /** The spec operation the request matched, e.g. `GET /v1/apps/{app_name}/machines`. */
     operation?: string;
     /** Why the request broke Fly's contract (it was answered 4xx with this message), if it did. */
     violation?: string;
+=======
+    /** True when the emulator's rate limiter answered 429. */
+    rateLimited?: boolean;
+>>>>>>> fly-rollouts
     /** Milliseconds since the emulator started. */
     at: number;
 }
