@@ -31,7 +31,7 @@ describe("Fly API emulator", () => {
         assert.match(volume.body.error, /body\.size_gb: expected an integer/);
         const pg = await call("POST", "/v1/postgres", { org_slug: "personal", region: "ams", plan: "huge", disk_size_gb: 10, pg_major_version: 15 });
         assert.match(pg.body.error, /body\.plan: "huge" is not one of/);
-        assert.match(pg.body.error, /body\.pg_major_version: 15 is not one of 16, 17/);
+        assert.match(pg.body.error, /body\.pg_major_version: 15 is not one of "16", "17"/);
         const bad = await fetch(`${env.fly.url}/v1/apps`, { method: "POST", headers: AUTH, body: "{not json" });
         assert.equal(bad.status, 400);
         const valid = await call("POST", "/v1/apps/emu-spec/machines", { name: "ok", region: "ams", config: { image: "nginx", guest: { cpus: 1, memory_mb: 256, cpu_kind: "shared" } } });

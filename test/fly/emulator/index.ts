@@ -72,6 +72,10 @@ function resolveOptions(options: EmulatorOptions): ResolvedOptions {
         healthDelayMs: options.healthDelayMs ?? 50,
         failingImages: options.failingImages ?? [],
         postgresReadyDelayMs: options.postgresReadyDelayMs ?? 50,
+        postgresDeleteDelayMs: options.postgresDeleteDelayMs ?? 50,
+        postgresAdminWarmupRequests: options.postgresAdminWarmupRequests ?? 0,
+        postgresRetryAfterSeconds: options.postgresRetryAfterSeconds ?? 1,
+        postgresFailingRegions: options.postgresFailingRegions ?? [],
         waitMsPerSecond: options.waitMsPerSecond ?? 1000,
         tokens: options.tokens,
     };
