@@ -73,7 +73,8 @@ export interface ManagedPostgresOutputs extends ManagedPostgresInputs {
 const FIXED: readonly (keyof ManagedPostgresInputs & string)[] = ["name", "orgSlug", "region", "plan", "diskSizeGb", "pgMajorVersion"];
 const DEFAULT_READY_TIMEOUT_S = 1800;
 const NO_ENDPOINT: PostgresEndpoint = { host: "", port: 0 };
-const MOVE_RUNBOOK = "docs/runbooks/restore-database.md#move-to-a-new-cluster";
+const PLAN_RUNBOOK = "docs/runbooks/change-database.md#plan-or-disk-size";
+const MOVE_RUNBOOK = "docs/runbooks/change-database.md#move-to-a-new-cluster";
 
 function resourceOf(name: string): string {
     return label("ManagedPostgres", name);
@@ -86,7 +87,7 @@ function sameSetting(property: string, a: unknown, b: unknown): boolean {
 /** Why the API cannot make a change of `property`, and the manual fix. */
 function fixFor(name: string, property: string, from: unknown, to: unknown): string {
     const who = `${resourceOf(name)}: ${property} cannot change from ${JSON.stringify(from)} to ${JSON.stringify(to)}`;
-    const refresh = "then run `pulumi refresh` so the state records it; the next preview is clean";
+    const refresh = `then run \`pulumi refresh\` so the state records it (${PLAN_RUNBOOK})`;
     const back = `Or set ${property} back to ${JSON.stringify(from)}.`;
     switch (property) {
         case "plan":
@@ -103,7 +104,7 @@ function fixFor(name: string, property: string, from: unknown, to: unknown): str
         case "pgMajorVersion":
             return (
                 `${who}: a cluster cannot move region or change major version in place, and replacing it would lose its data. Keep ${JSON.stringify(from)}, ` +
-                `or move the data to a new cluster (\`fly mpg create\`, copy, switch the state: ${MOVE_RUNBOOK}).`
+                `or move the data to a new cluster: ${MOVE_RUNBOOK}.`
             );
         case "name":
             return `${who}: Fly cannot rename a cluster, and replacing it would lose its data. Set name back to ${JSON.stringify(from)}.`;

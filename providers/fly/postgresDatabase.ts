@@ -34,8 +34,8 @@ function fixFor(olds: Partial<PostgresDatabaseInputs>, property: string, from: u
         );
     }
     return (
-        `${who}: a database cannot move to another cluster, and replacing it would drop its data. Set clusterId back, or, when the cluster itself ` +
-        "was switched, rewrite the ids in the state as docs/runbooks/restore-database.md#move-to-a-new-cluster describes."
+        `${who}: a database cannot move to another cluster, and replacing it would drop its data. Set clusterId back; to move it with ` +
+        "its cluster, follow docs/runbooks/change-database.md#move-to-a-new-cluster."
     );
 }
 

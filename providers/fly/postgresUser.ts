@@ -51,8 +51,8 @@ function fixFor(olds: Partial<PostgresUserInputs>, property: string, from: unkno
         );
     }
     return (
-        `${who}: a user cannot move to another cluster. Set clusterId back, or, when the cluster itself was switched, rewrite the ids in the ` +
-        "state as docs/runbooks/restore-database.md#move-to-a-new-cluster describes."
+        `${who}: a user cannot move to another cluster. Set clusterId back; to move it with its cluster, follow ` +
+        "docs/runbooks/change-database.md#move-to-a-new-cluster."
     );
 }
 

@@ -41,10 +41,12 @@ describe("fly:ManagedPostgres", () => {
 
         await pg.delete(created.id, created.outs);
         assert.deepEqual(mutations(fly), [`DELETE /v1/postgres/${created.id}`]);
-        assert.equal(fly.state.postgres.get(created.id)!.status, "deleting");
-        assert.equal((await pg.read(created.id, created.outs)).id, "", "a cluster being deleted reads as gone");
+        const record = fly.state.postgres.get(created.id)!;
         await fly.settle();
+        assert.equal(record.status, "deleted");
         assert.equal((await pg.read(created.id, created.outs)).id, "");
+        record.status = "deleting";
+        assert.equal((await pg.read(created.id, created.outs)).id, "", "a cluster being deleted reads as gone");
         await pg.delete(created.id, created.outs);
         assert.equal(fly.requests.at(-1)!.status, 410, "deleting a deleted cluster again is done, not an error");
     });
@@ -58,7 +60,7 @@ describe("fly:ManagedPostgres", () => {
         assert.equal(plan.property, "plan");
         assert.match(plan.reason, /fly:ManagedPostgres "api-db": plan cannot change from "basic" to "launch"/);
         assert.match(plan.reason, /Fly dashboard \(Managed Postgres → api-db → Settings → plan "launch" → "Update Configuration"/);
-        assert.match(plan.reason, /then run `pulumi refresh`/);
+        assert.match(plan.reason, /then run `pulumi refresh` so the state records it \(docs\/runbooks\/change-database\.md#plan-or-disk-size\)/);
         const [grow] = await failure({ diskSizeGb: 40 });
         assert.equal(grow.property, "diskSizeGb");
         assert.match(grow.reason, /Grow the disk to 40 GB in the Fly dashboard .*`pulumi refresh`/);
@@ -68,7 +70,7 @@ describe("fly:ManagedPostgres", () => {
             assert.deepEqual(found.map((f) => f.property), [property]);
             assert.match(found[0].reason, /replacing it would lose its data|cannot move to another organization/);
         }
-        assert.match((await failure({ region: "fra" }))[0].reason, /`fly mpg create`.*restore-database\.md#move-to-a-new-cluster/);
+        assert.match((await failure({ region: "fra" }))[0].reason, /move the data to a new cluster: docs\/runbooks\/change-database\.md#move-to-a-new-cluster/);
 
         assert.deepEqual(await failure({ plan: "Basic".toLowerCase() }), []);
         assert.deepEqual(await failure({ readyTimeoutSeconds: 60 }), [], "the wait bound is not a cluster setting");

@@ -73,7 +73,7 @@ describe("fly:PostgresDatabase and fly:PostgresUser", () => {
         const rename = (await db.check(olds, { ...olds, name: "app2" })).failures!;
         assert.deepEqual(rename.map((f) => f.property), ["name"]);
         assert.match(rename[0].reason, /fly:PostgresDatabase "app": name cannot change from "app" to "app2": .*replacing it would drop its data.*second PostgresDatabase/);
-        assert.match((await db.check(olds, { ...olds, clusterId: "c2" })).failures![0].reason, /cannot move to another cluster.*restore-database\.md#move-to-a-new-cluster/);
+        assert.match((await db.check(olds, { ...olds, clusterId: "c2" })).failures![0].reason, /cannot move to another cluster.*change-database\.md#move-to-a-new-cluster/);
         assert.deepEqual(await db.diff("c1/app", olds, { ...olds, name: "app2" }), { changes: true, replaces: [] });
         await assert.rejects(db.update("c1/app", olds, { ...olds, name: "app2" }), /name cannot change/);
 
