@@ -17,7 +17,8 @@ const user = postgresUserProvider as Required<typeof postgresUserProvider>;
 const cluster = { orgSlug: "personal", region: "ams", plan: "basic", diskSizeGb: 10, pgMajorVersion: 17 } as const;
 
 describe("fly:PostgresDatabase and fly:PostgresUser", () => {
-    const env = usePostgresEmulator();
+    // Every cluster's pg-admin answers its first request with 503 + Retry-After, as Fly's may right after `ready`.
+    const env = usePostgresEmulator({ postgresAdminWarmupRequests: 1 });
     const newCluster = async (name: string): Promise<string> => (await pg.create({ ...cluster, name })).id;
 
     it("manages a database and a user whose password comes from the credentials, role changes in place", async () => {
@@ -26,6 +27,7 @@ describe("fly:PostgresDatabase and fly:PostgresUser", () => {
 
         const database = await db.create({ clusterId, name: "api" });
         assert.equal(database.id, `${clusterId}/api`);
+        assert.equal(fly.requests.filter((r) => r.status === 503).length, 1, "the warm-up 503 was waited out");
         assert.ok(fly.state.postgres.get(clusterId)!.databases.has("api"));
 
         const created = await user.create({ clusterId, username: "api_user", role: "writer" });
