@@ -242,7 +242,8 @@ export async function flyRequest<T>(call: FlyCall): Promise<T> {
 
         const retriable = response.status === 429 || (retry === "safe" && response.status >= 500);
         if (retriable && !last) {
-            const asked = response.status === 429 ? retryAfterMs(response.headers.get("retry-after")) : undefined;
+            // Fly sends Retry-After with 429 and with Managed Postgres' 503 (pg-admin unavailable).
+            const asked = response.status === 429 || response.status === 503 ? retryAfterMs(response.headers.get("retry-after")) : undefined;
             const delay = asked === undefined ? backoffMs(attempt, t) : Math.min(t.maxDelayMs, Math.max(asked, backoffMs(attempt, t)));
             await t.sleep(delay);
             continue;

@@ -1,18 +1,24 @@
 /**
- * `fly:PostgresDatabase`: a database in a Managed Postgres cluster. Any change replaces it (deleting a database is
- * never a side effect of another resource's update; protect it where its data matters).
+ * `fly:PostgresDatabase`: a database in a Managed Postgres cluster. Fly's API can create, list and delete one (the
+ * delete drops everything in it) but not rename or move it, so a change of `name` or `clusterId` is refused at
+ * preview with the fix, never carried out as a replacement: deleting a database is never a side effect of an update.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { DataEnvelope, PostgresDatabase as FlyPostgresDatabase } from "./api";
-import { flyRequest, seg } from "./client";
+import { flyRequest } from "./client";
 import { type CheckFailure, changedKeys, createOnce, label, splitId, unwrap } from "./common";
+<<<<<<< HEAD
 import { flyType, withFlyProvider } from "./registration";
+=======
+import { clusterPath, DATABASE_NAME, isKnown, refusalError, refusals } from "./postgresApi";
+import { flyType, withFlyProvider } from "./serialized";
+>>>>>>> fly-mpg
 
 /** Arguments of {@link PostgresDatabase}. */
 export interface PostgresDatabaseArgs {
-    /** The cluster (`ManagedPostgres.clusterId`). */
+    /** The cluster (`ManagedPostgres.clusterId`). A database cannot move to another cluster. */
     readonly clusterId: pulumi.Input<string>;
-    /** Database name (lowercase letters, digits, underscores). */
+    /** Database name: letters, digits, `-` and `_`, alphanumeric at both ends, at most 63 characters. Fly cannot rename it. */
     readonly name: pulumi.Input<string>;
 }
 
@@ -21,48 +27,58 @@ export interface PostgresDatabaseInputs {
     name: string;
 }
 
-const PG_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const FIXED = ["clusterId", "name"] as const;
 
-async function listDatabases(clusterId: string, name: string): Promise<FlyPostgresDatabase[] | undefined> {
-    return unwrap(
-        await flyRequest<DataEnvelope<FlyPostgresDatabase[]> | undefined>({
-            method: "GET",
-            path: `/v1/postgres/${seg(clusterId)}/databases`,
-            resource: label("PostgresDatabase", name),
-            allowNotFound: true,
-        }),
+function fixFor(olds: Partial<PostgresDatabaseInputs>, property: string, from: unknown, to: unknown): string {
+    const who = `${label("PostgresDatabase", String(olds.name))}: ${property} cannot change from ${JSON.stringify(from)} to ${JSON.stringify(to)}`;
+    if (property === "name") {
+        return (
+            `${who}: Fly's API cannot rename a database, and replacing it would drop its data. Set name back to ${JSON.stringify(from)}; to use a ` +
+            "new database, add a second PostgresDatabase, copy the data into it (pg_dump/pg_restore through `fly mpg proxy`), then remove the old one."
+        );
+    }
+    return (
+        `${who}: a database cannot move to another cluster, and replacing it would drop its data. Set clusterId back; to move it with ` +
+        "its cluster, follow docs/runbooks/change-database.md#move-to-a-new-cluster."
     );
 }
 
-export function checkPostgresDatabase(news: Partial<PostgresDatabaseInputs>): CheckFailure[] {
-    const failures: CheckFailure[] = [];
-    if (typeof news.clusterId !== "string" || !news.clusterId) failures.push({ property: "clusterId", reason: "fly:PostgresDatabase clusterId is required" });
-    if (typeof news.name !== "string" || !PG_NAME.test(news.name)) failures.push({ property: "name", reason: `fly:PostgresDatabase name ${JSON.stringify(news.name)} must be lowercase letters, digits and underscores` });
-    return failures;
+async function listDatabases(clusterId: string, name: string): Promise<FlyPostgresDatabase[] | undefined> {
+    return unwrap(
+        await flyRequest<DataEnvelope<FlyPostgresDatabase[]> | undefined>({ method: "GET", path: clusterPath(clusterId, "databases"), resource: label("PostgresDatabase", name), allowNotFound: true }),
+    );
 }
 
+export function checkPostgresDatabase(olds: Partial<PostgresDatabaseInputs> | undefined, news: Partial<PostgresDatabaseInputs>): CheckFailure[] {
+    const failures: CheckFailure[] = [];
+    if (isKnown(news.clusterId) && (typeof news.clusterId !== "string" || !news.clusterId)) failures.push({ property: "clusterId", reason: "fly:PostgresDatabase clusterId is required" });
+    if (isKnown(news.name) && (typeof news.name !== "string" || !DATABASE_NAME.test(news.name))) {
+        failures.push({
+            property: "name",
+            reason: `fly:PostgresDatabase name ${JSON.stringify(news.name)} must be letters, digits, - and _, start and end with a letter or digit, and be at most 63 characters`,
+        });
+    }
+    return [...failures, ...refusals(olds, news, FIXED, (_p, a, b) => a === b, (p, from, to) => fixFor(olds ?? {}, p, from, to))];
+}
+
+/** Never a replacement: a change shows as an update, which `update` refuses (check already has). */
 export function diffPostgresDatabase(olds: PostgresDatabaseInputs, news: PostgresDatabaseInputs): pulumi.dynamic.DiffResult {
-    const replaces = changedKeys<PostgresDatabaseInputs>(olds, news, ["clusterId", "name"]);
-    return { changes: replaces.length > 0, replaces };
+    return { changes: changedKeys<PostgresDatabaseInputs>(olds, news, FIXED).length > 0, replaces: [] };
 }
 
 export async function createPostgresDatabase(inputs: PostgresDatabaseInputs): Promise<pulumi.dynamic.CreateResult<PostgresDatabaseInputs>> {
     const find = async (): Promise<FlyPostgresDatabase | undefined> => (await listDatabases(inputs.clusterId, inputs.name))?.find((d) => d.name === inputs.name);
-    if (!(await find())) {
-        await createOnce(
-            async () =>
-                unwrap(
-                    await flyRequest<DataEnvelope<FlyPostgresDatabase>>({
-                        method: "POST",
-                        path: `/v1/postgres/${seg(inputs.clusterId)}/databases`,
-                        body: { name: inputs.name },
-                        resource: label("PostgresDatabase", inputs.name),
-                        retry: "never",
-                    }),
-                ),
-            find,
+    const post = async (): Promise<FlyPostgresDatabase | undefined> =>
+        unwrap(
+            await flyRequest<DataEnvelope<FlyPostgresDatabase>>({
+                method: "POST",
+                path: clusterPath(inputs.clusterId, "databases"),
+                body: { name: inputs.name },
+                resource: label("PostgresDatabase", inputs.name),
+                retry: "never",
+            }),
         );
-    }
+    if (!(await find())) await createOnce(post, find);
     return { id: `${inputs.clusterId}/${inputs.name}`, outs: { clusterId: inputs.clusterId, name: inputs.name } };
 }
 
@@ -73,15 +89,21 @@ export async function readPostgresDatabase(id: string): Promise<pulumi.dynamic.R
     return { id, props: { clusterId, name }, inputs: { clusterId, name } };
 }
 
+export async function updatePostgresDatabase(olds: PostgresDatabaseInputs, news: PostgresDatabaseInputs): Promise<pulumi.dynamic.UpdateResult<PostgresDatabaseInputs>> {
+    const refused = refusals(olds, news, FIXED, (_p, a, b) => a === b, (p, from, to) => fixFor(olds, p, from, to));
+    if (refused.length > 0) throw refusalError(refused);
+    return { outs: news };
+}
+
 export async function deletePostgresDatabase(id: string): Promise<void> {
     const [clusterId, name] = splitId("PostgresDatabase", id, "<cluster id>/<database>");
-    await flyRequest<unknown>({ method: "DELETE", path: `/v1/postgres/${seg(clusterId)}/databases/${seg(name)}`, resource: label("PostgresDatabase", name), allowNotFound: true });
+    await flyRequest<unknown>({ method: "DELETE", path: clusterPath(clusterId, "databases", name), resource: label("PostgresDatabase", name), allowNotFound: true });
 }
 
 /** The PostgresDatabase provider (the plugin loads it from the built package: registration.ts). */
 export const postgresDatabaseProvider: pulumi.dynamic.ResourceProvider = {
-    async check(_olds, news) {
-        return { inputs: news, failures: checkPostgresDatabase(news) };
+    async check(olds, news) {
+        return { inputs: news, failures: checkPostgresDatabase(olds, news) };
     },
     async diff(_id, olds, news) {
         return diffPostgresDatabase(olds, news);
@@ -91,6 +113,9 @@ export const postgresDatabaseProvider: pulumi.dynamic.ResourceProvider = {
     },
     async read(id) {
         return readPostgresDatabase(id);
+    },
+    async update(_id, olds, news) {
+        return updatePostgresDatabase(olds, news);
     },
     async delete(id) {
         await deletePostgresDatabase(id);

@@ -1,45 +1,34 @@
 /**
- * Managed Postgres routes of the emulator (`/v1/postgres`): clusters created asynchronously (`provisioning` →
- * `ready` after `postgresReadyDelayMs`), plan/disk updates, databases, users with credentials, and attachments. The
- * 2026-05 spec snapshot has no schemas for these, so the bodies are checked against schemas written from the later
- * public spec (see contracts/fly/README.md).
+ * Managed Postgres routes of the emulator (`/v1/postgres`), exactly the operations of the project's copy of Fly's
+ * spec (contracts/fly/managed-postgres-openapi.json): a route the spec does not have is refused when this module
+ * loads, and a method the spec does not define on a path (e.g. `PATCH /v1/postgres/{id}`) gets the router's 405.
+ *
+ * Clusters are asynchronous as on Fly: `creating` → `initializing` → `ready` (or `failed`) over
+ * `postgresReadyDelayMs`, and `deleting` → `deleted` over `postgresDeleteDelayMs`; a deleted cluster stays visible
+ * (`GET` answers it with status `deleted`, the list with `include_deleted=true`). Bodies and query parameters are
+ * checked against the spec, with the statuses it gives (400 for a missing `org_slug`, 422 for invalid attributes,
+ * 410 for a cluster being deleted). Databases and users live in ./postgresAdmin.
  */
 import { randomBytes } from "node:crypto";
-import { isReply } from "./machines";
-import type { Schema } from "./schema";
-import { fail, nowIso, ok, type PostgresClusterRecord, type Reply, type Route, type RouteContext } from "./types";
+import { postgresAdminRoutes } from "./postgresAdmin";
+import {
+    bodyErrors,
+    findCluster,
+    isClusterReply,
+    liveCluster,
+    type PostgresClusterRecord,
+    renderCluster,
+    renderSummary,
+} from "./postgresRecord";
+import { mpgHasOperation, mpgSchema } from "./postgresSpec";
+import { fail, nowIso, ok, type Route, type RouteContext } from "./types";
 
-const PLANS = ["basic", "starter", "launch", "scale", "performance"];
-const ROLES = ["schema_admin", "writer", "reader"];
-const PG_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+export { mpgOperation, mpgOperations, MPG_SPEC_PATH } from "./postgresSpec";
+export type { PostgresClusterRecord, PostgresStatus } from "./postgresRecord";
 
-const createSchema: Schema = {
-    type: "object",
-    required: ["org_slug", "region", "plan", "disk_size_gb", "pg_major_version"],
-    properties: {
-        org_slug: { type: "string" },
-        region: { type: "string" },
-        plan: { type: "string", enum: PLANS },
-        name: { type: "string" },
-        disk_size_gb: { type: "integer", minimum: 10, maximum: 1000 },
-        pg_major_version: { type: "integer", enum: [16, 17] },
-        pool_mode: { type: "string", enum: ["session", "transaction", "statement"] },
-        postgis_enabled: { type: "boolean" },
-    },
-};
-const updateSchema: Schema = {
-    type: "object",
-    properties: { plan: { type: "string", enum: PLANS }, disk_size_gb: { type: "integer", minimum: 10, maximum: 1000 } },
-};
-const databaseSchema: Schema = { type: "object", required: ["name"], properties: { name: { type: "string" } } };
-const userSchema: Schema = {
-    type: "object",
-    required: ["username", "role"],
-    properties: { username: { type: "string" }, role: { type: "string", enum: ROLES } },
-};
-const roleSchema: Schema = { type: "object", required: ["role"], properties: { role: { type: "string", enum: ROLES } } };
-const attachmentSchema: Schema = { type: "object", required: ["app_name"], properties: { app_name: { type: "string" } } };
+const PLAN_ENUM = (mpgSchema("createPostgresClusterRequest").properties?.plan?.enum ?? []) as string[];
 
+<<<<<<< HEAD
 function render(cluster: PostgresClusterRecord): Record<string, unknown> {
     const host = `${cluster.id}.pg.flympg.net`;
     return {
@@ -57,221 +46,234 @@ function render(cluster: PostgresClusterRecord): Record<string, unknown> {
                 ? { primary: { direct: { host: `direct.${host}`, port: 5432 }, pooler: { host: `pgbouncer.${host}`, port: 5432 } } }
                 : undefined,
     };
+=======
+/** The spec matches plans case-insensitively; the record keeps the spec's spelling (`Performance`). */
+function canonicalPlan(value: unknown): unknown {
+    return typeof value === "string" ? (PLAN_ENUM.find((p) => p.toLowerCase() === value.toLowerCase()) ?? value) : value;
+>>>>>>> fly-mpg
 }
 
-function findCluster(ctx: RouteContext, needReady = false): PostgresClusterRecord | Reply {
-    const cluster = ctx.state.postgres.get(ctx.params.id);
-    if (!cluster) return fail(404, `postgres cluster ${ctx.params.id} not found`);
-    if (needReady && cluster.status !== "ready") return fail(409, `postgres cluster ${cluster.id} is ${cluster.status}, not ready; wait until its status is ready`);
-    return cluster;
+function newId(): string {
+    return randomBytes(8).toString("hex");
+}
+
+/** Provisions `cluster` in the background, as Fly does after answering 201. */
+function provision(ctx: RouteContext, cluster: PostgresClusterRecord): void {
+    ctx.state.postgres.set(cluster.id, cluster);
+    const total = ctx.options.postgresReadyDelayMs;
+    ctx.later(total / 2, () => {
+        if (cluster.status === "creating") cluster.status = "initializing";
+    });
+    ctx.later(total, () => {
+        if (cluster.status !== "creating" && cluster.status !== "initializing") return;
+        if (ctx.options.postgresFailingRegions.includes(cluster.region)) {
+            cluster.status = "failed";
+            return;
+        }
+        cluster.status = "ready";
+        cluster.adminUnavailableFor = ctx.options.postgresAdminWarmupRequests;
+    });
+}
+
+/** A new cluster with `source`'s settings, data and users (fork and restore). */
+function copyOf(source: PostgresClusterRecord, name: string): PostgresClusterRecord {
+    return {
+        ...source,
+        id: newId(),
+        name,
+        status: "creating",
+        createdAt: nowIso(),
+        deletedAt: undefined,
+        adminUnavailableFor: 0,
+        databases: new Set(source.databases),
+        users: new Map([...source.users].map(([username, user]) => [username, { ...user }])),
+        attachments: new Map(),
+        backups: [],
+    };
 }
 
 const clusters: Route[] = [
     {
         method: "GET",
         pattern: "/v1/postgres",
+        spec: "/v1/postgres",
         handle(ctx) {
             const org = ctx.query.get("org_slug");
-            return ok({ data: [...ctx.state.postgres.values()].filter((c) => !org || c.orgSlug === org).map(render) });
+            if (!org) return fail(400, "org_slug is required and must be a string");
+            const includeDeleted = ctx.query.get("include_deleted");
+            if (includeDeleted !== null && includeDeleted !== "true" && includeDeleted !== "false") return fail(422, "include_deleted must be true or false");
+            const listed = [...ctx.state.postgres.values()].filter((c) => c.orgSlug === org && (includeDeleted === "true" || c.status !== "deleted"));
+            return ok({ data: listed.map(renderSummary) });
         },
     },
     {
         method: "POST",
         pattern: "/v1/postgres",
-        schema: createSchema,
-        bodyRequired: true,
+        spec: "/v1/postgres",
         handle(ctx) {
-            const body = ctx.body as { org_slug: string; region: string; plan: string; name?: string; disk_size_gb: number; pg_major_version: number };
-            const id = randomBytes(8).toString("hex");
+            const raw = ctx.body as Record<string, unknown> | undefined;
+            if (!raw || typeof raw !== "object" || typeof raw.org_slug !== "string" || !raw.org_slug) return fail(400, "org_slug is required and must be a string");
+            const body: Record<string, unknown> = raw.plan === undefined ? raw : { ...raw, plan: canonicalPlan(raw.plan) };
+            const errors = ctx.validator.validate(mpgSchema("createPostgresClusterRequest"), body);
+            if (errors.length > 0) return fail(422, `Invalid attributes: ${errors.join("; ")}`);
+            const id = newId();
             const cluster: PostgresClusterRecord = {
                 id,
-                name: body.name ?? `pg-${id.slice(0, 6)}`,
-                orgSlug: body.org_slug,
-                region: body.region,
-                plan: body.plan,
-                diskSizeGb: body.disk_size_gb,
-                pgMajorVersion: body.pg_major_version,
-                status: "provisioning",
+                name: (body.name as string | undefined) || `pg-${id.slice(0, 6)}`,
+                orgSlug: raw.org_slug,
+                region: body.region as string,
+                plan: body.plan as string,
+                diskSizeGb: (body.disk_size_gb as number | undefined) ?? 10,
+                pgMajorVersion: (body.pg_major_version as "16" | "17" | undefined) ?? "17",
+                postgisEnabled: (body.postgis_enabled as boolean | undefined) ?? false,
+                poolMode: (body.pool_mode as "session" | "transaction" | undefined) ?? "session",
+                status: "creating",
                 createdAt: nowIso(),
+                adminUnavailableFor: 0,
                 databases: new Set(["postgres"]),
                 users: new Map(),
-                attachments: new Set(),
+                attachments: new Map(),
+                backups: [],
             };
-            ctx.state.postgres.set(id, cluster);
-            ctx.later(ctx.options.postgresReadyDelayMs, () => {
-                if (cluster.status === "provisioning") cluster.status = "ready";
-            });
-            return ok({ data: render(cluster) }, 201);
+            provision(ctx, cluster);
+            return ok({ data: renderCluster(cluster) }, 201);
         },
     },
     {
         method: "GET",
         pattern: "/v1/postgres/:id",
+        spec: "/v1/postgres/{postgres_cluster_id}",
         handle(ctx) {
             const cluster = findCluster(ctx);
-            return isReply(cluster) ? cluster : ok({ data: render(cluster) });
-        },
-    },
-    {
-        method: "PATCH",
-        pattern: "/v1/postgres/:id",
-        schema: updateSchema,
-        bodyRequired: true,
-        handle(ctx) {
-            const cluster = findCluster(ctx, true);
-            if (isReply(cluster)) return cluster;
-            const body = ctx.body as { plan?: string; disk_size_gb?: number };
-            if (body.disk_size_gb !== undefined && body.disk_size_gb < cluster.diskSizeGb) {
-                return fail(422, `disk_size_gb cannot shrink: the cluster has ${cluster.diskSizeGb} GB, asked for ${body.disk_size_gb} GB`);
-            }
-            cluster.plan = body.plan ?? cluster.plan;
-            cluster.diskSizeGb = body.disk_size_gb ?? cluster.diskSizeGb;
-            return ok({ data: render(cluster) });
+            return isClusterReply(cluster) ? cluster : ok({ data: renderCluster(cluster) });
         },
     },
     {
         method: "DELETE",
         pattern: "/v1/postgres/:id",
+        spec: "/v1/postgres/{postgres_cluster_id}",
         handle(ctx) {
-            const cluster = findCluster(ctx);
-            if (isReply(cluster)) return cluster;
-            ctx.state.postgres.delete(cluster.id);
+            const cluster = liveCluster(ctx);
+            if (isClusterReply(cluster)) return cluster;
+            cluster.status = "deleting";
+            ctx.later(ctx.options.postgresDeleteDelayMs, () => {
+                cluster.status = "deleted";
+                cluster.deletedAt = nowIso();
+            });
             return { status: 202 };
         },
     },
-];
-
-const databases: Route[] = [
     {
-        method: "GET",
-        pattern: "/v1/postgres/:id/databases",
+        method: "POST",
+        pattern: "/v1/postgres/:id/fork",
+        spec: "/v1/postgres/{postgres_cluster_id}/fork",
         handle(ctx) {
-            const cluster = findCluster(ctx);
-            return isReply(cluster) ? cluster : ok({ data: [...cluster.databases].map((name) => ({ name })) });
+            const source = liveCluster(ctx);
+            if (isClusterReply(source)) return source;
+            const errors = bodyErrors(ctx, "forkPostgresClusterRequest");
+            if (errors.length > 0) return fail(422, `Invalid attributes: ${errors.join("; ")}`);
+            if (source.status !== "ready") return fail(409, `The source cluster is not ready to be forked yet (it is ${source.status})`);
+            const fork = copyOf(source, (ctx.body as { name?: string } | undefined)?.name || `${source.name}-fork`);
+            provision(ctx, fork);
+            return ok({ data: renderCluster(fork) }, 201);
         },
     },
     {
         method: "POST",
-        pattern: "/v1/postgres/:id/databases",
-        schema: databaseSchema,
-        bodyRequired: true,
+        pattern: "/v1/postgres/:id/restore",
+        spec: "/v1/postgres/{postgres_cluster_id}/restore",
         handle(ctx) {
-            const cluster = findCluster(ctx, true);
-            if (isReply(cluster)) return cluster;
-            const { name } = ctx.body as { name: string };
-            if (!PG_NAME.test(name)) return fail(422, `database name "${name}" must be lowercase letters, digits and underscores`);
-            if (cluster.databases.has(name)) return fail(409, `database ${name} already exists`);
-            cluster.databases.add(name);
-            return ok({ data: { name } }, 201);
-        },
-    },
-    {
-        method: "DELETE",
-        pattern: "/v1/postgres/:id/databases/:name",
-        handle(ctx) {
-            const cluster = findCluster(ctx, true);
-            if (isReply(cluster)) return cluster;
-            if (!cluster.databases.delete(ctx.params.name)) return fail(404, `database ${ctx.params.name} not found`);
-            return { status: 204 };
-        },
-    },
-];
-
-const users: Route[] = [
-    {
-        method: "GET",
-        pattern: "/v1/postgres/:id/users",
-        handle(ctx) {
-            const cluster = findCluster(ctx);
-            return isReply(cluster) ? cluster : ok({ data: [...cluster.users].map(([username, u]) => ({ username, role: u.role })) });
-        },
-    },
-    {
-        method: "POST",
-        pattern: "/v1/postgres/:id/users",
-        schema: userSchema,
-        bodyRequired: true,
-        handle(ctx) {
-            const cluster = findCluster(ctx, true);
-            if (isReply(cluster)) return cluster;
-            const { username, role } = ctx.body as { username: string; role: string };
-            if (!PG_NAME.test(username)) return fail(422, `username "${username}" must be lowercase letters, digits and underscores`);
-            if (cluster.users.has(username)) return fail(409, `user ${username} already exists`);
-            cluster.users.set(username, { role, password: randomBytes(18).toString("base64url") });
-            return ok({ data: { username, role } }, 201);
-        },
-    },
-    {
-        method: "PATCH",
-        pattern: "/v1/postgres/:id/users/:username",
-        schema: roleSchema,
-        bodyRequired: true,
-        handle(ctx) {
-            const cluster = findCluster(ctx, true);
-            if (isReply(cluster)) return cluster;
-            const user = cluster.users.get(ctx.params.username);
-            if (!user) return fail(404, `user ${ctx.params.username} not found`);
-            user.role = (ctx.body as { role: string }).role;
-            return ok({ data: { username: ctx.params.username, role: user.role } });
-        },
-    },
-    {
-        method: "GET",
-        pattern: "/v1/postgres/:id/users/:username/credentials",
-        handle(ctx) {
-            const cluster = findCluster(ctx, true);
-            if (isReply(cluster)) return cluster;
-            const user = cluster.users.get(ctx.params.username);
-            if (!user) return fail(404, `user ${ctx.params.username} not found`);
-            return ok({ data: { username: ctx.params.username, password: user.password } });
-        },
-    },
-    {
-        method: "DELETE",
-        pattern: "/v1/postgres/:id/users/:username",
-        handle(ctx) {
-            const cluster = findCluster(ctx, true);
-            if (isReply(cluster)) return cluster;
-            if (!cluster.users.delete(ctx.params.username)) return fail(404, `user ${ctx.params.username} not found`);
-            return { status: 204 };
+            const source = findCluster(ctx);
+            if (isClusterReply(source)) return source;
+            const errors = bodyErrors(ctx, "restorePostgresClusterRequest");
+            if (errors.length > 0) return fail(422, `Invalid attributes: ${errors.join("; ")}`);
+            const body = (ctx.body ?? {}) as { backup_id?: string; pitr_time?: string; name?: string };
+            if ((body.backup_id === undefined) === (body.pitr_time === undefined)) return fail(422, "give exactly one of backup_id or pitr_time");
+            if (body.backup_id !== undefined && !source.backups.some((b) => b.id === body.backup_id && b.status === "completed")) {
+                return fail(404, `Backup ${body.backup_id} not found for cluster ${source.id}`);
+            }
+            if (body.pitr_time !== undefined) {
+                const at = /(Z|[+-]\d\d:\d\d)$/.test(body.pitr_time) ? Date.parse(body.pitr_time) : NaN;
+                if (Number.isNaN(at)) return fail(422, "pitr_time must be an RFC 3339 timestamp with an offset from UTC, e.g. 2026-06-01T12:00:00Z");
+                if (at < Date.parse(source.createdAt) || at > Date.now()) return fail(422, "pitr_time is outside the cluster's point-in-time recovery window");
+            }
+            const restored = copyOf(source, body.name?.trim() || `${source.name}-restore-${newId().slice(0, 4)}`);
+            provision(ctx, restored);
+            return ok({ data: renderCluster(restored) }, 201);
         },
     },
 ];
 
 const attachments: Route[] = [
     {
-        method: "GET",
-        pattern: "/v1/postgres/:id/attachments",
-        handle(ctx) {
-            const cluster = findCluster(ctx);
-            return isReply(cluster) ? cluster : ok({ data: [...cluster.attachments].map((app_name) => ({ app_name })) });
-        },
-    },
-    {
         method: "POST",
         pattern: "/v1/postgres/:id/attachments",
-        schema: attachmentSchema,
-        bodyRequired: true,
+        spec: "/v1/postgres/{postgres_cluster_id}/attachments",
         handle(ctx) {
-            const cluster = findCluster(ctx, true);
-            if (isReply(cluster)) return cluster;
-            const { app_name } = ctx.body as { app_name: string };
-            if (!ctx.state.apps.has(app_name)) return fail(404, `app ${app_name} not found`);
-            cluster.attachments.add(app_name);
-            return ok({ data: { app_name } }, 201);
+            const cluster = liveCluster(ctx);
+            if (isClusterReply(cluster)) return cluster;
+            const app = (ctx.body as { app_name?: unknown } | undefined)?.app_name;
+            // The spec gives no 400/422 here: an absent or unknown app is "App not found".
+            if (bodyErrors(ctx, "createPostgresAttachmentRequest").length > 0 || typeof app !== "string" || !ctx.state.apps.has(app)) return fail(404, "App not found");
+            const existing = cluster.attachments.get(app);
+            const attachedAt = existing ?? nowIso();
+            cluster.attachments.set(app, attachedAt);
+            return ok({ data: { app_name: app, attached_at: attachedAt, postgres_cluster_id: cluster.id } }, existing ? 200 : 201);
         },
     },
     {
         method: "DELETE",
         pattern: "/v1/postgres/:id/attachments/:app",
+        spec: "/v1/postgres/{postgres_cluster_id}/attachments/{app_name}",
         handle(ctx) {
-            const cluster = findCluster(ctx);
-            if (isReply(cluster)) return cluster;
-            if (!cluster.attachments.delete(ctx.params.app)) return fail(404, `attachment ${ctx.params.app} not found`);
+            const cluster = liveCluster(ctx);
+            if (isClusterReply(cluster)) return cluster;
+            if (!ctx.state.apps.has(ctx.params.app)) return fail(404, "App not found");
+            if (!cluster.attachments.delete(ctx.params.app)) return fail(404, "Attachment not found");
             return { status: 204 };
         },
     },
 ];
 
-/** Every Managed Postgres route. */
-export const postgresRoutes: Route[] = [...clusters, ...databases, ...users, ...attachments];
+const backups: Route[] = [
+    {
+        method: "GET",
+        pattern: "/v1/postgres/:id/backups",
+        spec: "/v1/postgres/{postgres_cluster_id}/backups",
+        handle(ctx) {
+            const cluster = findCluster(ctx);
+            if (isClusterReply(cluster)) return cluster;
+            const data = cluster.backups.map((b) => ({ id: b.id, type: b.type, status: b.status, started_at: b.startedAt, finished_at: b.finishedAt, size_bytes: 8192 }));
+            return ok({ data });
+        },
+    },
+    {
+        method: "POST",
+        pattern: "/v1/postgres/:id/backups",
+        spec: "/v1/postgres/{postgres_cluster_id}/backups",
+        handle(ctx) {
+            const cluster = findCluster(ctx);
+            if (isClusterReply(cluster)) return cluster;
+            if (cluster.status === "deleted") return fail(404, "Cluster not found");
+            const errors = bodyErrors(ctx, "createPostgresBackupRequest");
+            if (errors.length > 0) return fail(422, `Invalid attributes: ${errors.join("; ")}`);
+            if (cluster.backups.some((b) => b.status === "running")) return fail(409, "A backup is currently running");
+            const backup = { id: `bk-${newId().slice(0, 10)}`, type: (ctx.body as { type: string }).type, status: "running", startedAt: nowIso() } as PostgresClusterRecord["backups"][number];
+            cluster.backups.push(backup);
+            ctx.later(ctx.options.postgresReadyDelayMs, () => {
+                backup.status = "completed";
+                backup.finishedAt = nowIso();
+            });
+            return { status: 202 };
+        },
+    },
+];
+
+/** Every Managed Postgres route. Each names its spec path, and the spec must define its method there. */
+export const postgresRoutes: Route[] = [...clusters, ...attachments, ...backups, ...postgresAdminRoutes];
+
+for (const route of postgresRoutes) {
+    if (!route.spec || !mpgHasOperation(route.method, route.spec)) {
+        throw new Error(`emulator: ${route.method} ${route.pattern} is not an operation of the Managed Postgres spec (${route.spec ?? "no spec path"})`);
+    }
+}

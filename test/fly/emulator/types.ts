@@ -3,11 +3,15 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 <<<<<<< HEAD
+<<<<<<< HEAD
 import type { MachinesSchema } from "../../../providers/fly/api";
 import type { operations } from "../../../providers/fly/generated/machines";
 =======
 import type { RateLimitOptions } from "./limits";
 >>>>>>> fly-rollouts
+=======
+import type { PostgresClusterRecord } from "./postgresRecord";
+>>>>>>> fly-mpg
 import type { SpecValidator } from "./schema";
 
 /** Options of {@link startEmulator}. Every delay is in milliseconds of real time. */
@@ -40,10 +44,28 @@ export interface EmulatorOptions {
     /** Images whose checks turn `critical` instead of `passing` (exact string, or a RegExp tested on the image). */
     failingImages?: (string | RegExp)[];
     /**
-     * Time a Managed Postgres cluster spends `provisioning` before it is `ready`.
+     * Time a Managed Postgres cluster spends `creating` and `initializing` (half each) before it is `ready`.
      * @default 50
      */
     postgresReadyDelayMs?: number;
+    /**
+     * Time a Managed Postgres cluster spends `deleting` before it is `deleted`.
+     * @default 50
+     */
+    postgresDeleteDelayMs?: number;
+    /**
+     * How many pg-admin requests (databases, users, credentials) a cluster answers with 503 + `Retry-After` right
+     * after it turns `ready`, as Fly's does while pg-admin starts. Tests may also set `adminUnavailableFor` on a record.
+     * @default 0
+     */
+    postgresAdminWarmupRequests?: number;
+    /**
+     * The `Retry-After` seconds sent with a Managed Postgres 503.
+     * @default 1
+     */
+    postgresRetryAfterSeconds?: number;
+    /** Regions whose new Managed Postgres clusters end `failed` instead of `ready`. */
+    postgresFailingRegions?: string[];
     /**
      * Real milliseconds per second of a machine `wait` timeout (`?timeout=N`), so 408 paths are fast in tests.
      * @default 1000
@@ -169,20 +191,7 @@ export interface AppRecord {
     secretsVersion: number;
 }
 
-export interface PostgresClusterRecord {
-    id: string;
-    name: string;
-    orgSlug: string;
-    region: string;
-    plan: string;
-    diskSizeGb: number;
-    pgMajorVersion: number;
-    status: "provisioning" | "ready" | "failed";
-    createdAt: string;
-    databases: Set<string>;
-    users: Map<string, { role: string; password: string }>;
-    attachments: Set<string>;
-}
+export type { PostgresClusterRecord } from "./postgresRecord";
 
 /** Everything the emulator knows. Tests may read it, and may change it to simulate out-of-band edits (drift). */
 export interface EmulatorState {
