@@ -22,11 +22,12 @@ import { machineGroupProvider } from "./machineGroup";
 import { managedPostgresProvider } from "./managedPostgres";
 import { postgresDatabaseProvider } from "./postgresDatabase";
 import { postgresUserProvider } from "./postgresUser";
+import { releaseProvider } from "./release";
 import { secretsProvider } from "./secrets";
 import { volumeProvider } from "./volume";
 
 /** The Fly resource kinds, as in their type tokens `pulumi-nodejs:dynamic/fly:<Kind>`. */
-export type FlyKind = "App" | "IpAssignment" | "Certificate" | "Volume" | "Secrets" | "MachineGroup" | "ManagedPostgres" | "PostgresDatabase" | "PostgresUser";
+export type FlyKind = "App" | "IpAssignment" | "Certificate" | "Volume" | "Secrets" | "MachineGroup" | "ManagedPostgres" | "PostgresDatabase" | "PostgresUser" | "Release";
 
 /** What the shared text exports the providers under (the plugin itself only calls `handler`). */
 const EXPORT_NAME = "flyProviders";
@@ -42,6 +43,7 @@ function allProviders(): Record<FlyKind, pulumi.dynamic.ResourceProvider> {
         ManagedPostgres: managedPostgresProvider,
         PostgresDatabase: postgresDatabaseProvider,
         PostgresUser: postgresUserProvider,
+        Release: releaseProvider as pulumi.dynamic.ResourceProvider,
     };
 }
 

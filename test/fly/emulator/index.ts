@@ -74,6 +74,7 @@ function resolveOptions(options: EmulatorOptions): ResolvedOptions {
         postgresReadyDelayMs: options.postgresReadyDelayMs ?? 50,
         waitMsPerSecond: options.waitMsPerSecond ?? 1000,
         tokens: options.tokens,
+        oneOffExits: options.oneOffExits ?? [],
     };
 }
 
