@@ -4,10 +4,12 @@
  */
 "use strict";
 
-exports.up = (pgm) => {
+function up(pgm) {
     pgm.addColumn("users", { display_name: { type: "text" } });
-};
+}
 
-exports.down = (pgm) => {
+function down(pgm) {
     pgm.dropColumn("users", "display_name");
-};
+}
+
+module.exports = { up, down };
