@@ -6,6 +6,7 @@ import { strictCorsAndHosts } from "./app/strict-cors-and-hosts";
 import { highAvailability } from "./availability/high-availability";
 import { dataProtection } from "./data/data-protection";
 import { noSqliteInProduction } from "./data/no-sqlite-in-production";
+import { releaseStepPresent } from "./data/release-step-present";
 import { protectedDeployBranch } from "./github/protected-deploy-branch";
 import { protectedDeployEnvironment } from "./github/protected-deploy-environment";
 import { healthCheckRequired } from "./network/health-check-required";
@@ -32,4 +33,5 @@ export const rules: Policies = [
     protectedDeployBranch,
     sentryInProduction,
     productionStackComplete,
+    releaseStepPresent,
 ];

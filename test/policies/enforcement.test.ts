@@ -11,9 +11,9 @@ const ROOT = join(__dirname, "..", "..");
 const debugOn = () => changed((r) => (envOf(r).DEBUG = "true"));
 
 describe("per-stack enforcement", () => {
-    it("prod makes every rule mandatory", () => {
+    it("prod makes every rule mandatory, except the advisory-by-design release-step-present", () => {
         const { config } = readEnforcement("prod");
-        for (const rule of rules) assert.equal(enforcementLevelOf(rule, config), "mandatory", rule.name);
+        for (const rule of rules) assert.equal(enforcementLevelOf(rule, config), rule.name === "release-step-present" ? "advisory" : "mandatory", rule.name);
     });
 
     it("staging makes every rule advisory", () => {
@@ -90,7 +90,7 @@ describe("the gate's report", () => {
     });
 
     it("says so when nothing is violated", () => {
-        assert.match(formatViolations([], "staging"), /^Policies \(policies\/staging\.json\): no violations from 15 rules\.$/);
+        assert.match(formatViolations([], "staging"), new RegExp(`^Policies \\(policies/staging\\.json\\): no violations from ${rules.length} rules\\.$`));
     });
 
     it("explains the fail-closed default for a stack without a file", () => {
