@@ -4,6 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { promisify } from "node:util";
@@ -11,7 +13,7 @@ import { query, useScratchDatabase } from "./postgres";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the sample is plain CommonJS without type declarations */
 const { migrate } = require("../../examples/api/src/migrate") as { migrate(o: { databaseUrl: string; direction?: "up" | "down"; count?: number }): Promise<string[]> };
-const schema = require("../../examples/api/src/schema") as { migrationNames(): string[]; expectedVersion(): string | null; foundVersion(db: unknown): Promise<string | null> };
+const schema = require("../../examples/api/src/schema") as { migrationNames(): string[]; schemaStatus(db: unknown, dir?: string): Promise<{ expected: string | null; found: string | null; pending: string[] }> };
 const { createHandler } = require("../../examples/api/src/app") as { createHandler(deps: object): (req: unknown, res: unknown) => void };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -30,7 +32,7 @@ async function health(): Promise<{ status: number; body: any }> {
     const handler = createHandler({
         config: { environment: "test", debug: false, logLevel: "CRITICAL", corsOrigins: [], allowedHosts: [] },
         checkDatabase: async () => void (await query(db.url, "SELECT 1")),
-        checkSchema: async () => ({ expected: schema.expectedVersion(), found: await schema.foundVersion(pool) }),
+        checkSchema: () => schema.schemaStatus(pool),
     });
     return new Promise((resolve) => {
         const res = {
@@ -59,7 +61,7 @@ describe("sample API migrations on PostgreSQL", () => {
     it("reports a pending migration as unhealthy before the release step ran", async () => {
         const { status, body } = await health();
         assert.equal(status, 503);
-        assert.deepEqual(body.schema, { expected: names[names.length - 1], found: null, status: "migration pending" });
+        assert.deepEqual(body.schema, { expected: names[names.length - 1], found: null, pending: names, status: "migration pending" });
     });
 
     it("applies every migration up with the release command (npm run migrate), then answers healthy", async () => {
@@ -69,7 +71,7 @@ describe("sample API migrations on PostgreSQL", () => {
         assert.deepEqual(await columns("users"), ["id", "subject", "created_at", "display_name"]);
         const { status, body } = await health();
         assert.equal(status, 200);
-        assert.deepEqual(body.schema, { expected: names[names.length - 1], found: names[names.length - 1], status: "current" });
+        assert.deepEqual(body.schema, { expected: names[names.length - 1], found: names[names.length - 1], pending: [], status: "current" });
     });
 
     it("runs nothing the second time", async () => {
@@ -82,6 +84,7 @@ describe("sample API migrations on PostgreSQL", () => {
         const pending = await health();
         assert.equal(pending.status, 503);
         assert.equal(pending.body.schema.found, names[names.length - 2]);
+        assert.deepEqual(pending.body.schema.pending, [names[names.length - 1]]);
 
         assert.deepEqual(await migrate({ databaseUrl: db.url, direction: "down", count: Infinity }), names.slice(0, -1).reverse());
         assert.deepEqual(await tables(), []);
@@ -91,6 +94,17 @@ describe("sample API migrations on PostgreSQL", () => {
         assert.deepEqual(await migrate({ databaseUrl: db.url }), names);
         assert.deepEqual(await columns("users"), ["id", "subject", "created_at", "display_name"]);
         assert.equal((await health()).status, 200);
+    });
+
+    it("counts a database ahead of the build (a rollback after an expand migration) as current", async () => {
+        const older = mkdtempSync(join(tmpdir(), "older-build-"));
+        try {
+            for (const name of names.slice(0, -1)) copyFileSync(join(API, "migrations", `${name}.js`), join(older, `${name}.js`));
+            const status = await schema.schemaStatus({ query: async (sql: string) => ({ rows: await query(db.url, sql) }) }, older);
+            assert.deepEqual(status, { expected: names[names.length - 2], found: names[names.length - 1], pending: [] });
+        } finally {
+            rmSync(older, { recursive: true, force: true });
+        }
     });
 
     it("fails with a non-zero exit and no password in its output when the database refuses the login", async () => {

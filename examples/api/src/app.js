@@ -62,9 +62,9 @@ async function readJson(req, limit = 16 * 1024) {
 
 /**
  * Builds the request handler.
- * `checkSchema` reports the schema version this build expects and the one the database has; a mismatch (a migration
- * pending, or a database ahead of this build) is unhealthy.
- * @param {{ config: object, checkDatabase: () => Promise<void>, checkSchema?: () => Promise<{ expected: string | null, found: string | null }>, log?: object, reportError?: (error: Error) => void }} deps
+ * `checkSchema` reports the schema version this build expects, the one the database has, and this build's
+ * migrations the database lacks; any pending one is unhealthy.
+ * @param {{ config: object, checkDatabase: () => Promise<void>, checkSchema?: () => Promise<{ expected: string | null, found: string | null, pending: string[] }>, log?: object, reportError?: (error: Error) => void }} deps
  */
 function createHandler({ config, checkDatabase, checkSchema, log = createLogger(config.logLevel), reportError = () => {} }) {
     const cors = (req) => {
@@ -80,8 +80,8 @@ function createHandler({ config, checkDatabase, checkSchema, log = createLogger(
             await checkDatabase();
             if (!checkSchema) return send(res, 200, { status: "ok", environment: config.environment, database: "ok" });
             const schema = await checkSchema();
-            if (schema.found !== schema.expected) {
-                log.warning("schema version mismatch: run the release command (npm run migrate)", schema);
+            if (schema.pending.length > 0) {
+                log.warning("migrations pending: run the release command (npm run migrate)", schema);
                 return send(res, 503, { status: "degraded", environment: config.environment, database: "ok", schema: { ...schema, status: "migration pending" } });
             }
             send(res, 200, { status: "ok", environment: config.environment, database: "ok", schema: { ...schema, status: "current" } });

@@ -4,7 +4,7 @@
 const http = require("node:http");
 const { readConfig } = require("./config");
 const { createHandler, createLogger } = require("./app");
-const { expectedVersion, foundVersion } = require("./schema");
+const { schemaStatus } = require("./schema");
 
 function main() {
     const { config, problems } = readConfig(process.env);
@@ -28,8 +28,7 @@ function main() {
         await pool.query("SELECT 1");
     };
 
-    const expected = expectedVersion();
-    const checkSchema = async () => ({ expected, found: await foundVersion(pool) });
+    const checkSchema = () => schemaStatus(pool);
 
     const server = http.createServer(createHandler({ config, checkDatabase, checkSchema, log, reportError }));
     server.listen(config.port, "0.0.0.0", () => log.info("listening", { port: config.port, environment: config.environment, debug: config.debug }));
