@@ -1,7 +1,9 @@
 /**
  * AppService: the API itself. Builds (or takes) its image and runs it either on Fly (app, machines over the
  * configured regions, shared IPv4 + IPv6, certificates, secrets) or as a local Docker container next to the local
- * database. Secrets reach the app only through Fly's secret store or secret container env entries.
+ * database. Secrets reach the app only through Fly's secret store or secret container env entries. An optional
+ * release step (migrations) runs the new image's command once before anything that serves traffic changes: a
+ * `fly.Release` machine between the secrets and the machines, or a one-off container before the app container.
  */
 import { posix } from "node:path";
 import * as docker from "@pulumi/docker";
@@ -89,10 +91,30 @@ export interface LocalAppRuntimeArgs {
     /** Docker network to join (the database's). */
     readonly network: pulumi.Input<string>;
     /**
+     * The database the app (and its release step) must wait for: the release container and the app container
+     * depend on it, so they start once it answers.
+     * @default no explicit dependency
+     */
+    readonly database?: pulumi.Resource;
+    /**
      * Host port the API is published on, bound to 127.0.0.1.
      * @default 8080
      */
     readonly hostPort?: number;
+}
+
+/** The release step: a command run with each new image before it takes traffic (database migrations). */
+export interface AppReleaseArgs {
+    /**
+     * The command as an argument list, run in the app's image with the app's env and secrets.
+     * @example ["npm", "run", "migrate"]
+     */
+    readonly command: readonly string[];
+    /**
+     * Seconds the command may run before the deploy fails.
+     * @default 600
+     */
+    readonly timeoutSeconds?: number;
 }
 
 /** Arguments of {@link AppService}. */
@@ -120,6 +142,11 @@ export interface AppServiceArgs {
      * @default {}
      */
     readonly secrets?: Readonly<Record<string, pulumi.Input<string>>>;
+    /**
+     * The release step, run once per new image (or command) before the app changes; a failure stops the deploy.
+     * @default no release step
+     */
+    readonly release?: AppReleaseArgs;
 }
 
 const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
@@ -139,6 +166,13 @@ export function validateAppServiceArgs(name: string, args: AppServiceArgs): stri
     if (args.healthPath !== undefined && !args.healthPath.startsWith("/")) problems.push(`${where}: healthPath must be an absolute path such as /health, got ${JSON.stringify(args.healthPath)}.`);
     const rate = args.settings.sentryTracesSampleRate;
     if (rate !== undefined && !(rate >= 0 && rate <= 1)) problems.push(`${where}: settings.sentryTracesSampleRate must be from 0 to 1, got ${rate}.`);
+    if (args.release !== undefined) {
+        const { command, timeoutSeconds } = args.release;
+        if (command.length === 0 || command.some((part) => typeof part !== "string" || part.length === 0)) {
+            problems.push(`${where}: release.command must list the command and its arguments, such as ["npm", "run", "migrate"], got ${JSON.stringify(command)}.`);
+        }
+        if (!between(timeoutSeconds, 1, 3600)) problems.push(`${where}: release.timeoutSeconds must be a whole number from 1 to 3600, got ${timeoutSeconds}.`);
+    }
     for (const key of Object.keys(args.secrets ?? {})) {
         if (!ENV_NAME.test(key)) problems.push(`${where}: secret name "${key}" must be UPPER_SNAKE_CASE, such as STRIPE_API_KEY.`);
         if ((PLAIN_ENV_KEYS as readonly string[]).includes(key)) problems.push(`${where}: secret "${key}" clashes with a plain setting of the same name; rename the secret.`);
@@ -163,6 +197,20 @@ export function validateAppServiceArgs(name: string, args: AppServiceArgs): stri
         problems.push(`${where}: hostPort must be a whole number from 1024 to 65535, got ${runtime.hostPort}.`);
     }
     return problems;
+}
+
+/**
+ * The release container's exit code, checked: the docker provider reports a finished container's code without
+ * failing, so a failed migration would otherwise let the app container roll. Throws with the code and the command to
+ * read the container's output.
+ */
+export function requireReleaseSuccess(component: string, container: string, exitCode: number | undefined): string {
+    if (exitCode === 0) return "0";
+    const what = exitCode === undefined ? "did not report an exit code" : `exited with code ${exitCode}`;
+    throw new Error(
+        `AppService "${component}": the release container ${container} ${what}, so the app container was not (re)created. ` +
+            `Read its output with \`docker logs ${container}\`, fix the cause, and run the update again (docs/runbooks/failed-migration.md).`,
+    );
 }
 
 /**
@@ -220,6 +268,24 @@ export class AppService extends pulumi.ComponentResource {
                     : undefined;
 
             const env = appEnv(args.settings, port, [`${appName}.fly.dev`, ...domains]);
+            const guest = { cpu_kind: runtime.cpuKind ?? "shared", cpus: runtime.cpus ?? 1, memory_mb: runtime.memoryMb ?? 512 };
+            // Secrets first (DATABASE_URL current), then the release, then the machines.
+            const release =
+                args.release &&
+                new fly.Release(
+                    `${name}-release`,
+                    {
+                        app: app.name,
+                        image,
+                        command: [...args.release.command],
+                        env,
+                        region: runtime.regions[0],
+                        guest,
+                        timeoutSeconds: args.release.timeoutSeconds ?? 600,
+                        minSecretsVersion: appSecrets?.version,
+                    },
+                    { parent: this, dependsOn: appSecrets ? [appSecrets] : [] },
+                );
             const machines = new fly.MachineGroup(
                 `${name}-machines`,
                 {
@@ -230,9 +296,9 @@ export class AppService extends pulumi.ComponentResource {
                             port,
                             healthPath,
                             env,
-                            cpuKind: runtime.cpuKind ?? "shared",
-                            cpus: runtime.cpus ?? 1,
-                            memoryMb: runtime.memoryMb ?? 512,
+                            cpuKind: guest.cpu_kind,
+                            cpus: guest.cpus,
+                            memoryMb: guest.memory_mb,
                             autostop: runtime.autostop ?? "off",
                             minRunning: runtime.minRunning ?? 1,
                             concurrency: runtime.concurrency ?? { soft: 200, hard: 250 },
@@ -245,7 +311,7 @@ export class AppService extends pulumi.ComponentResource {
                     // A new secrets version (a rotated JWT, a changed DATABASE_URL) rolls the machines.
                     minSecretsVersion: appSecrets?.version,
                 },
-                { parent: this },
+                { parent: this, dependsOn: release ? [release] : [] },
             );
             const base = domains.length > 0 ? `https://${domains[0]}` : `https://${appName}.fly.dev`;
             this.appName = app.name;
@@ -262,12 +328,16 @@ export class AppService extends pulumi.ComponentResource {
                     .sort()
                     .map((key) => pulumi.secret(pulumi.interpolate`${key}=${secrets[key]}`)),
             ];
+            const database = runtime.database ? [runtime.database] : [];
+            const release = args.release && this.localRelease(name, args.scope, args.release, image, envs, runtime.network, database);
             const container = new docker.Container(
                 `${name}-container`,
                 {
                     name: containerName,
                     image,
                     envs,
+                    // Only a release that exited 0 resolves this, so the app container is never (re)created after a failed one.
+                    labels: release ? [{ label: "platform.release-exit-code", value: release.succeeded }] : [],
                     networksAdvanced: [{ name: runtime.network }],
                     ports: [{ internal: port, external: hostPort, ip: "127.0.0.1" }],
                     healthcheck: { tests: localHealthCheck(port, healthPath), interval: "10s", timeout: "5s", retries: 5, startPeriod: "10s" },
@@ -275,7 +345,7 @@ export class AppService extends pulumi.ComponentResource {
                     wait: true,
                     waitTimeout: 120,
                 },
-                { parent: this },
+                { parent: this, dependsOn: [...database, ...(release ? [release.container] : [])] },
             );
             this.appName = container.name;
             this.url = pulumi.output(`http://localhost:${hostPort}`);
@@ -301,6 +371,38 @@ export class AppService extends pulumi.ComponentResource {
             { parent: this, dependsOn: [app] },
         );
         return built.repoDigest;
+    }
+
+    /**
+     * The local release step: a one-off container with the app's image, env and network, run to its end (attach, not
+     * kept running). A new image or command replaces it, which runs it again.
+     */
+    private localRelease(
+        name: string,
+        scope: NameScope,
+        release: AppReleaseArgs,
+        image: pulumi.Input<string>,
+        envs: pulumi.Input<string>[],
+        network: pulumi.Input<string>,
+        database: pulumi.Resource[],
+    ): { container: docker.Container; succeeded: pulumi.Output<string> } {
+        const containerName = physicalName(scope, "release", NAME_LIMITS.docker);
+        const timeoutSeconds = release.timeoutSeconds ?? 600;
+        const container = new docker.Container(
+            `${name}-release`,
+            {
+                name: containerName,
+                image,
+                envs,
+                command: [...release.command],
+                networksAdvanced: [{ name: network }],
+                mustRun: false,
+                attach: true,
+                restart: "no",
+            },
+            { parent: this, dependsOn: database, replaceOnChanges: ["image", "command"], deleteBeforeReplace: true, customTimeouts: { create: `${timeoutSeconds}s` } },
+        );
+        return { container, succeeded: container.exitCode.apply((code) => requireReleaseSuccess(name, containerName, code)) };
     }
 
     /** The image a local container runs, by digest: built locally (never pushed) or pulled. */

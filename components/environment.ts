@@ -88,7 +88,7 @@ function appRuntime(config: StackConfig, database: Postgres, registryToken: pulu
             registryToken,
         };
     }
-    return { kind: "local", network: database.network as pulumi.Output<string>, hostPort: app.localPort };
+    return { kind: "local", network: database.network as pulumi.Output<string>, database, hostPort: app.localPort };
 }
 
 /** Builds the environment a validated stack describes and returns its stack outputs. */
@@ -151,6 +151,7 @@ export function buildEnvironment(stack: LoadedStack): EnvironmentOutputs {
             ...(sentry ? { SENTRY_DSN: sentry.dsn } : {}),
         },
         runtime: appRuntime(config, database, registryToken),
+        release: config.app.release,
     });
 
     const githubConfig = config.github;

@@ -144,6 +144,17 @@ const deploySchema = z.strictObject({
     healthTimeoutSeconds: z.number().int().min(10).max(3600).default(300),
 });
 
+/**
+ * The release step: a command run once with each new image, before it takes traffic (database migrations). On Fly a
+ * short-lived machine with the app's env and secrets; locally a one-off container next to the database.
+ */
+const releaseSchema = z.strictObject({
+    /** The command as an argument list (no shell), run in the app's image, e.g. ["npm", "run", "migrate"]. */
+    command: z.array(z.string().min(1)).min(1),
+    /** Seconds the command may run before the deploy fails. */
+    timeoutSeconds: z.number().int().min(10).max(3600).default(600),
+});
+
 const appSchema = z.strictObject({
     /** Service name; physical names are `<name>-<stack>-<role>`. */
     name: slug(20),
@@ -172,6 +183,8 @@ const appSchema = z.strictObject({
     /** Local runtime only: the host port the API is published on (127.0.0.1). */
     localPort: z.number().int().min(1024).max(65535).default(8080),
     settings: settingsSchema.default(settingsSchema.parse({})),
+    /** The release step (migrations); none when unset. */
+    release: releaseSchema.optional(),
 });
 
 const databaseSchema = z.strictObject({

@@ -9,6 +9,7 @@ export const FLY = {
     postgresUser: "pulumi-nodejs:dynamic/fly:PostgresUser",
     certificate: "pulumi-nodejs:dynamic/fly:Certificate",
     ipAssignment: "pulumi-nodejs:dynamic/fly:IpAssignment",
+    release: "pulumi-nodejs:dynamic/fly:Release",
 } as const;
 
 export const DOCKER = {

@@ -14,4 +14,5 @@ export { MachineGroup, type MachineGroupArgs, type FlyMachineConfig, type Rollou
 export { ManagedPostgres, type ManagedPostgresArgs, type PostgresPlan } from "./managedPostgres";
 export { PostgresDatabase, type PostgresDatabaseArgs } from "./postgresDatabase";
 export { PostgresUser, type PostgresUserArgs, type PostgresRole } from "./postgresUser";
+export { Release, type ReleaseArgs } from "./release";
 export { FlyApiError } from "./client";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { appEnv, PLAIN_ENV_KEYS } from "../../components/appConfig";
-import { AppService, AppServiceArgs, FlyAppRuntimeArgs, validateAppServiceArgs } from "../../components/appService";
+import { AppService, AppServiceArgs, FlyAppRuntimeArgs, requireReleaseSuccess, validateAppServiceArgs } from "../../components/appService";
 import { SECRET_LOOKING, T, capture, containerEnv } from "./capture";
 
 const settings = { environment: "production", debug: false, logLevel: "WARNING", corsOrigins: ["https://app.acme.dev"], jwtExpiryMinutes: 15, sentryTracesSampleRate: 0.05 };
@@ -229,5 +229,64 @@ describe("AppService validation and env", () => {
     it("falls back to the app's own hostnames for ALLOWED_HOSTS", () => {
         assert.equal(appEnv({ environment: "x" }, 8080, ["a.fly.dev"]).ALLOWED_HOSTS, "a.fly.dev");
         assert.equal(appEnv({ environment: "x", allowedHosts: ["api.acme.dev"] }, 8080, ["a.fly.dev"]).ALLOWED_HOSTS, "api.acme.dev");
+    });
+});
+
+describe("AppService release step", () => {
+    const release = { command: ["npm", "run", "migrate"], timeoutSeconds: 120 };
+
+    it("on Fly runs the command with the machines' image, env and guest, after the secrets and before the machines", async () => {
+        const run = await capture(() => expose(new AppService("app", flyArgs({ release }))));
+        const step = run.named("app-release");
+        const machines = run.named("app-machines");
+        const secretsUrn = run.named("app-secrets").urn;
+        assert.equal(step.type, T.flyRelease);
+        assert.equal(step.parent, run.named("app").urn);
+        assert.deepEqual(step.inputs.command, release.command);
+        assert.equal(step.inputs.image, machines.inputs.config.image);
+        assert.deepEqual(step.inputs.env, machines.inputs.config.env);
+        assert.deepEqual(step.inputs.guest, machines.inputs.config.guest);
+        assert.equal(step.inputs.region, "ams");
+        assert.equal(step.inputs.timeoutSeconds, 120);
+        assert.equal(step.inputs.minSecretsVersion, run.named("app-secrets").state.version);
+        assert.ok(step.dependsOn.includes(secretsUrn), "secrets before the release");
+        assert.ok(machines.dependsOn.includes(step.urn), "the release before the machines");
+        assert.ok(Object.keys(step.inputs.env).every((key) => !SECRET_LOOKING.test(key)), "secrets reach the release machine from Fly's store only");
+    });
+
+    it("on local Docker runs a one-off container with the app's image, env and network before the app container", async () => {
+        const run = await capture(() =>
+            expose(new AppService("app", { scope: { prefix: "api", stack: "dev" }, image: { context: "examples/api" }, settings: { environment: "development" }, secrets: { DATABASE_URL: "postgresql://x" }, runtime: { kind: "local", network: "api-dev-net" }, release })),
+        );
+        const step = run.named("app-release");
+        const app = run.named("app-container");
+        assert.equal(step.type, T.container);
+        assert.equal(step.inputs.name, "api-dev-release");
+        assert.deepEqual(step.inputs.command, release.command);
+        assert.equal(step.inputs.image, app.inputs.image);
+        assert.deepEqual(step.inputs.envs, app.inputs.envs);
+        assert.deepEqual(step.inputs.networksAdvanced, app.inputs.networksAdvanced);
+        assert.deepEqual([step.inputs.mustRun, step.inputs.attach, step.inputs.restart], [false, true, "no"]);
+        assert.equal(step.deleteBeforeReplace, true, "a new image or command replaces the container, which runs it again");
+        assert.ok(app.dependsOn.includes(step.urn), "the release container before the app container");
+        assert.deepEqual(app.inputs.labels, [{ label: "platform.release-exit-code", value: "0" }]);
+    });
+
+    it("registers no release step when none is configured", async () => {
+        const run = await capture(() => expose(new AppService("app", flyArgs())));
+        assert.equal(run.ofType(T.flyRelease).length, 0);
+        assert.deepEqual(run.named("app-machines").dependsOn.filter((urn) => urn.includes("release")), []);
+    });
+
+    it("refuses to roll the app container after a release container that exited non-zero, naming how to read its logs", () => {
+        assert.equal(requireReleaseSuccess("app", "api-dev-release", 0), "0");
+        assert.throws(() => requireReleaseSuccess("app", "api-dev-release", 2), /release container api-dev-release exited with code 2, so the app container was not \(re\)created.*docker logs api-dev-release/);
+        assert.throws(() => requireReleaseSuccess("app", "api-dev-release", undefined), /did not report an exit code/);
+    });
+
+    it("validates the command and the timeout", () => {
+        const problems = validateAppServiceArgs("app", flyArgs({ release: { command: [], timeoutSeconds: 0 } })).join("\n");
+        assert.match(problems, /release\.command must list the command and its arguments/);
+        assert.match(problems, /release\.timeoutSeconds must be a whole number from 1 to 3600, got 0/);
     });
 });

@@ -67,7 +67,11 @@ const computed: Record<string, Compute> = {
         repoDigest: `${String(inputs.name).replace(/:[^/:]+$/, "")}@sha256:${digest(inputs.name)}`,
         imageId: `sha256:${digest("id", inputs.name)}`,
     }),
-    "docker:index/container:Container": (name) => ({ containerId: digest("container", name).slice(0, 12) }),
+    // An attached one-off container (a release step) has run to its end; the stand-in is a run that exited 0.
+    "docker:index/container:Container": (name, inputs) => ({
+        containerId: digest("container", name).slice(0, 12),
+        ...(inputs.attach === true && inputs.mustRun === false ? { exitCode: 0 } : {}),
+    }),
     "sentry:index/sentryKey:SentryKey": (name, inputs) => {
         const key = digest("sentry-key", name, inputs.project).slice(0, 32);
         const dsn = `https://${key}@o${parseInt(digest(inputs.organization).slice(0, 6), 16)}.ingest.sentry.io/${parseInt(digest(inputs.project).slice(0, 6), 16)}`;
@@ -94,6 +98,7 @@ const computed: Record<string, Compute> = {
         );
         return { imageRef: image.includes("@sha256:") ? image : `${image}@sha256:${digest(image)}`, machineIds };
     },
+    "pulumi-nodejs:dynamic/fly:Release": (name, inputs) => ({ machineId: digest("release", name, inputs.image).slice(0, 14), exitCode: 0, generation: 1 }),
     "pulumi-nodejs:dynamic/fly:ManagedPostgres": (name, inputs) => {
         const id = digest("pg", inputs.name ?? name).slice(0, 16);
         return {

@@ -22,6 +22,7 @@ export const TYPES = {
     flyPostgres: "pulumi-nodejs:dynamic/fly:ManagedPostgres",
     flyDatabase: "pulumi-nodejs:dynamic/fly:PostgresDatabase",
     flyUser: "pulumi-nodejs:dynamic/fly:PostgresUser",
+    flyRelease: "pulumi-nodejs:dynamic/fly:Release",
     ghProvider: "pulumi:providers:github",
     ghEnvironment: "github:index/repositoryEnvironment:RepositoryEnvironment",
     ghDeploymentPolicy: "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",

@@ -43,6 +43,7 @@ export const T = {
     ghRuleset: "github:index/repositoryRuleset:RepositoryRuleset",
     sentryProject: "sentry:index/sentryProject:SentryProject",
     sentryKey: "sentry:index/sentryKey:SentryKey",
+    release: "pulumi-nodejs:dynamic/fly:Release",
 } as const;
 
 /** A mutable resource in wire shape; tests edit `props`, `opts` or `dependencies` of one. */
@@ -137,7 +138,12 @@ export function baseline(): Fixture[] {
         requiredPullRequestReviews: [{ requiredApprovingReviewCount: 2, dismissStaleReviews: true }],
         requiredStatusChecks: [{ strict: true, contexts: ["ci", "plan (prod)"] }],
     });
+<<<<<<< HEAD
     return [jwt, pg, pgDb, pgUser, sentryProject, sentryKey, app, cert, secrets, group, ghEnv, ghDeploy, ghProtection];
+=======
+    const release = resource(T.release, "api-release", { app: "api-prod-app", release: "api-release", image: group.props.config.image, command: ["npm", "run", "migrate"] }, { dependencies: [secrets.urn] });
+    return [jwt, pg, pgDb, pgUser, sentryProject, sentryKey, app, secrets, release, group, ghEnv, ghDeploy, ghProtection];
+>>>>>>> migrations
 }
 
 /** The one resource of a type in a fixture list. */

@@ -209,6 +209,23 @@ const cases: Case[] = [
 
     { rule: "production-stack-complete", what: "no database", change: (r) => remove(r, T.pg) },
     {
+        rule: "release-step-present",
+        what: "a Fly database and no release step",
+        change: (r) => remove(r, T.release),
+    },
+    {
+        rule: "release-step-present",
+        what: "a local database container and no release step",
+        change: (r) => {
+            remove(r, T.release);
+            remove(r, T.pgDb);
+            remove(r, T.pgUser);
+            remove(r, T.pg);
+            r.push(dockerApp(["POSTGRES_DB=app", "POSTGRES_USER=app"]));
+        },
+        also: "any",
+    },
+    {
         rule: "production-stack-complete",
         what: "no GitHub environment",
         change: (r) => {

@@ -27,6 +27,7 @@ describe("prod stack", () => {
             `${TYPES.flyIp} app-ip-v4`,
             `${TYPES.flyIp} app-ip-v6`,
             `${TYPES.flyMachines} app-machines`,
+            `${TYPES.flyRelease} app-release`,
             `${TYPES.flySecrets} app-secrets`,
         ].sort());
         assert.deepEqual(childrenOf(run, named(run, "database")), [`${TYPES.flyPostgres} database-cluster`, `${TYPES.flyDatabase} database-database`, `${TYPES.flyUser} database-user`].sort());

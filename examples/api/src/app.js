@@ -1,8 +1,8 @@
 /**
  * The HTTP handler, independent of how the database is reached, so it can be exercised without one.
  *
- *   GET  /health  database connectivity (200 ok / 503 degraded); answered for any Host, since platform health
- *                 checks call the machine by its private address
+ *   GET  /health  database connectivity and schema version (200 ok / 503 degraded: unreachable, or a migration
+ *                 pending); answered for any Host, since platform health checks call the machine by its private address
  *   GET  /        service name and environment
  *   GET  /me      the claims of a valid `Authorization: Bearer <JWT>`
  *   POST /token   a token for `{ "sub": "..." }`, only when DEBUG is on (local development)
@@ -62,9 +62,11 @@ async function readJson(req, limit = 16 * 1024) {
 
 /**
  * Builds the request handler.
- * @param {{ config: object, checkDatabase: () => Promise<void>, log?: object, reportError?: (error: Error) => void }} deps
+ * `checkSchema` reports the schema version this build expects, the one the database has, and this build's
+ * migrations the database lacks; any pending one is unhealthy.
+ * @param {{ config: object, checkDatabase: () => Promise<void>, checkSchema?: () => Promise<{ expected: string | null, found: string | null, pending: string[] }>, log?: object, reportError?: (error: Error) => void }} deps
  */
-function createHandler({ config, checkDatabase, log = createLogger(config.logLevel), reportError = () => {} }) {
+function createHandler({ config, checkDatabase, checkSchema, log = createLogger(config.logLevel), reportError = () => {} }) {
     const cors = (req) => {
         const origin = req.headers.origin;
         if (!origin) return {};
@@ -76,7 +78,13 @@ function createHandler({ config, checkDatabase, log = createLogger(config.logLev
     async function health(res) {
         try {
             await checkDatabase();
-            send(res, 200, { status: "ok", environment: config.environment, database: "ok" });
+            if (!checkSchema) return send(res, 200, { status: "ok", environment: config.environment, database: "ok" });
+            const schema = await checkSchema();
+            if (schema.pending.length > 0) {
+                log.warning("migrations pending: run the release command (npm run migrate)", schema);
+                return send(res, 503, { status: "degraded", environment: config.environment, database: "ok", schema: { ...schema, status: "migration pending" } });
+            }
+            send(res, 200, { status: "ok", environment: config.environment, database: "ok", schema: { ...schema, status: "current" } });
         } catch (error) {
             // The reason is logged for operators; the response says only what is down.
             log.warning("database check failed", { error: error instanceof Error ? error.message : String(error) });

@@ -4,6 +4,7 @@
 const http = require("node:http");
 const { readConfig } = require("./config");
 const { createHandler, createLogger } = require("./app");
+const { schemaStatus } = require("./schema");
 
 function main() {
     const { config, problems } = readConfig(process.env);
@@ -27,7 +28,9 @@ function main() {
         await pool.query("SELECT 1");
     };
 
-    const server = http.createServer(createHandler({ config, checkDatabase, log, reportError }));
+    const checkSchema = () => schemaStatus(pool);
+
+    const server = http.createServer(createHandler({ config, checkDatabase, checkSchema, log, reportError }));
     server.listen(config.port, "0.0.0.0", () => log.info("listening", { port: config.port, environment: config.environment, debug: config.debug }));
 
     // Fly and Docker stop machines with SIGTERM/SIGINT: finish in-flight requests, then close the pool.

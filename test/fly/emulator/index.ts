@@ -108,6 +108,7 @@ function resolveOptions(options: EmulatorOptions): ResolvedOptions {
         proxyLagMs: options.proxyLagMs ?? 2000,
         secretsPropagationMs: options.secretsPropagationMs ?? 500,
         tokens: options.tokens,
+        oneOffExits: options.oneOffExits ?? [],
     };
 }
 

@@ -1,15 +1,20 @@
 /**
  * Machine routes of the Fly API emulator (`/v1/apps/{app}/machines...`): create, get, list, update, delete, start,
  * stop, wait, leases, cordon/uncordon, and the state machine created → starting → started → stopping → stopped →
- * destroyed with health checks that pass (or fail, for `failingImages`) after `healthDelayMs`.
+ * destroyed with health checks that pass (or fail, for `failingImages`) after `healthDelayMs`. One-off machines
+ * (`auto_destroy`) run their command instead: they exit as `oneOffExits` says, then destroy themselves.
  */
 import { createHash, randomBytes } from "node:crypto";
+<<<<<<< HEAD
 <<<<<<< HEAD
 import { type AppRecord, type CheckRecord, fail, type MachineRecord, type MachineState, nowIso, ok, type Reply, type Route, type RouteContext, type WaitState } from "./types";
 =======
 import { secretsNotYetAvailable } from "./apps";
 import { type AppRecord, type CheckRecord, fail, type MachineRecord, nowIso, ok, type Reply, type Route, type RouteContext } from "./types";
 >>>>>>> fly-rollouts
+=======
+import { type AppRecord, type CheckRecord, fail, type MachineRecord, nowIso, ok, type OneOffExit, type Reply, type Route, type RouteContext } from "./types";
+>>>>>>> migrations
 
 const LEASE_HEADER = "fly-machine-lease-nonce";
 const MAX_WAIT_SECONDS = 60;
@@ -79,6 +84,7 @@ function transition(ctx: RouteContext, app: AppRecord, machine: MachineRecord, s
     ctx.machineChanged(app.name, machine);
 }
 
+<<<<<<< HEAD
 /** Restarts after a crash since the machine's last start or update (Fly's `restart_count`). */
 const restarts = new WeakMap<MachineRecord, number>();
 
@@ -107,6 +113,44 @@ function crash(ctx: RouteContext, app: AppRecord, machine: MachineRecord, gen: n
 }
 
 /** created/stopped → starting → started, then checks settle after `healthDelayMs` (or the process crashes). */
+=======
+const matches = (pattern: string | RegExp | undefined, value: string): boolean =>
+    pattern === undefined || (typeof pattern === "string" ? pattern === value : pattern.test(value));
+
+/** A one-off machine runs its command to the end, like flyctl's release machines, instead of serving. */
+const isOneOff = (machine: MachineRecord): boolean => machine.config.auto_destroy === true;
+
+function exitRule(ctx: RouteContext, machine: MachineRecord): OneOffExit {
+    const command = ((machine.config.init as { cmd?: string[] } | undefined)?.cmd ?? []).join(" ");
+    const image = machine.config.image ?? "";
+    return ctx.options.oneOffExits.find((rule) => matches(rule.image, image) && matches(rule.command, command)) ?? { exitCode: 0 };
+}
+
+/** The main process exits: `stopped` with Fly's exit event (code in `request.exit_event`), then auto-destroy. */
+function runToExit(ctx: RouteContext, app: AppRecord, machine: MachineRecord, gen: number): void {
+    const rule = exitRule(ctx, machine);
+    const code = rule.exitCode;
+    if (code === "hang") return;
+    ctx.later(rule.afterMs ?? 20, () => {
+        if (generations.get(machine) !== gen) return;
+        machine.exitCode = code;
+        machine.state = "stopped";
+        machine.updatedAt = nowIso();
+        machine.events.unshift({
+            id: hex(8),
+            type: "exit",
+            status: "stopped",
+            source: "flyd",
+            timestamp: Date.now(),
+            request: { exit_event: { exit_code: code, oom_killed: false, requested_stop: false, exited_at: machine.updatedAt } },
+        });
+        ctx.machineChanged(app.name, machine);
+        halt(ctx, app, machine, "destroyed");
+    });
+}
+
+/** created/stopped → starting → started, then checks settle after `healthDelayMs` (a one-off runs to its exit). */
+>>>>>>> migrations
 function boot(ctx: RouteContext, app: AppRecord, machine: MachineRecord, initial: MachineRecord["state"] = "starting"): void {
     const gen = bump(machine);
     restarts.set(machine, 0);
@@ -115,6 +159,7 @@ function boot(ctx: RouteContext, app: AppRecord, machine: MachineRecord, initial
     ctx.later(ctx.options.startDelayMs, () => {
         if (generations.get(machine) !== gen) return;
         transition(ctx, app, machine, "started");
+        if (isOneOff(machine)) return runToExit(ctx, app, machine, gen);
         ctx.later(ctx.options.healthDelayMs, () => {
             if (generations.get(machine) !== gen) return;
             if (crashes(ctx, machine.config.image)) return crash(ctx, app, machine, gen);

@@ -91,6 +91,27 @@ export interface EmulatorOptions {
     secretsPropagationMs?: number;
     /** When set, only these raw tokens are accepted (after the scheme is checked); otherwise any well-formed token. */
     tokens?: string[];
+    /**
+     * How one-off machines (`config.auto_destroy: true`, e.g. a release command) end: the first rule that matches the
+     * machine decides. A one-off no rule matches exits 0 after 20 ms.
+     * @default []
+     */
+    oneOffExits?: OneOffExit[];
+}
+
+/** How a matching one-off machine ends once `started`. */
+export interface OneOffExit {
+    /** Matches the machine's `config.image` (exact string, or a RegExp). Any image when omitted. */
+    image?: string | RegExp;
+    /** Matches the machine's `config.init.cmd` joined with spaces (exact string, or a RegExp). Any command when omitted. */
+    command?: string | RegExp;
+    /** The main process's exit code; `"hang"` never exits (a command that outlives its timeout). */
+    exitCode: number | "hang";
+    /**
+     * Time from `started` to the exit.
+     * @default 20
+     */
+    afterMs?: number;
 }
 
 /** Options with defaults applied. */
@@ -136,7 +157,13 @@ export interface MachineRecord {
     checks: CheckRecord[];
     lease?: LeaseRecord;
     minSecretsVersion?: number;
+<<<<<<< HEAD
     events: Required<Omit<MachinesSchema<"MachineEvent">, "request">>[];
+=======
+    events: { id: string; type: string; status: string; source: string; timestamp: number; request?: Record<string, unknown> }[];
+    /** A one-off machine's exit code, once its main process has exited (kept after it is destroyed). */
+    exitCode?: number;
+>>>>>>> migrations
 }
 
 /** A secret: the value is kept so tests can assert what reached Fly; it is never sent back by the emulator. */
