@@ -8,11 +8,8 @@ import { proxyConcurrencyLimits } from "./availability/proxy-concurrency-limits"
 import { safeRollout } from "./availability/safe-rollout";
 import { dataProtection } from "./data/data-protection";
 import { noSqliteInProduction } from "./data/no-sqlite-in-production";
-<<<<<<< HEAD
 import { postgresOnlyDatabase } from "./data/postgres-only-database";
-=======
 import { releaseStepPresent } from "./data/release-step-present";
->>>>>>> migrations
 import { protectedDeployBranch } from "./github/protected-deploy-branch";
 import { protectedDeployEnvironment } from "./github/protected-deploy-environment";
 import { healthCheckRequired } from "./network/health-check-required";
@@ -41,13 +38,10 @@ export const rules: Policies = [
     protectedDeployBranch,
     sentryInProduction,
     productionStackComplete,
-<<<<<<< HEAD
     safeRollout,
     proxyConcurrencyLimits,
     productionHostsOnly,
     postgresOnlyDatabase,
     productionIdentity,
-=======
     releaseStepPresent,
->>>>>>> migrations
 ];

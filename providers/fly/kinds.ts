@@ -11,3 +11,4 @@ export { machineGroupProvider as MachineGroup } from "./machineGroup";
 export { managedPostgresProvider as ManagedPostgres } from "./managedPostgres";
 export { postgresDatabaseProvider as PostgresDatabase } from "./postgresDatabase";
 export { postgresUserProvider as PostgresUser } from "./postgresUser";
+export { releaseProvider as Release } from "./release";

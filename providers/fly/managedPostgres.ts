@@ -12,9 +12,6 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DataEnvelope, PostgresEndpoint, PostgresPlan } from "./api";
 import { FlyApiError, flyRequest } from "./client";
 import { type CheckFailure, changedKeys, createOnce, label, pollUntil, unwrap } from "./common";
-<<<<<<< HEAD
-import { flyType, withFlyProvider } from "./registration";
-=======
 import {
     clusterPath,
     FAILED_STATUSES,
@@ -28,8 +25,7 @@ import {
     refusalError,
     refusals,
 } from "./postgresApi";
-import { flyType, withFlyProvider } from "./serialized";
->>>>>>> fly-mpg
+import { flyType, withFlyProvider } from "./registration";
 
 export type { PostgresPlan } from "./api";
 
@@ -88,13 +84,6 @@ function sameSetting(property: string, a: unknown, b: unknown): boolean {
     return property === "plan" ? String(a).toLowerCase() === String(b).toLowerCase() : a === b;
 }
 
-<<<<<<< HEAD
-// The spec spells major versions as strings and the last plan `Performance`; the program uses numbers and lower case.
-const majorOf = (version: PostgresCluster["pg_major_version"]): 16 | 17 => Number(version) as 16 | 17;
-const planOf = (plan: PostgresCluster["plan"]): PostgresPlan => plan.toLowerCase() as PostgresPlan;
-
-function outputsOf(inputs: ManagedPostgresInputs, cluster: PostgresCluster): ManagedPostgresOutputs {
-=======
 /** Why the API cannot make a change of `property`, and the manual fix. */
 function fixFor(name: string, property: string, from: unknown, to: unknown): string {
     const who = `${resourceOf(name)}: ${property} cannot change from ${JSON.stringify(from)} to ${JSON.stringify(to)}`;
@@ -129,26 +118,19 @@ async function getCluster(id: string, name: string): Promise<MpgCluster | undefi
 }
 
 function outputsOf(inputs: ManagedPostgresInputs, cluster: MpgCluster): ManagedPostgresOutputs {
->>>>>>> fly-mpg
     const primary = cluster.endpoints?.primary;
     return {
         ...inputs,
         name: cluster.name ?? inputs.name,
         orgSlug: cluster.organization?.slug ?? inputs.orgSlug,
         region: cluster.region ?? inputs.region,
-<<<<<<< HEAD
-        plan: planOf(cluster.plan),
-        diskSizeGb: cluster.disk_size_gb ?? inputs.diskSizeGb,
-        pgMajorVersion: majorOf(cluster.pg_major_version),
-=======
         plan: cluster.plan ? planFromTheWire(cluster.plan) : inputs.plan,
         diskSizeGb: cluster.disk_size_gb ?? inputs.diskSizeGb,
         pgMajorVersion: cluster.pg_major_version ? (Number(cluster.pg_major_version) as 16 | 17) : inputs.pgMajorVersion,
->>>>>>> fly-mpg
         clusterId: cluster.id,
         status: cluster.status,
-        pooler: { ...NO_ENDPOINT, ...primary?.pooler },
-        direct: { ...NO_ENDPOINT, ...primary?.direct },
+        pooler: primary?.pooler ?? NO_ENDPOINT,
+        direct: primary?.direct ?? NO_ENDPOINT,
     };
 }
 
@@ -233,22 +215,6 @@ async function findCluster(inputs: ManagedPostgresInputs): Promise<MpgCluster | 
 }
 
 export async function createManagedPostgres(inputs: ManagedPostgresInputs): Promise<pulumi.dynamic.CreateResult<ManagedPostgresOutputs>> {
-<<<<<<< HEAD
-    const resource = resourceOf(inputs.name);
-    // Adopt a cluster of this name only if it also matches every replace trigger: during a replacement the old
-    // cluster still exists under the same name and must not be taken for the new one.
-    const find = async (): Promise<PostgresCluster | undefined> => {
-        const list = unwrap(await flyRequest<DataEnvelope<PostgresCluster[]>>({ method: "GET", path: "/v1/postgres", query: { org_slug: inputs.orgSlug }, resource })) ?? [];
-        return list.find((c) => c.name === inputs.name && c.region === inputs.region && majorOf(c.pg_major_version) === inputs.pgMajorVersion && c.status !== "failed");
-    };
-    const body: CreatePostgresRequest = {
-        org_slug: inputs.orgSlug,
-        region: inputs.region,
-        plan: inputs.plan === "performance" ? "Performance" : inputs.plan,
-        name: inputs.name,
-        disk_size_gb: inputs.diskSizeGb,
-        pg_major_version: `${inputs.pgMajorVersion}`,
-=======
     const body: MpgCreateClusterRequest = {
         org_slug: inputs.orgSlug,
         region: inputs.region,
@@ -256,7 +222,6 @@ export async function createManagedPostgres(inputs: ManagedPostgresInputs): Prom
         name: inputs.name,
         disk_size_gb: inputs.diskSizeGb,
         pg_major_version: String(inputs.pgMajorVersion) as "16" | "17",
->>>>>>> fly-mpg
     };
     const find = (): Promise<MpgCluster | undefined> => findCluster(inputs);
     const post = async (): Promise<MpgCluster> =>
@@ -266,27 +231,10 @@ export async function createManagedPostgres(inputs: ManagedPostgresInputs): Prom
     return { id: ready.id, outs: outputsOf(inputs, ready) };
 }
 
-<<<<<<< HEAD
-export async function readManagedPostgres(id: string, props?: ManagedPostgresOutputs): Promise<pulumi.dynamic.ReadResult> {
-    const cluster = await getCluster(id, props?.name ?? id);
-    if (!cluster) return { id: "", props: undefined };
-    const base: ManagedPostgresInputs = props ?? {
-        name: cluster.name ?? id,
-        orgSlug: cluster.organization?.slug ?? "",
-        region: cluster.region,
-        plan: planOf(cluster.plan),
-        diskSizeGb: cluster.disk_size_gb,
-        pgMajorVersion: majorOf(cluster.pg_major_version),
-    };
-    const outs = outputsOf(base, cluster);
-    const { clusterId: _c, status: _s, pooler: _p, direct: _d, ...inputs } = outs;
-    return { id, props: outs, inputs };
-=======
 /** Inputs as a plain object without `undefined` values (the engine stores what read returns). */
 function inputsOf(outs: ManagedPostgresOutputs): ManagedPostgresInputs {
     const { name, orgSlug, region, plan, diskSizeGb, pgMajorVersion, readyTimeoutSeconds } = outs;
     return { name, orgSlug, region, plan, diskSizeGb, pgMajorVersion, ...(readyTimeoutSeconds === undefined ? {} : { readyTimeoutSeconds }) };
->>>>>>> fly-mpg
 }
 
 /**
@@ -327,7 +275,7 @@ export async function deleteManagedPostgres(id: string, props: ManagedPostgresOu
     }
 }
 
-/** The ManagedPostgres provider (the plugin loads it from the built package: registration.ts). */
+/** The ManagedPostgres provider (methods call this file's functions only; see common.ts). */
 export const managedPostgresProvider: pulumi.dynamic.ResourceProvider = {
     async check(olds, news) {
         return { inputs: news, failures: checkManagedPostgres(olds, news) };

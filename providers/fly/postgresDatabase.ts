@@ -7,12 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DataEnvelope, PostgresDatabase as FlyPostgresDatabase } from "./api";
 import { flyRequest } from "./client";
 import { type CheckFailure, changedKeys, createOnce, label, splitId, unwrap } from "./common";
-<<<<<<< HEAD
-import { flyType, withFlyProvider } from "./registration";
-=======
 import { clusterPath, DATABASE_NAME, isKnown, refusalError, refusals } from "./postgresApi";
-import { flyType, withFlyProvider } from "./serialized";
->>>>>>> fly-mpg
+import { flyType, withFlyProvider } from "./registration";
 
 /** Arguments of {@link PostgresDatabase}. */
 export interface PostgresDatabaseArgs {
@@ -100,7 +96,7 @@ export async function deletePostgresDatabase(id: string): Promise<void> {
     await flyRequest<unknown>({ method: "DELETE", path: clusterPath(clusterId, "databases", name), resource: label("PostgresDatabase", name), allowNotFound: true });
 }
 
-/** The PostgresDatabase provider (the plugin loads it from the built package: registration.ts). */
+/** The PostgresDatabase provider (methods call this file's functions only; see common.ts). */
 export const postgresDatabaseProvider: pulumi.dynamic.ResourceProvider = {
     async check(olds, news) {
         return { inputs: news, failures: checkPostgresDatabase(olds, news) };

@@ -12,12 +12,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DataEnvelope, PostgresCredentials, PostgresUser as FlyPostgresUser } from "./api";
 import { flyRequest } from "./client";
 import { type CheckFailure, changedKeys, createOnce, label, splitId, unwrap } from "./common";
-<<<<<<< HEAD
-import { flyType, withFlyProvider } from "./registration";
-=======
 import { clusterPath, isKnown, refusalError, refusals, USERNAME } from "./postgresApi";
-import { flyType, withFlyProvider } from "./serialized";
->>>>>>> fly-mpg
+import { flyType, withFlyProvider } from "./registration";
 
 /** What a user may do: `schema_admin` (DDL), `writer` (read/write data), `reader` (read only). */
 export type PostgresRole = "schema_admin" | "writer" | "reader";
@@ -144,7 +140,7 @@ export async function deletePostgresUser(id: string): Promise<void> {
     await flyRequest<unknown>({ method: "DELETE", path: clusterPath(clusterId, "users", username), resource: label("PostgresUser", username), allowNotFound: true });
 }
 
-/** The PostgresUser provider (the plugin loads it from the built package: registration.ts). */
+/** The PostgresUser provider (methods call this file's functions only; see common.ts). */
 export const postgresUserProvider: pulumi.dynamic.ResourceProvider = {
     async check(olds, news) {
         return { inputs: news, failures: checkPostgresUser(olds, news) };

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type CheckFailure, changedKeys } from "./common";
 import type { FlyMachineConfig } from "./machineGroupTypes";
 import { destroyReleaseMachines, runRelease } from "./releaseRun";
-import { flyType, withFlyProvider } from "./serialized";
+import { flyType, withFlyProvider } from "./registration";
 
 /** Arguments of {@link Release}. */
 export interface ReleaseArgs {

@@ -108,7 +108,9 @@ describe("AppService on Fly", () => {
         const flySecrets = run.named("app-secrets");
         assert.deepEqual(Object.keys(flySecrets.inputs.values).sort(), Object.keys(secrets).sort());
         assert.deepEqual(flySecrets.inputs.values, secrets);
-        assert.ok(flySecrets.secretPaths.includes("values"), "the values are secret");
+        // Each value is its own secret, so which names exist stays known at preview while every value stays secret.
+        for (const key of Object.keys(secrets)) assert.ok(flySecrets.secretPaths.includes(`values.${key}`), `values.${key} is secret (${flySecrets.secretPaths.join(", ")})`);
+        assert.ok(!flySecrets.secretPaths.includes("values"), "the map itself is not one secret");
         assert.equal(flySecrets.inputs.app, "api-prod");
     });
 

@@ -17,11 +17,7 @@ const stateOf = (outs: ManagedPostgresOutputs): ManagedPostgresOutputs => ({ ...
 describe("fly:ManagedPostgres", () => {
     const env = usePostgresEmulator({ postgresFailingRegions: ["bad"] });
 
-<<<<<<< HEAD
-    it("creates and waits until ready, refreshes without mutating, deletes; Fly's API has no in-place grow", async () => {
-=======
     it("creates through POST /v1/postgres with the spec's body, waits until ready, refreshes without mutating, deletes", async () => {
->>>>>>> fly-mpg
         const { fly } = env;
         const created = await pg.create({ ...cluster, plan: "performance" });
         const post = fly.requests.find((r) => r.method === "POST")!;
@@ -34,35 +30,10 @@ describe("fly:ManagedPostgres", () => {
         assert.equal(created.outs.pgMajorVersion, 17);
         assert.match(created.outs.pooler.host, /^pgbouncer\./);
         assert.equal(created.outs.direct.port, 5432);
-<<<<<<< HEAD
-        assert.ok(fly.requests.filter((r) => r.method === "GET" && r.path === `/v1/postgres/${created.id}`).length >= 1, "polled until ready");
-        assert.deepEqual(fly.requests.find((r) => r.method === "POST")?.body, { org_slug: "personal", region: "ams", plan: "basic", name: "api-db", disk_size_gb: 10, pg_major_version: "17" });
-
-        // The provider still sends PATCH /v1/postgres/{id} for a plan or disk change; the spec has no such operation,
-        // so the contract refuses it (the Managed Postgres rework replaces it with a refusal at preview).
-        const bigger = { ...cluster, plan: "launch", diskSizeGb: 40 };
-        await assert.rejects(pg.update(created.id, created.outs, bigger), /HTTP 404: PATCH \/v1\/postgres\/\S+ is not an operation of Fly's API/);
-        assert.deepEqual(
-            fly.takeViolations().map((r) => `${r.method} ${r.path}`),
-            [`PATCH /v1/postgres/${created.id}`],
-        );
-=======
->>>>>>> fly-mpg
 
         fly.clearRequests();
         const refreshed = await pg.read(created.id, created.outs);
         assert.deepEqual(refreshed.props, created.outs);
-<<<<<<< HEAD
-        assert.equal((await pg.diff(created.id, refreshed.props, cluster)).changes, false);
-        assert.deepEqual(mutations(fly), []);
-
-        const imported = await pg.read(created.id);
-        assert.deepEqual(imported.inputs, { ...cluster });
-
-        await pg.delete(created.id, created.outs);
-        assert.equal(fly.state.postgres.has(created.id), false);
-        assert.equal((await pg.read(created.id, created.outs)).id, "");
-=======
         assert.deepEqual(refreshed.inputs, { ...cluster, plan: "performance" });
         assert.equal((await pg.diff(created.id, refreshed.props, { ...cluster, plan: "performance" })).changes, false);
         assert.deepEqual((await pg.read(created.id)).inputs, { ...cluster, plan: "performance" }, "import reads every input, org included");
@@ -78,7 +49,6 @@ describe("fly:ManagedPostgres", () => {
         assert.equal((await pg.read(created.id, created.outs)).id, "", "a cluster being deleted reads as gone");
         await pg.delete(created.id, created.outs);
         assert.equal(fly.requests.at(-1)!.status, 410, "deleting a deleted cluster again is done, not an error");
->>>>>>> fly-mpg
     });
 
     it("refuses at check every change the API cannot make, on that property, with the manual fix", async () => {

@@ -138,12 +138,8 @@ export function baseline(): Fixture[] {
         requiredPullRequestReviews: [{ requiredApprovingReviewCount: 2, dismissStaleReviews: true }],
         requiredStatusChecks: [{ strict: true, contexts: ["ci", "plan (prod)"] }],
     });
-<<<<<<< HEAD
-    return [jwt, pg, pgDb, pgUser, sentryProject, sentryKey, app, cert, secrets, group, ghEnv, ghDeploy, ghProtection];
-=======
     const release = resource(T.release, "api-release", { app: "api-prod-app", release: "api-release", image: group.props.config.image, command: ["npm", "run", "migrate"] }, { dependencies: [secrets.urn] });
-    return [jwt, pg, pgDb, pgUser, sentryProject, sentryKey, app, secrets, release, group, ghEnv, ghDeploy, ghProtection];
->>>>>>> migrations
+    return [jwt, pg, pgDb, pgUser, sentryProject, sentryKey, app, cert, secrets, release, group, ghEnv, ghDeploy, ghProtection];
 }
 
 /** The one resource of a type in a fixture list. */

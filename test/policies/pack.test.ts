@@ -13,13 +13,8 @@ const ROOT = join(__dirname, "..", "..");
 const POLICIES = join(ROOT, "policies");
 
 describe("policy pack", () => {
-<<<<<<< HEAD
-    it("has the rules of issues 5 and 11, each with a unique kebab-case name and a description", () => {
-        assert.equal(rules.length, 20);
-=======
-    it("has the fifteen rules of issue 5 and release-step-present (issue 12), each with a unique kebab-case name and a description", () => {
-        assert.equal(rules.length, 16);
->>>>>>> migrations
+    it("has the rules of issues 5, 11 and 12, each with a unique kebab-case name and a description", () => {
+        assert.equal(rules.length, 21);
         assert.equal(new Set(rules.map((r) => r.name)).size, rules.length);
         for (const rule of rules) {
             assert.match(rule.name, /^[a-z]+(-[a-z]+)*$/);

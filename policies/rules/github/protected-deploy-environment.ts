@@ -4,18 +4,15 @@
  * branch: one custom branch policy naming it, no tag policy, not "any protected branch".
  *
  * The deploy environment is the one named like production (setting `environment`); any other environment of the
- * stack (a preview environment that gates pull-request runs, say) only needs a required reviewer. When no
- * environment has that name, every environment is judged as the deploy one, so a rename never relaxes the rule.
+ * stack only needs a required reviewer. Read environments (components/githubReadEnvironment.ts) hold read-only
+ * credentials: one restricted to exact branch names needs no reviewer, one that admits every run (pull-request
+ * previews) needs a reviewer gate no author or admin can pass alone. When no environment has the deploy name, every
+ * other environment is judged as the deploy one, so a rename never relaxes the rule.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { isObject, isUnknown, Plain } from "../../lib/known";
-<<<<<<< HEAD
-import { configSet, ofType, stackNodes, StackNode, UNPROVEN } from "../../lib/rule";
-import { GITHUB, READ_ENVIRONMENT_TYPE } from "../../lib/types";
-=======
 import { configSet, ofType, settings, show, stackNodes, StackNode, UNPROVEN } from "../../lib/rule";
-import { GITHUB } from "../../lib/types";
->>>>>>> policy-gate
+import { GITHUB, READ_ENVIRONMENT_TYPE } from "../../lib/types";
 
 /** Settings of `protected-deploy-environment`. */
 export interface DeployEnvironmentSettings {
@@ -53,6 +50,29 @@ function reviewerProblem(reviewers: Plain): string | undefined {
     if (ids.some(isUnknown)) return `reviewers ${UNPROVEN}.`;
     if (ids.length === 0) return `has no required reviewer, so anyone with write access can deploy. Fix: ${configSet("github.reviewers.users[0]", "<user id>")} (or github.reviewers.teams[0]; ids from \`gh api users/<login> --jq .id\`)`;
     return undefined;
+}
+
+/** Problems with a read environment: unrestricted ones need the reviewer gate, restricted ones exact branch names. */
+function readProblems(env: StackNode, nodes: readonly StackNode[], limits: DeployEnvironmentSettings): string[] {
+    const policy = env.props.deploymentBranchPolicy;
+    if (isUnknown(policy)) return [`deploymentBranchPolicy ${UNPROVEN}.`];
+    if (isObject(policy) && policy.customBranchPolicies === true) {
+        const patterns = deploymentPoliciesOf(env, nodes).map((p) => p.props.branchPattern);
+        const branchFix = configSet("github.branch", limits.branch);
+        if (patterns.some(isUnknown)) return [`a deployment branch pattern ${UNPROVEN}.`];
+        if (patterns.length === 0) return [`uses custom branch policies but lists no branch, so no rule restricts who reads. Fix: ${branchFix}`];
+        if (patterns.some((p) => typeof p !== "string" || p.includes("*"))) return [`admits a wildcard branch pattern; name the branches whose runs may read. Fix: ${branchFix}`];
+        return [];
+    }
+    const problems: string[] = [];
+    const reviewers = reviewerProblem(env.props.reviewers);
+    if (reviewers) problems.push(reviewers);
+    const props = env.props;
+    if (isUnknown(props.preventSelfReview)) problems.push(`preventSelfReview ${UNPROVEN}.`);
+    else if (props.preventSelfReview !== true) problems.push(`does not prevent self-review, so the author of a change can approve its own run. Fix: ${configSet("github.preventSelfReview", "true")}`);
+    if (isUnknown(props.canAdminsBypass)) problems.push(`canAdminsBypass ${UNPROVEN}.`);
+    else if (props.canAdminsBypass !== false) problems.push(`lets repository admins bypass the protection rules. Fix: ${configSet("github.adminsCanBypass", "false")}`);
+    return problems;
 }
 
 /** Problems with who and what may deploy to the production environment, in words. */
@@ -109,52 +129,19 @@ export const protectedDeployEnvironment: StackValidationPolicy = {
         const nodes = stackNodes(args);
         const environments = ofType(nodes, GITHUB.environment);
         const named = environments.filter((e) => e.props.environment === limits.environment);
-        const deploying = named.length > 0 && !environments.some((e) => isUnknown(e.props.environment)) ? named : environments;
+        const deploying = named.length > 0 && !environments.some((e) => isUnknown(e.props.environment)) ? named : environments.filter((e) => !e.urn.includes(`${READ_ENVIRONMENT_TYPE}$`));
         for (const env of environments) {
             const report = (message: string) => reportViolation(`GitHub environment "${String(env.props.environment ?? env.name)}": ${message}`, env.urn);
-<<<<<<< HEAD
-            const props = env.props;
-
-            // Read environments (previews, policy gate, drift): one restricted to named branches admits only runs
-            // of merged code and needs no reviewer; one that admits every run (pull-request previews) needs them.
-            const read = env.urn.includes(`${READ_ENVIRONMENT_TYPE}$`);
-            const policy = props.deploymentBranchPolicy;
-            if (!(read && isObject(policy) && policy.customBranchPolicies === true)) {
-                const reviewers = props.reviewers;
-                if (isUnknown(reviewers)) report(`reviewers ${UNPROVEN}.`);
-                else {
-                    const lists: Plain[] = (Array.isArray(reviewers) ? reviewers : []).flatMap((r) => (isObject(r) ? [r.users, r.teams] : []));
-                    const ids: Plain[] = lists.flatMap((l): Plain[] => (isUnknown(l) ? [l] : Array.isArray(l) ? l : []));
-                    if (ids.some(isUnknown)) report(`reviewers ${UNPROVEN}.`);
-                    else if (ids.length === 0) report(`has no required reviewer, so anyone with write access can deploy. Fix: ${configSet("github.reviewers.users[0]", "<user id>")} (or github.reviewers.teams[0]; ids from \`gh api users/<login> --jq .id\`)`);
-                }
-
-                if (isUnknown(props.preventSelfReview)) report(`preventSelfReview ${UNPROVEN}.`);
-                else if (props.preventSelfReview !== true) report(`does not prevent self-review, so the author of a change can approve its own deployment. Fix: ${configSet("github.preventSelfReview", "true")}`);
-
-                // The provider's default lets admins bypass, so only an explicit false passes.
-                if (isUnknown(props.canAdminsBypass)) report(`canAdminsBypass ${UNPROVEN}.`);
-                else if (props.canAdminsBypass !== false) report(`lets repository admins bypass the protection rules. Fix: ${configSet("github.adminsCanBypass", "false")}`);
+            // Read environments (previews, policy gate, drift) hold read-only credentials: one restricted to named
+            // branches admits only runs of merged code and needs no reviewer; one that admits every run (pull-request
+            // previews) needs a reviewer who cannot be the author and whom admins cannot bypass.
+            if (env.urn.includes(`${READ_ENVIRONMENT_TYPE}$`)) {
+                readProblems(env, nodes, limits).forEach(report);
+                continue;
             }
-
-            const branchFix = configSet("github.branch", "main");
-            if (read && policy === undefined) continue;
-            if (isUnknown(policy)) report(`deploymentBranchPolicy ${UNPROVEN}.`);
-            else if (!isObject(policy)) report(`has no deployment branch policy, so any branch can deploy. Fix: ${branchFix}`);
-            else if (isUnknown(policy.protectedBranches) || isUnknown(policy.customBranchPolicies)) report(`deploymentBranchPolicy ${UNPROVEN}.`);
-            else if (policy.customBranchPolicies === true) {
-                const patterns = deploymentPoliciesOf(env, nodes).map((p) => p.props.branchPattern);
-                if (patterns.some(isUnknown)) report(`a deployment branch pattern ${UNPROVEN}.`);
-                else if (patterns.length === 0) report(`uses custom branch policies but lists no branch, so no rule restricts deployments. Fix: ${branchFix}`);
-                else if (patterns.some((p) => typeof p !== "string" || p.includes("*"))) report(`accepts deployments from a wildcard branch pattern; name the one deploying branch. Fix: ${branchFix}`);
-            } else if (policy.protectedBranches !== true) {
-                report(`deployment branch policy restricts nothing (neither protected nor custom branches). Fix: ${branchFix}`);
-            }
-=======
             const reviewers = reviewerProblem(env.props.reviewers);
             if (reviewers) report(reviewers);
             if (deploying.includes(env)) deployProblems(env, nodes, limits).forEach(report);
->>>>>>> policy-gate
         }
     },
 };

@@ -5,16 +5,8 @@
  * (`auto_destroy`) run their command instead: they exit as `oneOffExits` says, then destroy themselves.
  */
 import { createHash, randomBytes } from "node:crypto";
-<<<<<<< HEAD
-<<<<<<< HEAD
-import { type AppRecord, type CheckRecord, fail, type MachineRecord, type MachineState, nowIso, ok, type Reply, type Route, type RouteContext, type WaitState } from "./types";
-=======
 import { secretsNotYetAvailable } from "./apps";
-import { type AppRecord, type CheckRecord, fail, type MachineRecord, nowIso, ok, type Reply, type Route, type RouteContext } from "./types";
->>>>>>> fly-rollouts
-=======
-import { type AppRecord, type CheckRecord, fail, type MachineRecord, nowIso, ok, type OneOffExit, type Reply, type Route, type RouteContext } from "./types";
->>>>>>> migrations
+import { type AppRecord, type CheckRecord, fail, type MachineRecord, type MachineState, nowIso, ok, type OneOffExit, type Reply, type Route, type RouteContext, type WaitState } from "./types";
 
 const LEASE_HEADER = "fly-machine-lease-nonce";
 const MAX_WAIT_SECONDS = 60;
@@ -84,7 +76,6 @@ function transition(ctx: RouteContext, app: AppRecord, machine: MachineRecord, s
     ctx.machineChanged(app.name, machine);
 }
 
-<<<<<<< HEAD
 /** Restarts after a crash since the machine's last start or update (Fly's `restart_count`). */
 const restarts = new WeakMap<MachineRecord, number>();
 
@@ -112,8 +103,6 @@ function crash(ctx: RouteContext, app: AppRecord, machine: MachineRecord, gen: n
     });
 }
 
-/** created/stopped → starting → started, then checks settle after `healthDelayMs` (or the process crashes). */
-=======
 const matches = (pattern: string | RegExp | undefined, value: string): boolean =>
     pattern === undefined || (typeof pattern === "string" ? pattern === value : pattern.test(value));
 
@@ -149,8 +138,7 @@ function runToExit(ctx: RouteContext, app: AppRecord, machine: MachineRecord, ge
     });
 }
 
-/** created/stopped → starting → started, then checks settle after `healthDelayMs` (a one-off runs to its exit). */
->>>>>>> migrations
+/** created/stopped → starting → started, then checks settle after `healthDelayMs` (or the process crashes; a one-off runs to its exit). */
 function boot(ctx: RouteContext, app: AppRecord, machine: MachineRecord, initial: MachineRecord["state"] = "starting"): void {
     const gen = bump(machine);
     restarts.set(machine, 0);

@@ -28,29 +28,9 @@ export type { PostgresClusterRecord, PostgresStatus } from "./postgresRecord";
 
 const PLAN_ENUM = (mpgSchema("createPostgresClusterRequest").properties?.plan?.enum ?? []) as string[];
 
-<<<<<<< HEAD
-function render(cluster: PostgresClusterRecord): Record<string, unknown> {
-    const host = `${cluster.id}.pg.flympg.net`;
-    return {
-        id: cluster.id,
-        name: cluster.name,
-        organization: { slug: cluster.orgSlug },
-        region: cluster.region,
-        plan: cluster.plan,
-        disk_size_gb: cluster.diskSizeGb,
-        pg_major_version: cluster.pgMajorVersion,
-        status: cluster.status,
-        created_at: cluster.createdAt,
-        endpoints:
-            cluster.status === "ready"
-                ? { primary: { direct: { host: `direct.${host}`, port: 5432 }, pooler: { host: `pgbouncer.${host}`, port: 5432 } } }
-                : undefined,
-    };
-=======
 /** The spec matches plans case-insensitively; the record keeps the spec's spelling (`Performance`). */
 function canonicalPlan(value: unknown): unknown {
     return typeof value === "string" ? (PLAN_ENUM.find((p) => p.toLowerCase() === value.toLowerCase()) ?? value) : value;
->>>>>>> fly-mpg
 }
 
 function newId(): string {

@@ -2,16 +2,10 @@
  * Shared shapes of the Fly API emulator: options, in-memory state, routes, recorded requests.
  */
 import type { IncomingHttpHeaders } from "node:http";
-<<<<<<< HEAD
-<<<<<<< HEAD
 import type { MachinesSchema } from "../../../providers/fly/api";
 import type { operations } from "../../../providers/fly/generated/machines";
-=======
 import type { RateLimitOptions } from "./limits";
->>>>>>> fly-rollouts
-=======
 import type { PostgresClusterRecord } from "./postgresRecord";
->>>>>>> fly-mpg
 import type { SpecValidator } from "./schema";
 
 /** Options of {@link startEmulator}. Every delay is in milliseconds of real time. */
@@ -157,13 +151,13 @@ export interface MachineRecord {
     checks: CheckRecord[];
     lease?: LeaseRecord;
     minSecretsVersion?: number;
-<<<<<<< HEAD
-    events: Required<Omit<MachinesSchema<"MachineEvent">, "request">>[];
-=======
-    events: { id: string; type: string; status: string; source: string; timestamp: number; request?: Record<string, unknown> }[];
+    /**
+     * Fly's events, every field set but `request`: only exit events carry one (the exit code and restart count),
+     * and the spec leaves its shape open.
+     */
+    events: (Required<Omit<MachinesSchema<"MachineEvent">, "request">> & { request?: Record<string, unknown> })[];
     /** A one-off machine's exit code, once its main process has exited (kept after it is destroyed). */
     exitCode?: number;
->>>>>>> migrations
 }
 
 /** A secret: the value is kept so tests can assert what reached Fly; it is never sent back by the emulator. */
@@ -237,15 +231,12 @@ export interface RecordedRequest {
     status: number;
     /** The fault that answered, if one did. */
     fault?: FaultKind;
-<<<<<<< HEAD
     /** The spec operation the request matched, e.g. `GET /v1/apps/{app_name}/machines`. */
     operation?: string;
     /** Why the request broke Fly's contract (it was answered 4xx with this message), if it did. */
     violation?: string;
-=======
     /** True when the emulator's rate limiter answered 429. */
     rateLimited?: boolean;
->>>>>>> fly-rollouts
     /** Milliseconds since the emulator started. */
     at: number;
 }
