@@ -151,7 +151,10 @@ export async function updateRelease(olds: ReleaseOutputs, news: ReleaseInputs): 
 /** The Release provider (methods call this file's functions only; see common.ts). */
 export const releaseProvider: pulumi.dynamic.ResourceProvider<ReleaseInputs, ReleaseOutputs> = {
     async check(_olds, news) {
-        const failures: CheckFailure[] = validateReleaseInputs(news.release ?? "release", news).map((reason) => ({ property: "", reason }));
+        const name = news.release ?? "release";
+        // What the engine sends is complete: a value unknown at preview is the UNKNOWN sentinel, never absent.
+        const missing = (["app", "release", "image", "command"] as const).filter((key) => news[key] === undefined).map((key) => `fly:Release "${name}": ${key} is required.`);
+        const failures: CheckFailure[] = [...missing, ...validateReleaseInputs(name, news)].map((reason) => ({ property: "", reason }));
         return { inputs: news, failures };
     },
     async diff(_id, olds, news) {

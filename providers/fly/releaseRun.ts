@@ -11,6 +11,8 @@
 import type { FlyMachine, FlyMachineConfig } from "./machineGroupTypes";
 import { flyRequest, FlyApiError, seg } from "./client";
 import { createOnce, label } from "./common";
+import { pace } from "./rollout/pacing";
+import { untilSecretsAvailable } from "./rollout/machinesApi";
 
 /** Metadata keys on a release machine. */
 export const TAG_RELEASE = "pulumi_release";
@@ -152,7 +154,13 @@ export async function runRelease(spec: ReleaseRunSpec): Promise<ReleaseOutcome> 
     const machine =
         running ??
         (await createOnce(
-            () => flyRequest<ReleaseMachine>({ method: "POST", path: machinesPath(spec.app), body, resource: resourceOf(spec), retry: "never" }),
+            // The secrets this run names were set a moment ago: Fly answers 412 "not yet available" until they have
+            // propagated, and the create is refused (not applied), so it is safe to send again. Paced like a rollout's.
+            () =>
+                untilSecretsAvailable(async () => {
+                    await pace(`${spec.app}/-/create`, "action");
+                    return flyRequest<ReleaseMachine>({ method: "POST", path: machinesPath(spec.app), body, resource: resourceOf(spec), retry: "never" });
+                }),
             async () => (await releaseMachines(spec)).find((m) => !known.has(m.id) && m.config?.metadata?.[TAG_RELEASE_KEY] === spec.key),
         ));
 

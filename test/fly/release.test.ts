@@ -202,6 +202,27 @@ describe("fly:Release", () => {
         });
     }
 
+    it("waits for secrets set just before it: Fly's 412 'not yet available' is retried, and the run happens once", async () => {
+        const app = await suite.newApp();
+        const previous = suite.fly.options.secretsPropagationMs;
+        // Long enough that the create surely comes while the new version propagates, even on a loaded machine.
+        suite.fly.options.secretsPropagationMs = 400;
+        try {
+            const answer = await flyRequest<{ version: number }>({ method: "POST", path: `/apps/${app}/secrets`, body: { values: { DATABASE_URL: "postgres://u:p@db/app" } }, resource: "test setup" });
+            suite.fly.clearRequests();
+            const { outs } = await createRelease(releaseInputs(app, { minSecretsVersion: answer.version }));
+            await suite.fly.settle();
+            const creates = releaseCreates();
+            assert.ok(creates.some((r) => r.status === 412), "the first create drew Fly's 412 while the secrets propagated");
+            assert.equal(creates.filter((r) => r.status === 200 || r.status === 201).length, 1, "then exactly one machine was created");
+            assert.equal(outs!.exitCode, 0);
+            assert.ok(creates.every((r) => (r.body as { min_secrets_version?: number }).min_secrets_version === answer.version));
+            assert.deepEqual(alive(app), []);
+        } finally {
+            suite.fly.options.secretsPropagationMs = previous;
+        }
+    });
+
     it("keeps waiting through 5xx answers and dropped answers while the command runs", async () => {
         const app = await suite.newApp();
         suite.fly.faults.add({ method: "GET", path: "/v1/apps/:app/machines/:id/wait", kind: "500", times: 2 });

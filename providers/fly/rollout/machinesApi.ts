@@ -67,7 +67,7 @@ export function isSecretsNotYetAvailable(error: unknown): boolean {
 }
 
 /** Runs `send` again while Fly answers that the secrets version is not yet available, up to `secretsWaitMs`. */
-async function untilSecretsAvailable<T>(send: () => Promise<T>): Promise<T> {
+export async function untilSecretsAvailable<T>(send: () => Promise<T>): Promise<T> {
     const timing = rolloutTiming();
     const deadline = Date.now() + timing.secretsWaitMs;
     for (let attempt = 0; ; attempt++) {
