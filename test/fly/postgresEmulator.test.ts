@@ -20,6 +20,12 @@ describe("Managed Postgres emulator", () => {
         return { status: res.status, body: text ? JSON.parse(text) : undefined, retryAfter: res.headers.get("retry-after") };
     }
 
+    /** Takes the contract breaches the test made on purpose, exactly `count` of them. */
+    function expectViolations(count: number): void {
+        const taken = env.fly.takeViolations();
+        assert.equal(taken.length, count, taken.map((r) => `${r.method} ${r.path}: ${r.violation}`).join("\n"));
+    }
+
     async function readyCluster(name: string, extra: Record<string, unknown> = {}): Promise<string> {
         const created = await call("POST", "/v1/postgres", { ...CLUSTER, name, ...extra });
         assert.equal(created.status, 201, JSON.stringify(created.body));
@@ -38,6 +44,8 @@ describe("Managed Postgres emulator", () => {
             assert.equal(typeof answer.body.error, "string");
         }
         assert.equal(env.fly.state.postgres.get(id)!.plan, "basic");
+        // Each deliberately malformed request above is a breach of the contract, recorded as such.
+        expectViolations(3);
     });
 
     it("creates clusters asynchronously, with the spec's validation statuses", async () => {
@@ -63,6 +71,8 @@ describe("Managed Postgres emulator", () => {
         assert.equal(ready.pg_major_version, "17");
         assert.deepEqual(ready.organization, { name: "personal", slug: "personal" });
         assert.match(ready.endpoints.primary.pooler.host, /^pgbouncer\./);
+        // Each deliberately malformed request above is a breach of the contract, recorded as such.
+        expectViolations(4);
     });
 
     it("ends clusters in failing regions as failed", async () => {
@@ -93,6 +103,8 @@ describe("Managed Postgres emulator", () => {
         assert.ok(await listed("&include_deleted=true").then((ids) => ids.includes(id)));
         assert.equal((await call("GET", `/v1/postgres/${id}/databases`)).status, 404);
         assert.equal((await call("GET", "/v1/postgres/nope")).status, 404);
+        // Each deliberately malformed request above is a breach of the contract, recorded as such.
+        expectViolations(2);
     });
 
     it("answers pg-admin requests with 503 and Retry-After while it warms up", async () => {
@@ -133,6 +145,8 @@ describe("Managed Postgres emulator", () => {
         assert.equal((await call("POST", `${path}/users/app/rotate_password`, { kill_sessions: "yes" })).status, 422);
         assert.equal((await call("DELETE", `${path}/users/app`)).status, 204);
         assert.equal((await call("GET", `${path}/users/app/credentials`)).status, 404);
+        // Each deliberately malformed request above is a breach of the contract, recorded as such.
+        expectViolations(5);
     });
 
     it("attaches apps (201, then 200 when already attached), and restores backups into a new cluster", async () => {

@@ -246,16 +246,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             violations.push(record);
             reply(fail(status, problem));
         };
+        // Managed Postgres is another service with its own router and handlers (contracts/fly/managed-postgres.md):
+        // 405 for a method a path lacks, and its routes answer invalid attributes with their own statuses (400 for a
+        // missing org_slug, 422 for the rest), validating with the same spec schemas. The breach is recorded either way.
+        const ownValidation = url.pathname === "/v1/postgres" || url.pathname.startsWith("/v1/postgres/");
         const matched = validator.match(method, url.pathname);
-        // Fly answers an operation it does not have with 404, whether or not the path exists for another method.
-        if (!matched.operation) return violated(404, matched.problem);
+        // The Machines API answers an operation it does not have with 404, whether or not the path exists for another method.
+        if (!matched.operation) return violated(ownValidation && matched.pathExists ? 405 : 404, matched.problem);
         const { operation } = matched;
         record.operation = `${operation.method} ${operation.template}`;
-        const queryProblems = validator.checkQuery(operation, url.searchParams);
-        if (queryProblems.length > 0) return violated(400, `invalid query: ${queryProblems.join("; ")}`);
         if (badJson) return violated(400, `invalid JSON body: ${badJson}`);
+        const queryProblems = validator.checkQuery(operation, url.searchParams);
         const bodyProblems = validator.checkBody(operation, body);
-        if (bodyProblems.length > 0) return violated(400, `invalid request body: ${bodyProblems.join("; ")}`);
+        if (queryProblems.length > 0 || bodyProblems.length > 0) {
+            const problem = [...queryProblems.map((p) => `invalid query: ${p}`), ...bodyProblems.map((p) => `invalid request body: ${p}`)].join("; ");
+            if (!ownValidation) return violated(400, problem);
+            record.violation = problem;
+            violations.push(record);
+        }
 
         const fault = faults.take(method, url.pathname);
         if (fault) {

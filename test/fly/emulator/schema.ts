@@ -88,7 +88,7 @@ export interface SpecOperation {
 }
 
 /** What {@link SpecValidator.match} finds for a method and a path. */
-export type SpecMatch = { operation: SpecOperation } | { operation?: undefined; problem: string };
+export type SpecMatch = { operation: SpecOperation } | { operation?: undefined; problem: string; /** The path exists, for other methods. */ pathExists: boolean };
 
 interface CompiledTemplate {
     template: string;
@@ -320,9 +320,9 @@ export class SpecValidator {
         if (operation) return { operation };
         if (candidates.length > 0) {
             const allowed = [...new Set(candidates.flatMap((t) => [...t.operations.keys()]))].join(", ");
-            return { problem: `${upper} ${path} is not an operation of Fly's API (${candidates[0].template} allows ${allowed})` };
+            return { problem: `${upper} ${path} is not an operation of Fly's API (${candidates[0].template} allows ${allowed})`, pathExists: true };
         }
-        return { problem: `${upper} ${path} is not an operation of Fly's API: no path of ${this.documents.map((d) => d.file).join(" or ")} matches it` };
+        return { problem: `${upper} ${path} is not an operation of Fly's API: no path of ${this.documents.map((d) => d.file).join(" or ")} matches it`, pathExists: false };
     }
 
     /** Problems with the query string of a request for `operation` (empty when valid). */
