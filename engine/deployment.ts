@@ -14,7 +14,7 @@ import { startDynamicProvider } from "./providers/dynamic";
 import type { PackageSchema } from "./providers/schema";
 import { standInProvider } from "./providers/standIn";
 import type { DiffResult, ResourceProvider, Target } from "./providers/types";
-import { containsUnknown, engproto, emptyproto, fromStruct, resproto, sameValue, toStruct, UNKNOWN, unary, type Wire } from "./rpc";
+import { annotateSecrets, containsUnknown, engproto, emptyproto, fromStruct, resproto, sameValue, toStruct, UNKNOWN, unary, type Wire } from "./rpc";
 import type { ResourceState, StackState } from "./state";
 import { makeUrn, nameOf, parseProviderRef, STACK_TYPE } from "./urn";
 
@@ -38,6 +38,10 @@ export interface Step {
     readonly inputs: Record<string, Wire>;
     /** Outputs after the step; on preview, only what is known (the rest is unknown). */
     readonly outputs: Record<string, Wire>;
+    /** The parent's URN, for a registered resource that has one (what the CLI's tree is drawn from). */
+    readonly parent?: string;
+    /** The resource options a reader of a plan checks, for a registered resource. */
+    readonly options?: { readonly protect: boolean; readonly retainOnDelete: boolean };
 }
 
 export interface Diagnostic {
@@ -221,7 +225,7 @@ export class Deployment {
         response.setUrn(urn);
         if (!custom) {
             this.registered.set(urn, { ...base, id: "", inputs: news, outputs: old?.outputs ?? {}, standIn: false });
-            this.steps.push({ urn, type, name, op: old ? "same" : "create", custom, standIn: false, diffs: [], replaces: [], inputs: news, outputs: {} });
+            this.steps.push({ urn, type, name, op: old ? "same" : "create", custom, standIn: false, diffs: [], replaces: [], inputs: news, outputs: {}, parent: base.parent, options: { protect: base.protect, retainOnDelete: base.retainOnDelete } });
             response.setObject(toStruct({}));
             return response;
         }
@@ -277,8 +281,10 @@ export class Deployment {
                 throw this.error(`${type} (${name}): ${op} failed: ${e instanceof Error ? e.message : String(e)}`, urn);
             }
         }
+        // The engine, not the provider, marks what the program asked to keep secret (`additionalSecretOutputs`).
+        outputs = annotateSecrets(outputs, {}, base.additionalSecretOutputs);
         this.registered.set(urn, { ...base, id, provider: providerRef, inputs, outputs, standIn: provider.standIn });
-        this.steps.push({ urn, type, name, op, custom, standIn: provider.standIn, diffs: op === "create" ? [] : diff.diffs, replaces: diff.replaces, inputs, outputs });
+        this.steps.push({ urn, type, name, op, custom, standIn: provider.standIn, diffs: op === "create" ? [] : diff.diffs, replaces: diff.replaces, inputs, outputs, parent: base.parent, options: { protect: base.protect, retainOnDelete: base.retainOnDelete } });
 
         if (id === "" && this.preview) response.setId("");
         else response.setId(id || (type.startsWith("pulumi:providers:") && this.preview ? UNKNOWN : id));
@@ -308,7 +314,8 @@ export class Deployment {
     private async analyze(resource: AnalyzedResource): Promise<void> {
         if (!this.analyzer) return;
         const analyzer = await this.analyzer;
-        const found = await analyzer.analyze(resource);
+        // The analyzer reports a resource's violations without its URN; the engine knows which resource it asked about.
+        const found = (await analyzer.analyze(resource)).map((v) => (v.urn ? v : { ...v, urn: resource.urn }));
         this.violations.push(...found);
         const mandatory = found.filter((v) => v.enforcementLevel === "mandatory");
         // On `up` a mandatory violation stops the resource's step, as the CLI does; a preview reports them all.
@@ -375,8 +382,9 @@ export class Deployment {
             const keys = [...new Set([...Object.keys(resource.outputs), ...Object.keys(read.outputs)])];
             const diffs = keys.filter((k) => !sameValue(resource.outputs[k], read.outputs[k])).sort();
             const inputs = read.inputs ?? resource.inputs;
-            this.registered.set(resource.urn, { ...resource, name, id: read.id, outputs: read.outputs, inputs });
-            this.steps.push({ urn: resource.urn, type: resource.type, name, op: diffs.length > 0 ? "update" : "same", custom: true, standIn: provider.standIn, diffs, replaces: [], inputs, outputs: read.outputs });
+            const outputs = annotateSecrets(read.outputs, {}, resource.additionalSecretOutputs);
+            this.registered.set(resource.urn, { ...resource, name, id: read.id, outputs, inputs });
+            this.steps.push({ urn: resource.urn, type: resource.type, name, op: diffs.length > 0 ? "update" : "same", custom: true, standIn: provider.standIn, diffs, replaces: [], inputs, outputs });
         }
     }
 

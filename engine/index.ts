@@ -85,7 +85,8 @@ export async function runOperation(options: OperationOptions): Promise<Operation
         stack: options.stack,
         operation: options.operation,
         old,
-        schemas: loadSchemas(join(root, "contracts", "pulumi-schemas")),
+        // The published schemas this repository pins, whichever project runs (a test fixture has none of its own).
+        schemas: loadSchemas(join(ROOT, "contracts", "pulumi-schemas")),
         providerEnv: env,
         now: options.now ?? (() => new Date()),
     });

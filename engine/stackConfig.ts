@@ -10,10 +10,15 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { checkStackName } from "../config/stackName";
 import type { ProgramConfig } from "./program";
 
-/** Reads `Pulumi.<stack>.yaml` and returns its `config` map as written (full keys). */
+/**
+ * Reads `Pulumi.<stack>.yaml` and returns its `config` map as written (full keys). The name is checked first
+ * (`StackNameError`), so a name like `../x` never reaches the file system.
+ */
 export function readStackConfig(root: string, stack: string): Record<string, unknown> {
+    checkStackName(stack);
     const document = parseYaml(readFileSync(join(root, `Pulumi.${stack}.yaml`), "utf8")) ?? {};
     return (document.config ?? {}) as Record<string, unknown>;
 }
@@ -45,7 +50,7 @@ export function programConfig(config: Readonly<Record<string, unknown>>, namespa
             return node;
         };
         const plain = decrypt(value);
-        values[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
+        values[key] = typeof plain === "string" ? plain : encodeJson(plain);
         if (secret) secretKeys.push(key);
     }
     for (const [name, value] of Object.entries(secrets)) {
@@ -53,4 +58,17 @@ export function programConfig(config: Readonly<Record<string, unknown>>, namespa
         secretKeys.push(`${namespace}:${name}`);
     }
     return { values, secretKeys };
+}
+
+/** Marks a number JSON cannot write; replaced by an overflowing literal that `JSON.parse` reads back as ±Infinity. */
+const NON_FINITE = "__offline_engine_non_finite__";
+
+/**
+ * JSON as the engine carries a YAML value: a YAML number too large for a double (`1e400`, `.inf`) stays an
+ * overflowing number (`1e999`) instead of becoming `null`, so the config error names what was written. NaN has no
+ * JSON form and stays `null`.
+ */
+export function encodeJson(value: unknown): string {
+    const text = JSON.stringify(value, (_key, v) => (typeof v === "number" && !Number.isFinite(v) && !Number.isNaN(v) ? `${NON_FINITE}${v > 0 ? "+" : "-"}` : v));
+    return text.replace(new RegExp(`"${NON_FINITE}([+-])"`, "g"), (_match, sign: string) => (sign === "+" ? "1e999" : "-1e999"));
 }

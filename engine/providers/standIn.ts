@@ -59,6 +59,8 @@ function password(inputs: Record<string, Wire>, seed: string): string {
 function inventValue(name: string, spec: PropertySpec, seed: string): Wire {
     const h = hash(seed, name);
     if (/digest$/i.test(name)) return `sha256:${h}`;
+    // A stand-in models success: a command it "ran" (a release container) exited 0, never a code that reads as a failure.
+    if (/^exitCode$/i.test(name)) return 0;
     if (/^dsn/i.test(name)) return `https://${h.slice(0, 32)}@stand-in.ingest.sentry.invalid/${parseInt(h.slice(0, 6), 16)}`;
     switch (spec.type) {
         case "string":
@@ -88,8 +90,11 @@ export function standInProvider(schema: PackageSchema, options: StandInOptions):
         const plain = stripSecrets(inputs);
         const seed = `${target.urn}\n${id}\n${JSON.stringify(plain)}`;
         const outputs: Record<string, Wire> = { ...inputs };
-        for (const [name, property] of Object.entries(spec.properties ?? {})) {
-            if (outputs[name] !== undefined) continue;
+        // Only the outputs the schema says are always set (`required`) are invented; an optional one the inputs leave
+        // out stays absent, as a real provider leaves it (an invented `tagPattern` would read as a tag policy).
+        for (const name of spec.required ?? []) {
+            const property = spec.properties?.[name];
+            if (outputs[name] !== undefined || property === undefined) continue;
             outputs[name] = inventValue(name, property, seed);
         }
         if (target.type === "random:index/randomPassword:RandomPassword" || target.type === "random:index/randomString:RandomString") {

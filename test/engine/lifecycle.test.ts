@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { OperationResult } from "../../engine";
 import { type Emulator, startEmulator } from "../fly/emulator";
+import { MAX_STATE_BYTES } from "../harness/stateSize";
 import { changes, explain, flyEnv, isSecret, isUnknown, StackUnderTest } from "./support";
 
 const NEW_IMAGE = `registry.fly.io/api-release@sha256:${"c0ffee".repeat(10)}abcd`;
@@ -30,26 +31,30 @@ const EXPECTATIONS: Expectation[] = [
         stack: "dev",
         fly: false,
         rotationDays: 365,
-        imageChange: { "Image:app-image": "delete", "RemoteImage:app-image": "create", "Container:app-container": "replace" },
-        rotation: { "Rotating:secrets-rotation": "replace", "RandomPassword:secrets-jwt": "replace", "Container:app-container": "replace" },
+        // The release container runs again with every new image or environment (docker replaces a container whose
+        // envs change), before the app container is replaced.
+        imageChange: { "Image:app-image": "delete", "RemoteImage:app-image": "create", "Container:app-release": "replace", "Container:app-container": "replace" },
+        rotation: { "Rotating:secrets-rotation": "replace", "RandomPassword:secrets-jwt": "replace", "Container:app-release": "replace", "Container:app-container": "replace" },
         protectedDatabase: false,
     },
     {
         stack: "staging",
         fly: true,
         rotationDays: 90,
-        // A prebuilt image needs no build: the build and the docker provider that ran it go, the machines roll.
-        imageChange: { "Image:app-image": "delete", "docker:default_5_2_0": "delete", "MachineGroup:app-machines": "update" },
-        rotation: { "Rotating:secrets-rotation": "replace", "RandomPassword:secrets-jwt": "replace", "Secrets:app-secrets": "update", "MachineGroup:app-machines": "update" },
+        // A prebuilt image needs no build: the build and the docker provider that ran it go, the release step runs
+        // with the new image, then the machines roll. A rotation updates the release step's secrets version (no run).
+        imageChange: { "Image:app-image": "delete", "docker:default_5_2_0": "delete", "Release:app-release": "update", "MachineGroup:app-machines": "update" },
+        rotation: { "Rotating:secrets-rotation": "replace", "RandomPassword:secrets-jwt": "replace", "Secrets:app-secrets": "update", "Release:app-release": "update", "MachineGroup:app-machines": "update" },
         protectedDatabase: false,
     },
     {
         stack: "prod",
         fly: true,
         rotationDays: 30,
-        // A prebuilt image needs no build: the build and the docker provider that ran it go, the machines roll.
-        imageChange: { "Image:app-image": "delete", "docker:default_5_2_0": "delete", "MachineGroup:app-machines": "update" },
-        rotation: { "Rotating:secrets-rotation": "replace", "RandomPassword:secrets-jwt": "replace", "Secrets:app-secrets": "update", "MachineGroup:app-machines": "update" },
+        // A prebuilt image needs no build: the build and the docker provider that ran it go, the release step runs
+        // with the new image, then the machines roll. A rotation updates the release step's secrets version (no run).
+        imageChange: { "Image:app-image": "delete", "docker:default_5_2_0": "delete", "Release:app-release": "update", "MachineGroup:app-machines": "update" },
+        rotation: { "Rotating:secrets-rotation": "replace", "RandomPassword:secrets-jwt": "replace", "Secrets:app-secrets": "update", "Release:app-release": "update", "MachineGroup:app-machines": "update" },
         protectedDatabase: true,
     },
 ];
@@ -72,6 +77,11 @@ for (const expected of EXPECTATIONS) {
             stack.dispose();
             await fly.close();
         });
+        /** The release machines Fly has run (destroyed ones included), by image. */
+        const releaseRuns = (image?: string) =>
+            [...fly.state.apps.values()].flatMap((app) => [...app.machines.values()]).filter((m) => (m.config.metadata as Record<string, string> | undefined)?.pulumi_release !== undefined && (image === undefined || m.config.image === image));
+        /** Fly's rate limits are the emulator's defaults here: no rollout may draw a 429. */
+        const assertWithinFlyLimits = () => assert.deepEqual(fly.rateLimited().map((r) => `${r.method} ${r.path}`), [], "requests refused by Fly's rate limits");
 
         it("previews a new stack: every resource a create, computed values unknown, no Fly request, policies pass", async () => {
             const result = await stack.run("preview");
@@ -89,6 +99,8 @@ for (const expected of EXPECTATIONS) {
             firstUp = await stack.run("up");
             assert.ok(firstUp.ok, explain(firstUp));
             assert.ok(firstUp.steps.every((s) => s.op === "create"));
+            // dev and prod are clean at every level (a one-off release container is no app container without a health check).
+            if (expected.stack !== "staging") assert.deepEqual(firstUp.violations.map((v) => `${v.enforcementLevel} ${v.policyName}: ${v.message}`), []);
             assert.match(String(firstUp.outputs.imageRef), /.+/);
             assert.ok(!isUnknown(firstUp.outputs.imageRef));
             assert.match(String(firstUp.outputs.healthUrl), /^https?:\/\/.+\/health$/);
@@ -96,6 +108,10 @@ for (const expected of EXPECTATIONS) {
             const custom = firstUp.steps.filter((s) => s.custom).length;
             assert.ok(firstUp.state.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length >= custom - 1);
             if (expected.fly) assert.ok(fly.state.apps.size > 0, "the Fly app exists");
+            assertWithinFlyLimits();
+            // The budget counts what the engine records of each resource: its inputs and its outputs.
+            const bytes = firstUp.state.resources.reduce((sum, r) => sum + Buffer.byteLength(JSON.stringify(r.inputs)) + Buffer.byteLength(JSON.stringify(r.outputs)), 0);
+            assert.ok(bytes <= MAX_STATE_BYTES, `the state's inputs and outputs are ${bytes} bytes, over the ${MAX_STATE_BYTES} budget`);
         });
 
         it("previews no changes after the up, and sends Fly no mutating request", async () => {
@@ -111,10 +127,12 @@ for (const expected of EXPECTATIONS) {
             assert.ok(result.ok, explain(result));
             assert.deepEqual(changes(result), expected.imageChange);
             assert.equal(result.outputs.imageRef, NEW_IMAGE);
+            assertWithinFlyLimits();
             if (expected.fly) {
                 const machines = [...fly.state.apps.values()].flatMap((app) => [...app.machines.values()]).filter((m) => m.state !== "destroyed");
                 assert.ok(machines.length > 0);
                 assert.ok(machines.every((m) => m.config.image === NEW_IMAGE), "every machine runs the new image");
+                assert.equal(releaseRuns(NEW_IMAGE).length, 1, "the release command ran once with the new image");
             }
         });
 
@@ -122,10 +140,12 @@ for (const expected of EXPECTATIONS) {
             const before = await stack.run("preview", { mutate: (config) => (config.app.image = { ref: NEW_IMAGE }) });
             assert.deepEqual(changes(before), {}, "nothing rotates before its time");
             stack.advanceDays(expected.rotationDays + 1);
+            const runsBefore = expected.fly ? releaseRuns().length : 0;
             const result = await stack.run("up", { mutate: (config) => (config.app.image = { ref: NEW_IMAGE }) });
             assert.ok(result.ok, explain(result));
             assert.deepEqual(changes(result), expected.rotation);
             assert.ok(String(result.outputs.jwtRotatesAt) > String(firstUp.outputs.jwtRotatesAt), "the next rotation moved forward");
+            if (expected.fly) assert.equal(releaseRuns().length, runsBefore, "a rotation runs no migration on Fly");
         });
 
         it("refreshes without drift", async () => {

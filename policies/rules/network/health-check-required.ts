@@ -22,6 +22,8 @@ export const healthCheckRequired: ResourceValidationPolicy = {
         const props = plainProps(args.props);
         if (args.type === DOCKER.container) {
             if (!appEnvOf(args.type, props)) return;
+            // A one-off container (the release step: attached, never restarted) runs to its end and serves nothing.
+            if (props.attach === true && props.restart === "no") return;
             const health = objectAt(props, "healthcheck");
             const tests = health === UNKNOWN ? UNKNOWN : listAt(health ?? {}, "tests");
             if (isUnknown(tests)) reportViolation(`healthcheck ${UNPROVEN}.`);
