@@ -5,7 +5,7 @@
  */
 import { readdirSync } from "node:fs";
 import { STACK_NAME, StackNameError, stackNameProblem } from "../config";
-import { parseStackFile, readStackFile, ROOT } from "../test/harness/stack";
+import { parseStackFile, readStackFile, ROOT } from "./stackFile";
 import { MASK, paint } from "./render";
 
 /** Flattens a config object to `path → printable value` rows. */

@@ -1,40 +1,61 @@
 /**
- * `npm run plan -- <stack>`: what the stack would create, evaluated offline (no credentials, no cloud), and the
- * policy pack's verdict with that stack's enforcement. Exits non-zero on invalid config or a mandatory violation.
+ * `npm run plan -- <stack>`: `pulumi preview` of a new stack, offline. The offline engine (`engine/`) runs the real
+ * program entry, the real dynamic-provider host (each Fly resource's `check`) and the policy pack in
+ * `@pulumi/policy`'s own analyzer with `policies/<stack>.json`; plugin-backed providers are schema-checked stand-ins.
+ * No credential is read and nothing is contacted: Fly calls would go to a closed local port with a placeholder
+ * token. Exits non-zero on invalid config, a failed check or a mandatory violation.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { StackNameError, stackNameProblem } from "../config";
-import { ROOT, runStack } from "../test/harness/stack";
-import { paint, renderOutputs, renderTree } from "./render";
-import { policyGate } from "./gate";
+import { ROOT, runOperation } from "../engine";
+import { paint, renderOutputs, renderPolicies, renderSteps, renderSummary, STAND_IN } from "./render";
+
+/**
+ * What the plan runs with instead of the caller's environment: never a real credential, never a real endpoint.
+ * The token only satisfies the program's "token is set" check for the registry; a stand-in builds the image.
+ */
+export const OFFLINE_ENV: Readonly<Record<string, string | undefined>> = {
+    FLY_API_TOKEN: "FlyV1 offline-plan-placeholder-not-a-credential",
+    FLY_API_HOSTNAME: "http://127.0.0.1:9",
+    GITHUB_TOKEN: undefined,
+    SENTRY_AUTH_TOKEN: undefined,
+    PULUMI_ACCESS_TOKEN: undefined,
+};
+
+function usage(message?: string): number {
+    if (message) console.error(message);
+    console.error("usage: npm run plan -- <stack>   (dev, staging, prod, or any Pulumi.<stack>.yaml)");
+    return 2;
+}
 
 async function main(): Promise<number> {
     const stack = process.argv[2];
-    if (!stack || stack.startsWith("-")) {
-        console.error("usage: npm run plan -- <stack>   (dev, staging, prod, or any Pulumi.<stack>.yaml)");
-        return 2;
-    }
+    if (!stack || stack.startsWith("-")) return usage();
     // Checked before the name becomes part of a file path.
     const badName = stackNameProblem(stack);
-    if (badName !== undefined) {
-        console.error(new StackNameError(stack, badName).message);
-        return 2;
-    }
-    if (!existsSync(join(ROOT, `Pulumi.${stack}.yaml`))) {
-        console.error(`No stack file Pulumi.${stack}.yaml. Create the stack with: pulumi stack init ${stack}`);
-        return 2;
-    }
-    const run = await runStack(stack);
-    if (run.configError) {
-        console.error(paint.red(run.configError.message));
+    if (badName !== undefined) return usage(new StackNameError(stack, badName).message);
+    if (!existsSync(join(ROOT, `Pulumi.${stack}.yaml`))) return usage(`No stack file Pulumi.${stack}.yaml. Create the stack with: pulumi stack init ${stack}`);
+
+    console.log(paint.bold(`Previewing update (${stack}), offline: a new stack, no credentials; ${STAND_IN} = a plugin-backed provider's invented outputs\n`));
+    const result = await runOperation({ stack, operation: "preview", env: OFFLINE_ENV });
+    // A program that failed (invalid config, a refused check) registered a partial graph: its error is the plan.
+    if (!result.ok && (result.program === undefined || result.program.code !== 0)) {
+        console.error(paint.red(`error: preview of ${stack} failed:\n${result.error}`));
         return 1;
     }
-    console.log(paint.bold(`Stack ${stack}: ${run.resources.length} resources`));
-    console.log(renderTree(run));
-    console.log(paint.bold("\nOutputs"));
-    console.log(renderOutputs(run));
-    return policyGate(run, stack);
+    if (result.steps.length > 0) console.log(renderSteps(result.steps));
+    const outputs = renderOutputs(result.outputs);
+    if (outputs) console.log(`\nOutputs:\n${outputs}`);
+    if (result.steps.length > 0) console.log(`\nResources:\n${renderSummary(result.steps)}`);
+    if (result.policyPack) {
+        const version = JSON.parse(readFileSync(join(ROOT, "policies", "package.json"), "utf8")).version as string;
+        console.log(`\n${renderPolicies(result, version, "policies")}`);
+    }
+    if (result.ok) return 0;
+    const mandatory = result.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    console.error(paint.red(`\nerror: preview of ${stack} failed: ${mandatory > 0 ? `${mandatory} mandatory policy violation${mandatory === 1 ? "" : "s"} (policies/${stack}.json); pulumi up would be blocked` : result.error}`));
+    return 1;
 }
 
 main().then(

@@ -1,21 +1,17 @@
 /**
  * The offline stack harness: runs `index.ts` for one `Pulumi.<stack>.yaml` under `pulumi.runtime.setMocks` and
  * returns every resource the program registered (with its options and which inputs are secret) plus the stack
- * outputs. Tests, `npm run plan`, the policy gate and the benchmark all use it, so they judge the same graph.
+ * outputs. The fast unit layer of the tests: the offline engine (`engine/`) is what runs the real runtimes.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse as parseYaml } from "yaml";
-import { checkStackName, ConfigError, ParsedStackConfig, PROJECT, parseStackConfig } from "../../config";
-import { digest, mockState } from "./outputs";
+import { ConfigError, PROJECT } from "../../config";
+import { SECRET_SIG, SIG_KEY } from "../../engine/rpc";
+import { engineConfig, readStackFile } from "../../scripts/stackFile";
+import { mockState } from "./outputs";
 
 /** The repository root (where `Pulumi.yaml` lives). */
 export const ROOT = join(__dirname, "..", "..");
-
-/** Pulumi's marker for a secret value in serialized properties. */
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
 
 /** One resource as the program registered it. */
 export interface RegisteredResource {
@@ -80,77 +76,7 @@ export interface RunOptions {
 /** The Fly token the harness runs with unless told otherwise: clearly fake, never a real credential. */
 export const OFFLINE_FLY_TOKEN = "FlyV1 offline-harness-token-not-a-credential";
 
-/**
- * Reads `Pulumi.<stack>.yaml` and returns its `config` map with the project namespace stripped. Throws
- * `StackNameError` for a name Pulumi refuses, before any file is read.
- */
-export function readStackFile(stack: string): Record<string, any> {
-    const file = join(ROOT, `Pulumi.${checkStackName(stack)}.yaml`);
-    const document = parseYaml(readFileSync(file, "utf8")) ?? {};
-    const config: Record<string, any> = {};
-    for (const [key, value] of Object.entries(document.config ?? {})) {
-        config[key.startsWith(`${PROJECT}:`) ? key.slice(PROJECT.length + 1) : `:${key}`] = value;
-    }
-    return config;
-}
-
-/** Whether a stack file value is an encrypted (`secure:`) one. */
-function isSecure(value: unknown): value is { secure: string } {
-    return value !== null && typeof value === "object" && Object.keys(value).length === 1 && "secure" in value;
-}
-
-/**
- * Turns a stack file's config into the engine's flat string map. Ciphertext cannot be decrypted offline, so a
- * `secure:` value becomes a stable 64-character stand-in, and the key is reported secret as the engine would.
- */
-export function engineConfig(config: Record<string, any>, secrets: Readonly<Record<string, string>> = {}) {
-    const values: Record<string, string> = {};
-    const secretKeys: string[] = [];
-    for (const [key, value] of Object.entries(config)) {
-        const fullKey = key.startsWith(":") ? key.slice(1) : `${PROJECT}:${key}`;
-        let secret = false;
-        const decrypt = (node: unknown): unknown => {
-            if (isSecure(node)) {
-                secret = true;
-                return `offline-stand-in-${digest(fullKey, node.secure).slice(0, 47)}`;
-            }
-            if (Array.isArray(node)) return node.map(decrypt);
-            if (node !== null && typeof node === "object") return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, decrypt(v)]));
-            return node;
-        };
-        const plain = decrypt(value);
-        values[fullKey] = typeof plain === "string" ? plain : encodeJson(plain);
-        if (secret) secretKeys.push(fullKey);
-    }
-    for (const [name, value] of Object.entries(secrets)) {
-        values[`${PROJECT}:${name}`] = value;
-        secretKeys.push(`${PROJECT}:${name}`);
-    }
-    return { values, secretKeys };
-}
-
-/** Marks a number JSON cannot write; replaced by an overflowing literal that `JSON.parse` reads back as ±Infinity. */
-const NON_FINITE = "__offline_harness_non_finite__";
-
-/**
- * JSON as the engine would carry a YAML value: a YAML number too large for a double (`1e400`, `.inf`) stays an
- * overflowing number (`1e999`) instead of becoming `null`, so the config error names what was written. NaN has no
- * JSON form and stays `null`.
- */
-function encodeJson(value: unknown): string {
-    const text = JSON.stringify(value, (_key, v) => (typeof v === "number" && !Number.isFinite(v) && !Number.isNaN(v) ? `${NON_FINITE}${v > 0 ? "+" : "-"}` : v));
-    return text.replace(new RegExp(`"${NON_FINITE}([+-])"`, "g"), (_match, sign: string) => (sign === "+" ? "1e999" : "-1e999"));
-}
-
-/** Validates a stack file's config offline, as the program does first thing in `pulumi up`; throws `ConfigError`. */
-export function parseStackFile(
-    stack: string,
-    config: Record<string, any> = readStackFile(stack),
-    secrets: Readonly<Record<string, string>> = {},
-): ParsedStackConfig {
-    const { values, secretKeys } = engineConfig(config, secrets);
-    return parseStackConfig({ stack, values, secretKeys: new Set(secretKeys) });
-}
+export { engineConfig, parseStackFile, readStackFile } from "../../scripts/stackFile";
 
 /** Unwraps Pulumi's serialized secrets, noting the path of each. */
 function unwrapSecrets(node: unknown, path: string, secrets: string[]): unknown {
@@ -275,7 +201,7 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
             stack,
             preview: options.preview,
             configure: () => {
-                pulumi.runtime.setAllConfig(values, secretKeys);
+                pulumi.runtime.setAllConfig(values, [...secretKeys]);
                 apply(env);
             },
         },

@@ -8,34 +8,85 @@ import { effectiveConfig, envdiff } from "../../scripts/envdiff";
 import { MASK } from "../../scripts/render";
 import { readStackFile, ROOT } from "../harness/stack";
 
-function plan(stack: string) {
-    const result = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "plan.ts"), stack], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+/** A plan as a newcomer runs it: no credentials in the environment unless a test passes some. */
+function plan(stack: string, env: Record<string, string> = {}) {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(FLY_|GITHUB_TOKEN|SENTRY_AUTH_TOKEN|PULUMI_ACCESS_TOKEN)/.test(k)));
+    const result = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "plan.ts"), stack], { cwd: ROOT, encoding: "utf8", env: { ...clean, NO_COLOR: "1", ...env } });
     return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
-describe("npm run plan", () => {
-    it("prints what prod would create and exits 0", () => {
-        const { code, out } = plan("prod");
-        assert.equal(code, 0, out);
-        assert.match(out, /^Stack prod: \d+ resources/m);
-        assert.match(out, /Outputs/);
+/** A throwaway stack: prod's file with `edit` applied and, unless told not to, prod's enforcement file. */
+let stacks = 0;
+function withStack<T>(edit: (text: string) => string, body: (stack: string) => T, enforcement = true): T {
+    const stack = `plan-test-${process.pid}-${++stacks}`;
+    const file = join(ROOT, `Pulumi.${stack}.yaml`);
+    const policy = join(ROOT, "policies", `${stack}.json`);
+    writeFileSync(file, edit(readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8")));
+    if (enforcement) writeFileSync(policy, readFileSync(join(ROOT, "policies", "prod.json")));
+    try {
+        return body(stack);
+    } finally {
+        rmSync(file, { force: true });
+        rmSync(policy, { force: true });
+    }
+}
+
+describe("npm run plan", { concurrency: true }, () => {
+    it("previews prod through the real runtimes: unknowns printed as unknown, stand-ins marked, the analyzer's verdict", () => {
+        const canary = "FlyV1 canary-token-that-must-never-be-used-8d1f";
+        const { code, out, err } = plan("prod", { FLY_API_TOKEN: canary, GITHUB_TOKEN: "ghp_canaryTokenNeverUsed0123456789abcdef" });
+        assert.equal(code, 0, `${out}\n${err}`);
+        assert.match(out, /^Previewing update \(prod\), offline/m);
+        assert.match(out, /^ \+ +pulumi:pulumi:Stack +api-environments-prod +create$/m);
+        assert.match(out, /^ {4}imageRef: \(unknown until apply\)$/m, "the digest is not invented before the build");
+        assert.match(out, /^ {4}databaseHost: \(unknown until apply\)$/m);
+        assert.doesNotMatch(out, /sha256:/, "no invented digest");
+        // Every plugin-backed resource is marked; no Fly (dynamic) resource is.
+        const rows = out.split("\n").filter((line) => /^ [+~-]/.test(line));
+        for (const row of rows.filter((r) => / (docker|random|time|github|sentry):/.test(r))) assert.match(row, /stand-in/, row);
+        for (const row of rows.filter((r) => /dynamic\/fly:/.test(r))) assert.doesNotMatch(row, /stand-in/, row);
+        assert.match(out, /values=\[secret\]/);
+        assert.match(out, /^Policies:\n {4}✅ api-environments-policies@v0\.1\.0 \(local: policies\)$/m);
+        assert.ok(!out.includes(canary) && !err.includes(canary) && !out.includes("ghp_canary"), "no credential is read into the plan");
+    });
+
+    it("fails with the analyzer's mandatory violation, worded as the CLI words it", () => {
+        withStack(
+            (text) => text.replace("debug: false", "debug: true"),
+            (stack) => {
+                const { code, out, err } = plan(stack);
+                assert.equal(code, 1, out);
+                assert.match(out, /❌ api-environments-policies@v0\.1\.0 \(local: policies\)/);
+                assert.match(out, /- \[mandatory\] {2}no-debug-in-production {2}\(pulumi-nodejs:dynamic\/fly:MachineGroup: app-machines\)/);
+                assert.match(err, new RegExp(`preview of ${stack} failed: 1 mandatory policy violation \\(policies/${stack}\\.json\\); pulumi up would be blocked`));
+            },
+        );
     });
 
     it("exits 1 with every config problem for an invalid stack file", () => {
-        const stack = `plan-test-${process.pid}`;
-        const file = join(ROOT, `Pulumi.${stack}.yaml`);
-        const text = readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8").replace("count: 2", "count: 0").replace("logLevel: WARNING", "logLevel: LOUD");
-        writeFileSync(file, text);
-        try {
-            const { code, err, out } = plan(stack);
-            assert.equal(code, 1);
-            assert.match(err, new RegExp(`Invalid configuration for stack "${stack}" \\(2 problems\\)`));
-            assert.match(err, new RegExp(`pulumi config set --stack ${stack} --path app.machines.count 1`));
-            assert.match(err, /app.settings.logLevel: must be one of/);
-            assert.doesNotMatch(out, /resources/);
-        } finally {
-            rmSync(file, { force: true });
-        }
+        withStack(
+            (text) => text.replace("count: 2", "count: 0").replace("logLevel: WARNING", "logLevel: LOUD"),
+            (stack) => {
+                const { code, err, out } = plan(stack);
+                assert.equal(code, 1);
+                assert.match(err, new RegExp(`Invalid configuration for stack "${stack}" \\(2 problems\\)`));
+                assert.match(err, new RegExp(`pulumi config set --stack ${stack} --path app.machines.count 1`));
+                assert.match(err, /app.settings.logLevel: must be one of/);
+                assert.doesNotMatch(out, /Resources:/);
+            },
+        );
+    });
+
+    it("refuses a stack without an enforcement file, naming the file to create", () => {
+        withStack(
+            (text) => text,
+            (stack) => {
+                const { code, err } = plan(stack);
+                assert.equal(code, 1);
+                assert.match(err, new RegExp(`No policy enforcement file .*policies/${stack}\\.json`));
+            },
+            false,
+        );
     });
 
     it("refuses an unknown stack with the command to create it", () => {
