@@ -58,7 +58,8 @@ describe("prod stack", () => {
         for (const key of Object.keys(env)) assert.doesNotMatch(key, SECRET_LOOKING);
         const secrets = named(run, "app-secrets");
         assert.deepEqual(Object.keys(secrets.inputs.values).sort(), ["DATABASE_URL", "JWT_SECRET", "SENTRY_DSN"]);
-        assert.ok(secrets.secretPaths.includes("values"));
+        // Each value its own secret: the names stay known at preview, every value stays secret.
+        for (const name of Object.keys(secrets.inputs.values)) assert.ok(secrets.secretPaths.includes(`values.${name}`), name);
         assert.equal(secrets.inputs.values.JWT_SECRET.length, 64);
         assert.match(secrets.inputs.values.DATABASE_URL, /^postgresql:\/\/app:[^@]+@pgbouncer\.[a-f0-9]+\.flympg\.net:5432\/app$/);
         assert.equal(secrets.inputs.values.SENTRY_DSN, run.outputs.sentryDsn);

@@ -27,7 +27,7 @@ describe("rotation, through the registered inputs", () => {
         const [k1, k2] = [before, after].map((r) => named(r, "secrets-jwt").inputs.keepers.rotation);
         assert.notEqual(k1, k2, "the keeper changed, so the engine replaces the password");
         assert.deepEqual(secretChanges({ values: secretsInputs(before).values }, secretsInputs(after)), { set: ["JWT_SECRET"], unset: [] });
-        assert.ok(named(after, "app-secrets").secretPaths.includes("values"));
+        assert.ok(named(after, "app-secrets").secretPaths.includes("values.JWT_SECRET"));
     });
 
     it("a changed config secret value changes only that key", async () => {
