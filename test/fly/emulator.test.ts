@@ -39,7 +39,7 @@ describe("Fly API emulator", () => {
         const violations = env.fly.takeViolations();
         assert.deepEqual(
             violations.map((r) => `${r.status} ${r.method} ${r.path}`),
-            ["400 POST /v1/apps/emu-spec/machines", "400 POST /v1/apps/emu-spec/machines", "400 POST /v1/apps/emu-spec/machines", "400 POST /v1/apps/emu-spec/volumes", "400 POST /v1/postgres", "400 POST /v1/apps"],
+            ["400 POST /v1/apps/emu-spec/machines", "400 POST /v1/apps/emu-spec/machines", "400 POST /v1/apps/emu-spec/machines", "400 POST /v1/apps/emu-spec/volumes", "422 POST /v1/postgres", "400 POST /v1/apps"],
         );
         assert.match(violations[5].violation!, /invalid JSON body/);
     });
