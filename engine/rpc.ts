@@ -66,13 +66,27 @@ export function stripSecrets(value: Wire): Wire {
 }
 
 /**
- * Marks as secret every top-level output whose input was secret, or that the resource lists in
- * `additionalSecretOutputs`: what the engine does with the answer of a provider that was sent no secrets.
+ * Copies secretness from `inputs` to `outputs` as the engine does for a provider that was sent no secrets
+ * (`annotateSecrets` in pulumi's provider_plugin.go): where both sides are objects it recurs, so one secret value of
+ * a map keeps only that value secret; otherwise an output whose input contains a secret becomes secret whole. Then
+ * every top-level key the resource lists in `additionalSecretOutputs` is made secret.
  */
 export function annotateSecrets(outputs: Record<string, Wire>, inputs: Record<string, Wire>, additional: readonly string[] = []): Record<string, Wire> {
-    return Object.fromEntries(
-        Object.entries(outputs).map(([key, value]) => [key, (inputs[key] !== undefined && containsSecret(inputs[key])) || additional.includes(key) ? secret(value) : value]),
-    );
+    const copied = copySecretness(outputs, inputs) as Record<string, Wire>;
+    return Object.fromEntries(Object.entries(copied).map(([key, value]) => [key, additional.includes(key) ? secret(value) : value]));
+}
+
+const isPlainObject = (value: Wire): boolean => value !== null && typeof value === "object" && !Array.isArray(value) && !isSecret(value) && value !== UNKNOWN;
+
+function copySecretness(outs: Record<string, Wire>, ins: Record<string, Wire>): Record<string, Wire> {
+    const result: Record<string, Wire> = { ...outs };
+    for (const [key, inValue] of Object.entries(ins)) {
+        if (!(key in result)) continue;
+        const outValue = result[key];
+        if (isPlainObject(outValue) && isPlainObject(inValue)) result[key] = copySecretness(outValue, inValue);
+        else if (!isSecret(outValue) && containsSecret(inValue)) result[key] = secret(outValue);
+    }
+    return result;
 }
 
 /** Deep equality of two wire values (secret markers compare by their contents). */

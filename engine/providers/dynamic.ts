@@ -32,9 +32,10 @@ export async function startDynamicProvider(options: DynamicProviderOptions): Pro
     const configured = await call<any>(rpc, "configure", configure);
     const acceptsSecrets: boolean = configured.getAcceptsecrets();
     const send = (value: Record<string, Wire>) => toStruct(acceptsSecrets ? value : stripSecrets(value));
-    const receive = (struct: any, inputs: Record<string, Wire>, target: Target) => {
+    /** An answer with the secretness the host could not carry put back; `additionalSecretOutputs` apply to outputs only. */
+    const receive = (struct: any, inputs: Record<string, Wire>, target: Target | undefined) => {
         const answer = fromStruct(struct);
-        return acceptsSecrets ? answer : annotateSecrets(answer, inputs, target.additionalSecretOutputs);
+        return acceptsSecrets ? answer : annotateSecrets(answer, inputs, target?.additionalSecretOutputs ?? []);
     };
     /** The host's own message, without grpc's status prefix, plus what it wrote to stderr for this failure. */
     const failed = (error: unknown, what: string): Error => {
@@ -54,7 +55,7 @@ export async function startDynamicProvider(options: DynamicProviderOptions): Pro
             request.setNews(send(news));
             const response = await call<any>(rpc, "check", request).catch((e) => Promise.reject(failed(e, "check")));
             const failures = (response.getFailuresList() as any[]).map((f) => ({ property: f.getProperty(), reason: f.getReason() }));
-            return { inputs: receive(response.getInputs(), news, target), failures };
+            return { inputs: receive(response.getInputs(), news, undefined), failures };
         },
         async diff(target, id, oldInputs, oldOutputs, news, ignoreChanges): Promise<DiffResult> {
             const request = new provproto.DiffRequest();
