@@ -133,7 +133,8 @@ export async function startAnalyzer(options: AnalyzerOptions): Promise<Analyzer>
         return {
             packName: info.getName(),
             policies,
-            analyze: async (resource) => violations(await call(rpc, "analyze", toAnalyzerResource(resource, false))),
+            // A resource policy's diagnostic belongs to the resource analyzed, as the CLI reports it.
+            analyze: async (resource) => violations(await call(rpc, "analyze", toAnalyzerResource(resource, false))).map((v) => ({ ...v, urn: v.urn ?? resource.urn })),
             analyzeStack: async (resources) => {
                 const request = new analyzerproto.AnalyzeStackRequest();
                 request.setResourcesList(resources.map((r) => toAnalyzerResource(r, true)));
