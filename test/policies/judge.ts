@@ -13,14 +13,15 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after } from "node:test";
-import { startAnalyzer, type Analyzer } from "../../engine/analyzer";
+import { startAnalyzer, type AnalyzedResource, type Analyzer } from "../../engine/analyzer";
 import { startDynamicProvider } from "../../engine/providers/dynamic";
 import { loadSchemas } from "../../engine/providers/schema";
 import { standInProvider } from "../../engine/providers/standIn";
 import type { ResourceProvider } from "../../engine/providers/types";
 import { emptyproto, engproto, engrpc, serve, unary } from "../../engine/rpc";
+import { nameOf } from "../../engine/urn";
 import { PROJECT } from "../../config";
-import { ROOT, runStack } from "../harness/stack";
+import { ROOT, runStack, type StackRun } from "../harness/stack";
 import { analyzerInput, type AnalyzerInput } from "./analyzerInput";
 
 /** One policy violation, as the analyzer reports it. */
@@ -113,23 +114,26 @@ const shared = (): Session => (session ??= new Session());
 // hook belongs to the whole file, not to the first test that judges.
 after(() => session?.close());
 
-/**
- * What the analyzer is shown of `stack` after the given changes (exported for engine-agreement.test.ts). Rejects
- * when the changed configuration is invalid (a mutation must stay a valid config) or a provider refuses an input.
- */
-export async function analyzerInputOf(stack: string, options: Omit<JudgeOptions, "enforcement"> = {}): Promise<AnalyzerInput> {
+/** The changed stack's run; rejects when the changed configuration is invalid (a mutation must stay valid). */
+async function changedRun(stack: string, options: Omit<JudgeOptions, "enforcement">): Promise<StackRun> {
     const run = await runStack(stack, { mutate: options.mutate, secrets: options.secrets, preview: options.preview });
     if (run.configError) throw new Error(`stack ${stack}: the changed configuration is invalid, so nothing was judged:\n${run.configError.message}`);
-    const providers = shared();
-    return analyzerInput(run, options.preview ?? false, async (pkg, target, news) => (await providers.provider(pkg)).check(target, undefined, news));
+    return run;
 }
 
-/**
- * The real analyzer's verdict on `stack` after the given changes, with the stack's enforcement. Rejects as
- * {@link analyzerInputOf} does, and with `EnforcementError` when the enforcement file is not valid.
- */
-export async function judge(stack: string, options: JudgeOptions = {}): Promise<{ violations: JudgedViolation[] }> {
-    const [input, analyzer] = await Promise.all([analyzerInputOf(stack, options), shared().analyzer(stack, options.enforcement, options.preview ?? false)]);
+/** What the analyzer is shown of a run (a preview's if `preview`); rejects when a provider refuses an input. */
+function inputOf(run: StackRun, preview: boolean): Promise<AnalyzerInput> {
+    const providers = shared();
+    return analyzerInput(run, preview, async (pkg, target, news) => (await providers.provider(pkg)).check(target, undefined, news));
+}
+
+/** What the analyzer is shown of `stack` after the given changes (engine-agreement.test.ts compares it). */
+export async function analyzerInputOf(stack: string, options: Omit<JudgeOptions, "enforcement"> = {}): Promise<AnalyzerInput> {
+    return inputOf(await changedRun(stack, options), options.preview ?? false);
+}
+
+/** Asks the analyzer as the engine does: Analyze each resource, then AnalyzeStack once. */
+async function verdict(input: AnalyzerInput, analyzer: Analyzer): Promise<{ violations: JudgedViolation[] }> {
     const found = [];
     for (const resource of input.resources) found.push(...(await analyzer.analyze(resource)));
     found.push(...(await analyzer.analyzeStack(input.stack)));
@@ -142,4 +146,44 @@ export async function judge(stack: string, options: JudgeOptions = {}): Promise<
             ...(v.urn ? { urn: v.urn } : {}),
         })),
     };
+}
+
+/**
+ * The real analyzer's verdict on `stack` after the given changes, with the stack's enforcement. Rejects when the
+ * changed configuration is invalid, when a provider refuses an input, and with `EnforcementError` when the
+ * enforcement file is not valid.
+ */
+export async function judge(stack: string, options: JudgeOptions = {}): Promise<{ violations: JudgedViolation[] }> {
+    const preview = options.preview ?? false;
+    const [input, analyzer] = await Promise.all([analyzerInputOf(stack, options), shared().analyzer(stack, options.enforcement, preview)]);
+    return verdict(input, analyzer);
+}
+
+/** The verdict on a run the caller made (e.g. with its own environment), as {@link judge} gives it. */
+export async function judgeRun(run: StackRun, options: Pick<JudgeOptions, "preview" | "enforcement"> = {}): Promise<{ violations: JudgedViolation[] }> {
+    const preview = options.preview ?? false;
+    const [input, analyzer] = await Promise.all([inputOf(run, preview), shared().analyzer(run.stack, options.enforcement, preview)]);
+    return verdict(input, analyzer);
+}
+
+/** A resource written by hand in the wire shape (test/policies/fixtures.ts). */
+export interface HandWritten {
+    readonly type: string;
+    readonly urn: string;
+    /** Inputs: what Analyze is shown. */
+    readonly props: Record<string, unknown>;
+    /** Outputs: what AnalyzeStack is shown. @default props */
+    readonly outputs?: Record<string, unknown>;
+    readonly opts?: { readonly protect?: boolean };
+    readonly dependencies?: readonly string[];
+}
+
+/**
+ * The real analyzer's verdict on hand-written resources, for a shape no stack config produces (a stack with no
+ * database), with `stack`'s enforcement or the given one.
+ */
+export async function judgeResources(stack: string, written: readonly HandWritten[], options: Pick<JudgeOptions, "enforcement"> = {}): Promise<{ violations: JudgedViolation[] }> {
+    const shown = (r: HandWritten, properties: Record<string, unknown>): AnalyzedResource => ({ urn: r.urn, type: r.type, name: nameOf(r.urn), properties, protect: r.opts?.protect ?? false, dependencies: r.dependencies ?? [] });
+    const input = { resources: written.map((r) => shown(r, r.props)), stack: written.map((r) => shown(r, r.outputs ?? r.props)) };
+    return verdict(input, await shared().analyzer(stack, options.enforcement, false));
 }
