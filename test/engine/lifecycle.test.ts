@@ -23,7 +23,12 @@ interface Expectation {
     readonly rotation: Record<string, string>;
     /** Whether `destroy` must be refused (a protected database). */
     readonly protectedDatabase: boolean;
+    /** Whether the state records the data resources as retained on delete (the analyzer never sees it). */
+    readonly retainedData: boolean;
 }
+
+/** Resources whose deletion deletes data (components/dataSafety.ts). */
+const DATA_TYPES = new Set(["pulumi-nodejs:dynamic/fly:ManagedPostgres", "pulumi-nodejs:dynamic/fly:PostgresDatabase", "pulumi-nodejs:dynamic/fly:PostgresUser", "docker:index/volume:Volume"]);
 
 const EXPECTATIONS: Expectation[] = [
     {
@@ -33,6 +38,7 @@ const EXPECTATIONS: Expectation[] = [
         imageChange: { "Image:app-image": "delete", "RemoteImage:app-image": "create", "Container:app-container": "replace" },
         rotation: { "Rotating:secrets-rotation": "replace", "RandomPassword:secrets-jwt": "replace", "Container:app-container": "replace" },
         protectedDatabase: false,
+        retainedData: false,
     },
     {
         stack: "staging",
@@ -42,6 +48,7 @@ const EXPECTATIONS: Expectation[] = [
         imageChange: { "Image:app-image": "delete", "docker:default_5_2_0": "delete", "MachineGroup:app-machines": "update" },
         rotation: { "Rotating:secrets-rotation": "replace", "RandomPassword:secrets-jwt": "replace", "Secrets:app-secrets": "update", "MachineGroup:app-machines": "update" },
         protectedDatabase: false,
+        retainedData: false,
     },
     {
         stack: "prod",
@@ -51,6 +58,7 @@ const EXPECTATIONS: Expectation[] = [
         imageChange: { "Image:app-image": "delete", "docker:default_5_2_0": "delete", "MachineGroup:app-machines": "update" },
         rotation: { "Rotating:secrets-rotation": "replace", "RandomPassword:secrets-jwt": "replace", "Secrets:app-secrets": "update", "MachineGroup:app-machines": "update" },
         protectedDatabase: true,
+        retainedData: true,
     },
 ];
 
@@ -96,6 +104,9 @@ for (const expected of EXPECTATIONS) {
             const custom = firstUp.steps.filter((s) => s.custom).length;
             assert.ok(firstUp.state.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length >= custom - 1);
             if (expected.fly) assert.ok(fly.state.apps.size > 0, "the Fly app exists");
+            const data = firstUp.state.resources.filter((r) => DATA_TYPES.has(r.type));
+            assert.ok(data.length > 0, "the stack has data resources");
+            for (const r of data) assert.equal(r.retainOnDelete, expected.retainedData, `${r.urn}: retainOnDelete as RegisterResource carried it`);
         });
 
         it("previews no changes after the up, and sends Fly no mutating request", async () => {
