@@ -11,9 +11,8 @@
  */
 import { analyzedResource, defaultProvider, packageOf } from "./analyzedResource";
 import type { Analyzer, AnalyzedResource, PolicyViolation } from "./analyzer";
-import { startDynamicProvider } from "./providers/dynamic";
+import { startProvider } from "./providers";
 import type { PackageSchema } from "./providers/schema";
-import { standInProvider } from "./providers/standIn";
 import type { DiffResult, ResourceProvider, Target } from "./providers/types";
 import { containsUnknown, engproto, emptyproto, fromStruct, resproto, sameValue, toStruct, UNKNOWN, unary, type Wire } from "./rpc";
 import type { ResourceState, StackState } from "./state";
@@ -159,14 +158,8 @@ export class Deployment {
     private providerFor(pkg: string): Promise<ResourceProvider> {
         let provider = this.providers.get(pkg);
         if (!provider) {
-            if (pkg === "pulumi-nodejs") {
-                provider = startDynamicProvider({ cwd: this.context.root, engineAddress: this.engineAddress, env: this.context.providerEnv });
-            } else {
-                const schema = this.context.schemas.get(pkg);
-                provider = schema
-                    ? Promise.resolve(standInProvider(schema, { now: this.context.now }))
-                    : Promise.reject(new Error(`no provider for package "${pkg}": its plugin cannot run offline and contracts/pulumi-schemas/ has no schema for it`));
-            }
+            const { root: cwd, providerEnv: env, schemas, now } = this.context;
+            provider = startProvider(pkg, { cwd, engineAddress: this.engineAddress, env, schemas, now });
             this.providers.set(pkg, provider);
         }
         return provider;

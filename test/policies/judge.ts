@@ -14,15 +14,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after } from "node:test";
 import { startAnalyzer, type AnalyzedResource, type Analyzer } from "../../engine/analyzer";
-import { startDynamicProvider } from "../../engine/providers/dynamic";
+import { startProvider } from "../../engine/providers";
 import { loadSchemas } from "../../engine/providers/schema";
-import { standInProvider } from "../../engine/providers/standIn";
 import type { ResourceProvider } from "../../engine/providers/types";
 import { emptyproto, engproto, engrpc, serve, unary } from "../../engine/rpc";
 import { nameOf } from "../../engine/urn";
 import { PROJECT } from "../../config";
 import { ROOT, runStack, type StackRun } from "../harness/stack";
 import { analyzerInput, type AnalyzerInput } from "./analyzerInput";
+import type { RuleInput } from "./run";
 
 /** One policy violation, as the analyzer reports it. */
 export interface JudgedViolation {
@@ -55,8 +55,7 @@ export interface JudgeOptions {
 class Session {
     private readonly analyzers = new Map<string, Promise<Analyzer>>();
     private readonly schemas = loadSchemas(join(ROOT, "contracts", "pulumi-schemas"));
-    private readonly standIns = new Map<string, ResourceProvider>();
-    private dynamic?: Promise<ResourceProvider>;
+    private readonly providers = new Map<string, Promise<ResourceProvider>>();
     private readonly dir = mkdtempSync(join(tmpdir(), "judge-"));
     private readonly engine = serve([[engrpc.EngineService, {
         // The plugins log through the engine; nothing they log changes a verdict.
@@ -69,16 +68,14 @@ class Session {
         return (await this.engine).address;
     }
 
-    /** The provider of a package, as the engine picks it (engine/deployment.ts `providerFor`). */
-    async provider(pkg: string): Promise<ResourceProvider> {
-        if (pkg === "pulumi-nodejs") {
-            this.dynamic ??= this.address().then((engineAddress) => startDynamicProvider({ cwd: ROOT, engineAddress, env: process.env }));
-            return this.dynamic;
+    /** The provider of a package, the one the engine runs (engine/providers/index.ts); started once. */
+    provider(pkg: string): Promise<ResourceProvider> {
+        let provider = this.providers.get(pkg);
+        if (!provider) {
+            provider = this.address().then((engineAddress) => startProvider(pkg, { cwd: ROOT, engineAddress, env: process.env, schemas: this.schemas, now: () => new Date() }));
+            this.providers.set(pkg, provider);
         }
-        const schema = this.schemas.get(pkg);
-        if (!schema) throw new Error(`no provider for package "${pkg}": contracts/pulumi-schemas/ has no schema for it`);
-        if (!this.standIns.has(pkg)) this.standIns.set(pkg, standInProvider(schema, { now: () => new Date() }));
-        return this.standIns.get(pkg)!;
+        return provider;
     }
 
     /** The analyzer for a stack, enforcement file content (undefined: the stack's own file) and mode; started once. */
@@ -101,7 +98,7 @@ class Session {
     }
 
     async close(): Promise<void> {
-        const started = await Promise.allSettled([...this.analyzers.values(), ...(this.dynamic ? [this.dynamic] : [])]);
+        const started = await Promise.allSettled([...this.analyzers.values(), ...this.providers.values()]);
         await Promise.all(started.map((s) => (s.status === "fulfilled" ? s.value.close() : undefined)));
         (await this.engine).server.forceShutdown();
         rmSync(this.dir, { recursive: true, force: true });
@@ -166,24 +163,13 @@ export async function judgeRun(run: StackRun, options: Pick<JudgeOptions, "previ
     return verdict(input, analyzer);
 }
 
-/** A resource written by hand in the wire shape (test/policies/fixtures.ts). */
-export interface HandWritten {
-    readonly type: string;
-    readonly urn: string;
-    /** Inputs: what Analyze is shown. */
-    readonly props: Record<string, unknown>;
-    /** Outputs: what AnalyzeStack is shown. @default props */
-    readonly outputs?: Record<string, unknown>;
-    readonly opts?: { readonly protect?: boolean };
-    readonly dependencies?: readonly string[];
-}
-
 /**
- * The real analyzer's verdict on hand-written resources, for a shape no stack config produces (a stack with no
- * database), with `stack`'s enforcement or the given one.
+ * The real analyzer's verdict on hand-written resources in the wire shape (fixtures.ts), for a shape no stack
+ * config produces (a stack with no database), with `stack`'s enforcement or the given one: Analyze is shown each
+ * one's inputs, AnalyzeStack their outputs.
  */
-export async function judgeResources(stack: string, written: readonly HandWritten[], options: Pick<JudgeOptions, "enforcement"> = {}): Promise<{ violations: JudgedViolation[] }> {
-    const shown = (r: HandWritten, properties: Record<string, unknown>): AnalyzedResource => ({ urn: r.urn, type: r.type, name: nameOf(r.urn), properties, protect: r.opts?.protect ?? false, dependencies: r.dependencies ?? [] });
+export async function judgeResources(stack: string, written: readonly RuleInput[], options: Pick<JudgeOptions, "enforcement"> = {}): Promise<{ violations: JudgedViolation[] }> {
+    const shown = (r: RuleInput, properties: Record<string, unknown>): AnalyzedResource => ({ urn: r.urn, type: r.type, name: nameOf(r.urn), properties, protect: r.opts?.protect ?? false, dependencies: r.dependencies ?? [] });
     const input = { resources: written.map((r) => shown(r, r.props)), stack: written.map((r) => shown(r, r.outputs ?? r.props)) };
     return verdict(input, await shared().analyzer(stack, options.enforcement, false));
 }
