@@ -4,9 +4,10 @@
  * the stack's name.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { LoadedStack, StackConfig, SUPPLIED_JWT_SECRET } from "../config";
+import { LoadedStack, ParsedStackConfig, StackConfig, SUPPLIED_JWT_SECRET } from "../config";
 import { AppSecrets } from "./appSecrets";
 import { AppService, FlyAppRuntimeArgs, LocalAppRuntimeArgs } from "./appService";
+import { requireRetainOnDelete } from "./dataSafety";
 import { GitHubEnvironment } from "./githubEnvironment";
 import { NAME_LIMITS, NameScope, physicalName, sharedName } from "./naming";
 import { FlyPostgresArgs, LocalPostgresArgs, Postgres } from "./postgres";
@@ -91,11 +92,21 @@ function appRuntime(config: StackConfig, database: Postgres, registryToken: pulu
     return { kind: "local", network: database.network as pulumi.Output<string>, database, hostPort: app.localPort };
 }
 
+/**
+ * The options every component of the environment gets: when the stack keeps its data (`database.retainOnDelete`),
+ * the check that each data resource is registered with `retainOnDelete` (dataSafety.ts), so a data resource added
+ * in any component is held to it too.
+ */
+export function dataSafetyOptions(stack: Pick<ParsedStackConfig, "stack" | "config">): pulumi.ComponentResourceOptions {
+    return stack.config.database.retainOnDelete ? { transformations: [requireRetainOnDelete(stack.stack)] } : {};
+}
+
 /** Builds the environment a validated stack describes and returns its stack outputs. */
 export function buildEnvironment(stack: LoadedStack): EnvironmentOutputs {
     const { config, secretValues } = stack;
     const scope: NameScope = { prefix: config.app.name, stack: stack.stack };
     const registryToken = requireRegistryToken(stack);
+    const opts = dataSafetyOptions(stack);
 
     const secrets = new AppSecrets("secrets", {
         jwtLength: config.secrets.jwtLength,
@@ -103,7 +114,7 @@ export function buildEnvironment(stack: LoadedStack): EnvironmentOutputs {
         jwtSecret: secretValues[SUPPLIED_JWT_SECRET],
         databasePassword: config.database.kind === "local",
         extra: pick(secretValues, config.secrets.extra),
-    });
+    }, opts);
 
     const database = new Postgres("database", {
         scope,
@@ -112,7 +123,7 @@ export function buildEnvironment(stack: LoadedStack): EnvironmentOutputs {
         protect: config.database.protect,
         retainOnDelete: config.database.retainOnDelete,
         backups: config.database.backups,
-    });
+    }, opts);
 
     const sentryConfig = config.sentry;
     const perEnvironment = sentryConfig?.project === "perEnvironment";
@@ -126,7 +137,7 @@ export function buildEnvironment(stack: LoadedStack): EnvironmentOutputs {
             createProject: perEnvironment,
             platform: sentryConfig.platform,
             keyName: config.environment,
-        });
+        }, opts);
 
     const { settings } = config.app;
     const app = new AppService("app", {
@@ -152,7 +163,7 @@ export function buildEnvironment(stack: LoadedStack): EnvironmentOutputs {
         },
         runtime: appRuntime(config, database, registryToken),
         release: config.app.release,
-    });
+    }, opts);
 
     const githubConfig = config.github;
     const github =
@@ -171,7 +182,7 @@ export function buildEnvironment(stack: LoadedStack): EnvironmentOutputs {
             secrets: pick(secretValues, githubConfig.secrets),
             readEnvironments: githubConfig.readEnvironments,
             variables: { PULUMI_STACK: stack.stack, APP_NAME: app.appName, HEALTH_URL: app.healthUrl },
-        });
+        }, opts);
 
     return {
         environment: config.environment,

@@ -2,6 +2,7 @@
 export * from "./appConfig";
 export * from "./appSecrets";
 export * from "./appService";
+export * from "./dataSafety";
 export * from "./environment";
 export * from "./githubEnvironment";
 export * from "./githubReadEnvironment";

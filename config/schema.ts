@@ -320,7 +320,7 @@ type LooseConfig = {
         deploy?: { maxUnavailable?: unknown };
         concurrency?: { soft?: unknown; hard?: unknown };
     };
-    database?: { kind?: unknown };
+    database?: { kind?: unknown; protect?: unknown; retainOnDelete?: unknown };
     secrets?: { extra?: unknown[] };
 };
 
@@ -343,6 +343,8 @@ function crossKeyRules(cfg: LooseConfig, ctx: z.RefinementCtx): void {
         issue(["database", "kind"], "must be fly when platform is fly (a local container is unreachable from Fly)");
     }
     if (cfg.platform === "local" && cfg.database?.kind === "fly") issue(["database", "kind"], "must be local when platform is local");
+    // The policy pack cannot see retainOnDelete, so protected data without it would be deleted once unprotected.
+    if (cfg.database?.protect === true && cfg.database.retainOnDelete === false) issue(["database", "retainOnDelete"], "must be true when database.protect is true: protected data must also be kept when it leaves the program");
     if (cfg.platform === "local" && Array.isArray(app.domains) && app.domains.length > 0) issue(["app", "domains"], "custom domains need platform fly");
 
     // Only compare against the machine count when the count itself is valid, so one bad value reports once.

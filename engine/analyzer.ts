@@ -48,6 +48,8 @@ export interface AnalyzerOptions {
     readonly packDir: string;
     /** The enforcement file (`--policy-pack-config`). */
     readonly configFile: string;
+    /** How error messages name the enforcement file. @default configFile */
+    readonly configName?: string;
     readonly engineAddress: string;
     readonly project: string;
     readonly stack: string;
@@ -113,7 +115,7 @@ export async function startAnalyzer(options: AnalyzerOptions): Promise<Analyzer>
     try {
         const info = await call<any>(rpc, "getAnalyzerInfo", new emptyproto.Empty());
         const policies = (info.getPoliciesList() as any[]).map(describe);
-        const reconciled = readPolicyConfig(options.configFile, policies);
+        const reconciled = readPolicyConfig(options.configFile, policies, options.configName);
         const configure = new analyzerproto.ConfigureAnalyzerRequest();
         const map = configure.getPolicyconfigMap();
         for (const [name, config] of Object.entries(reconciled)) {
@@ -131,7 +133,8 @@ export async function startAnalyzer(options: AnalyzerOptions): Promise<Analyzer>
         return {
             packName: info.getName(),
             policies,
-            analyze: async (resource) => violations(await call(rpc, "analyze", toAnalyzerResource(resource, false))),
+            // A resource policy's diagnostic belongs to the resource analyzed, as the CLI reports it.
+            analyze: async (resource) => violations(await call(rpc, "analyze", toAnalyzerResource(resource, false))).map((v) => ({ ...v, urn: v.urn ?? resource.urn })),
             analyzeStack: async (resources) => {
                 const request = new analyzerproto.AnalyzeStackRequest();
                 request.setResourcesList(resources.map((r) => toAnalyzerResource(r, true)));

@@ -9,14 +9,14 @@
  * unless told otherwise; a protected resource is never deleted or replaced; `retainOnDelete` drops a resource from
  * the state without deleting it; `destroy` and `refresh` do not run the program.
  */
+import { analyzedResource, defaultProvider, packageOf } from "./analyzedResource";
 import type { Analyzer, AnalyzedResource, PolicyViolation } from "./analyzer";
-import { startDynamicProvider } from "./providers/dynamic";
+import { startProvider } from "./providers";
 import type { PackageSchema } from "./providers/schema";
-import { standInProvider } from "./providers/standIn";
 import type { DiffResult, ResourceProvider, Target } from "./providers/types";
 import { annotateSecrets, containsUnknown, engproto, emptyproto, fromStruct, resproto, sameValue, toStruct, UNKNOWN, unary, type Wire } from "./rpc";
 import type { ResourceState, StackState } from "./state";
-import { makeUrn, nameOf, parseProviderRef, STACK_TYPE } from "./urn";
+import { makeUrn, nameOf, STACK_TYPE } from "./urn";
 
 export type Operation = "preview" | "up" | "refresh" | "destroy";
 /** `delete-replaced` is the old half of a replacement, deleted after its successor exists (as the CLI names it). */
@@ -162,45 +162,29 @@ export class Deployment {
     private providerFor(pkg: string): Promise<ResourceProvider> {
         let provider = this.providers.get(pkg);
         if (!provider) {
-            if (pkg === "pulumi-nodejs") {
-                provider = startDynamicProvider({ cwd: this.context.root, engineAddress: this.engineAddress, env: this.context.providerEnv });
-            } else {
-                const schema = this.context.schemas.get(pkg);
-                provider = schema
-                    ? Promise.resolve(standInProvider(schema, { now: this.context.now }))
-                    : Promise.reject(new Error(`no provider for package "${pkg}": its plugin cannot run offline and contracts/pulumi-schemas/ has no schema for it`));
-            }
+            const { root: cwd, providerEnv: env, schemas, now } = this.context;
+            provider = startProvider(pkg, { cwd, engineAddress: this.engineAddress, env, schemas, now });
             this.providers.set(pkg, provider);
         }
         return provider;
     }
 
-    /** The package that manages a resource of `type`, through an explicit provider reference if there is one. */
-    private packageOf(type: string, providerRef: string): string {
-        if (type.startsWith("pulumi:providers:")) return type.slice("pulumi:providers:".length);
-        if (providerRef) {
-            const { urn } = parseProviderRef(providerRef);
-            const providerType = urn.split("::")[2] ?? "";
-            return providerType.slice(providerType.lastIndexOf("$") + 1).replace("pulumi:providers:", "");
-        }
-        return type.split(":")[0];
-    }
-
     /** The state entry of a package's default provider, as the engine records one for resources without `provider`. */
     private defaultProviderRef(pkg: string, version: string): string {
-        const name = version ? `default_${version.replace(/[.-]/g, "_")}` : "default";
-        const urn = makeUrn(this.context.stack, this.context.project, `pulumi:providers:${pkg}`, name);
+        const { urn, name, type, inputs } = defaultProvider(this.context.stack, this.context.project, pkg, version);
         const existing = this.registered.get(urn) ?? this.oldByUrn.get(urn);
         const id = existing?.id || (this.preview ? UNKNOWN : `${pkg}-default-provider`);
         if (!this.registered.has(urn)) {
-            const inputs = version ? { version } : {};
             this.registered.set(urn, {
-                urn, name, type: `pulumi:providers:${pkg}`, custom: true, id, inputs, outputs: inputs, protect: false, retainOnDelete: false,
+                urn, name, type, custom: true, id, inputs, outputs: inputs, protect: false, retainOnDelete: false,
                 dependencies: [], propertyDependencies: {}, additionalSecretOutputs: [], deleteBeforeReplace: false, standIn: pkg !== "pulumi-nodejs",
             });
         }
         return `${urn}::${id}`;
     }
+
+    /** A provider's state by URN, for what the analyzer is shown of a resource's provider. */
+    private readonly providerState = (urn: string) => this.registered.get(urn) ?? this.oldByUrn.get(urn);
 
     private async registerResource(request: any): Promise<any> {
         const type: string = request.getType();
@@ -230,7 +214,7 @@ export class Deployment {
             return response;
         }
 
-        const pkg = this.packageOf(type, request.getProvider());
+        const pkg = packageOf(type, request.getProvider());
         const providerRef = type.startsWith("pulumi:providers:") ? undefined : request.getProvider() || this.defaultProviderRef(pkg, request.getVersion());
         const provider = await this.providerFor(pkg).catch((e: Error) => Promise.reject(this.error(`${urn}: ${e.message}`, urn)));
         const target: Target = { urn, type, name, additionalSecretOutputs: base.additionalSecretOutputs };
@@ -241,7 +225,7 @@ export class Deployment {
             throw this.error(`${type} (${name}): ${checked.failures.length === 1 ? "a property is" : "properties are"} invalid:\n${lines.join("\n")}`, urn);
         }
         const inputs = checked.inputs;
-        await this.analyze({ urn, type, name, properties: inputs, protect: base.protect, parent: base.parent, dependencies: base.dependencies });
+        await this.analyze(analyzedResource({ ...base, provider: providerRef }, inputs, this.providerState));
 
         const ignoreChanges: string[] = request.getIgnorechangesList();
         const replaceOnChanges: string[] = request.getReplaceonchangesList();
@@ -296,7 +280,7 @@ export class Deployment {
         const type: string = request.getType();
         const name: string = request.getName();
         const urn = makeUrn(this.context.stack, this.context.project, type, name, request.getParent() || undefined);
-        const provider = await this.providerFor(this.packageOf(type, request.getProvider()));
+        const provider = await this.providerFor(packageOf(type, request.getProvider()));
         const target: Target = { urn, type, name, additionalSecretOutputs: request.getAdditionalsecretoutputsList() };
         const read = await provider.read(target, request.getId(), {}, fromStruct(request.getProperties()));
         if (!read.id) throw this.error(`${type} (${name}): resource ${request.getId()} does not exist`, urn);
@@ -314,8 +298,7 @@ export class Deployment {
     private async analyze(resource: AnalyzedResource): Promise<void> {
         if (!this.analyzer) return;
         const analyzer = await this.analyzer;
-        // The analyzer reports a resource's violations without its URN; the engine knows which resource it asked about.
-        const found = (await analyzer.analyze(resource)).map((v) => (v.urn ? v : { ...v, urn: resource.urn }));
+        const found = await analyzer.analyze(resource);
         this.violations.push(...found);
         const mandatory = found.filter((v) => v.enforcementLevel === "mandatory");
         // On `up` a mandatory violation stops the resource's step, as the CLI does; a preview reports them all.
@@ -335,7 +318,7 @@ export class Deployment {
         const callsProvider = resource.custom && !resource.type.startsWith("pulumi:providers:") && !resource.retainOnDelete;
         const standIn = resource.standIn;
         if (callsProvider && !this.preview) {
-            const p = provider ?? (await this.providerFor(this.packageOf(resource.type, resource.provider ?? "")));
+            const p = provider ?? (await this.providerFor(packageOf(resource.type, resource.provider ?? "")));
             const target: Target = { urn: resource.urn, type: resource.type, name: nameOf(resource.urn), additionalSecretOutputs: resource.additionalSecretOutputs };
             try {
                 await p.delete(target, resource.id, resource.inputs, resource.outputs);
@@ -371,7 +354,7 @@ export class Deployment {
                 this.registered.set(resource.urn, { ...resource, name: nameOf(resource.urn) });
                 continue;
             }
-            const provider = await this.providerFor(this.packageOf(resource.type, resource.provider ?? ""));
+            const provider = await this.providerFor(packageOf(resource.type, resource.provider ?? ""));
             const target: Target = { urn: resource.urn, type: resource.type, name: nameOf(resource.urn), additionalSecretOutputs: resource.additionalSecretOutputs };
             const read = await provider.read(target, resource.id, resource.inputs, resource.outputs).catch((e: Error) => Promise.reject(this.error(`${resource.type} (${target.name}): refresh failed: ${e.message}`, resource.urn)));
             const name = target.name;
@@ -401,7 +384,7 @@ export class Deployment {
     }
 
     private analyzed(resource: ResourceState): AnalyzedResource {
-        return { urn: resource.urn, type: resource.type, name: nameOf(resource.urn), properties: resource.outputs, protect: resource.protect, parent: resource.parent, dependencies: resource.dependencies };
+        return analyzedResource(resource, resource.outputs, this.providerState);
     }
 
     get ok(): boolean {

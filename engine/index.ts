@@ -10,7 +10,7 @@
  * ```
  */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { startAnalyzer, type Analyzer, type PolicyViolation } from "./analyzer";
 import { Deployment, type Diagnostic, type Operation, type Step } from "./deployment";
 import { readProjectFile, runProgram, type ProgramConfig, type ProgramExit } from "./program";
@@ -105,7 +105,9 @@ export async function runOperation(options: OperationOptions): Promise<Operation
         if (packDir && runsProgram) {
             const configFile = options.policyConfig ?? join(packDir, `${options.stack}.json`);
             if (!existsSync(configFile)) throw new Error(`No policy enforcement file ${configFile} for stack "${options.stack}": create it (e.g. copy policies/staging.json), so the stack's enforcement is stated, never assumed`);
-            analyzer = startAnalyzer({ packDir, configFile, engineAddress: address, project: project.name, stack: options.stack, dryRun: options.operation === "preview" });
+            // Messages name a file of the project as the user wrote it (`policies/prod.json`).
+            const configName = relative(root, configFile).startsWith("..") ? configFile : relative(root, configFile);
+            analyzer = startAnalyzer({ packDir, configFile, configName, engineAddress: address, project: project.name, stack: options.stack, dryRun: options.operation === "preview" });
             analyzer.catch(() => undefined);
             deployment.attachAnalyzer(analyzer);
         }

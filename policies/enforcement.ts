@@ -1,5 +1,7 @@
 /**
- * Per-stack enforcement files (`policies/<stack>.json`), validated before any policy runs, and failing closed.
+ * Per-stack enforcement files (`policies/<stack>.json`), validated before any policy runs, and failing closed. The
+ * one validator of the file: the offline engine (engine/policyConfig.ts) runs it on the policies the real analyzer
+ * describes, the tests on the pack's rule objects; both have the fields it reads.
  *
  * The Pulumi CLI reads a policy's level from the file as a plain string: a level it does not know ("Mandatory",
  * "enforced") or a key naming no policy would leave the rule at its default, advisory, and nothing would say so.
@@ -10,11 +12,21 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { EnforcementLevel, Policies, Policy, PolicyPackConfig } from "@pulumi/policy";
+import type { EnforcementLevel, PolicyPackConfig } from "@pulumi/policy";
 import { schemaProblems, SettingSchema } from "./lib/schema";
+
+export type { EnforcementLevel } from "@pulumi/policy";
 
 /** The levels the Pulumi CLI accepts, exactly as it spells them. */
 export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
+
+/** What validation reads of a policy: a rule object of the pack, or the analyzer's description of one. */
+export interface PolicyLike {
+    readonly name: string;
+    /** The policy's own level, if it sets one. */
+    readonly enforcementLevel?: EnforcementLevel;
+    readonly configSchema?: { readonly properties?: Readonly<Record<string, unknown>>; readonly required?: readonly string[] };
+}
 
 /** The key that sets every policy's level at once. */
 export const ALL = "all";
@@ -41,7 +53,7 @@ function levelProblem(file: string, key: string, value: unknown): string | undef
     return `${file}: "${key}" has enforcement level ${JSON.stringify(value)}, which is not one of ${LEVELS_TEXT}${hint}`;
 }
 
-function settingsProblems(file: string, policy: Policy, entry: Record<string, unknown>): string[] {
+function settingsProblems(file: string, policy: PolicyLike, entry: Record<string, unknown>): string[] {
     const problems: string[] = [];
     const schema = policy.configSchema;
     const properties = (schema?.properties ?? {}) as Record<string, SettingSchema>;
@@ -63,12 +75,13 @@ function settingsProblems(file: string, policy: Policy, entry: Record<string, un
     return problems;
 }
 
-function levelIn(entry: PolicyPackConfig[string] | undefined): EnforcementLevel | undefined {
+/** The level an entry of a validated file sets: a bare level or `{enforcementLevel}`. */
+export function levelIn(entry: PolicyPackConfig[string] | undefined): EnforcementLevel | undefined {
     return typeof entry === "string" ? entry : entry?.enforcementLevel;
 }
 
 /** The level a policy runs at under a validated config: its own entry, else `all`, else its own level, else the pack's. */
-export function levelOf(policy: Policy, config: PolicyPackConfig, packLevel: EnforcementLevel = "advisory"): EnforcementLevel {
+export function levelOf(policy: PolicyLike, config: PolicyPackConfig, packLevel: EnforcementLevel = "advisory"): EnforcementLevel {
     return levelIn(config[policy.name]) ?? levelIn(config[ALL]) ?? policy.enforcementLevel ?? packLevel;
 }
 
@@ -77,7 +90,7 @@ export function levelOf(policy: Policy, config: PolicyPackConfig, packLevel: Enf
  * listing every problem at once: a level that is not exactly one of `ENFORCEMENT_LEVELS`, a key that names no
  * policy, a setting the policy's `configSchema` does not declare, or a setting value it refuses.
  */
-export function validateEnforcement(file: string, json: unknown, policies: Policies): PolicyPackConfig {
+export function validateEnforcement(file: string, json: unknown, policies: readonly PolicyLike[]): PolicyPackConfig {
     if (json === null || typeof json !== "object" || Array.isArray(json)) {
         throw new EnforcementError(file, [`${file} must hold a JSON object such as {"all": "advisory"}, got ${Array.isArray(json) ? "an array" : JSON.stringify(json)}`]);
     }
@@ -106,11 +119,22 @@ export function validateEnforcement(file: string, json: unknown, policies: Polic
     return json as PolicyPackConfig;
 }
 
+/** Reads and validates the enforcement file at `path`; `file` names it in every message. */
+export function readEnforcement(path: string, file: string, policies: readonly PolicyLike[]): PolicyPackConfig {
+    let json: unknown;
+    try {
+        json = JSON.parse(readFileSync(path, "utf8"));
+    } catch (error) {
+        throw new EnforcementError(file, [`${file} is not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it, e.g. {"all": "advisory"}`]);
+    }
+    return validateEnforcement(file, json, policies);
+}
+
 /**
  * A stack's enforcement file (`<dir>/<stack>.json`), parsed and validated; the fail-closed fallback when the stack
  * has none. `file` is the path relative to the project (`policies/<stack>.json`), for messages.
  */
-export function readEnforcementFile(stack: string, policies: Policies, dir: string = __dirname): { config: PolicyPackConfig; file?: string } {
+export function readEnforcementFile(stack: string, policies: readonly PolicyLike[], dir: string = __dirname): { config: PolicyPackConfig; file?: string } {
     // Pulumi's own rule for stack names; it also keeps `../` from reading a file outside `dir`.
     if (!/^[A-Za-z0-9_.-]{1,100}$/.test(stack) || stack.startsWith(".")) {
         throw new Error(`"${stack}" is not a valid stack name (letters, digits, "_", "-" and ".", at most 100, not starting with "."), so it has no enforcement file`);
@@ -118,11 +142,5 @@ export function readEnforcementFile(stack: string, policies: Policies, dir: stri
     const path = join(dir, `${stack}.json`);
     const file = `policies/${stack}.json`;
     if (!existsSync(path)) return { config: FALLBACK_ENFORCEMENT };
-    let json: unknown;
-    try {
-        json = JSON.parse(readFileSync(path, "utf8"));
-    } catch (error) {
-        throw new EnforcementError(file, [`${file} is not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it, e.g. {"all": "advisory"}`]);
-    }
-    return { config: validateEnforcement(file, json, policies), file };
+    return { config: readEnforcement(path, file, policies), file };
 }

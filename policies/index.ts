@@ -3,8 +3,8 @@
  *   pulumi preview --policy-pack policies --policy-pack-config policies/<stack>.json
  *
  * `new PolicyPack` starts a gRPC server at once, so it is constructed only when this file is the program the
- * policy host (`@pulumi/pulumi` `run-policy-pack`) loads, or is run directly; tests import `pack.ts` or
- * `offline.ts` instead, and importing this file starts nothing.
+ * policy host (`@pulumi/pulumi` `run-policy-pack`) loads, or is run directly; tests import `pack.ts` instead, and
+ * importing this file starts nothing.
  */
 import { PolicyPack } from "@pulumi/policy";
 import { PACK_NAME, packArgs } from "./pack";

@@ -1,6 +1,6 @@
 /**
- * The pack's definition, apart from its construction: `index.ts` serves it to the Pulumi CLI, `offline.ts` runs
- * the same rule objects in-process. Importing this module starts nothing.
+ * The pack's definition, apart from its construction: `index.ts` serves it to the Pulumi CLI and to the offline
+ * engine's analyzer; the rule tests call the same rule objects. Importing this module starts nothing.
  */
 import type { PolicyPackArgs } from "@pulumi/policy";
 import { rules } from "./rules";

@@ -29,8 +29,6 @@ export interface StackNode {
     readonly urn: string;
     readonly props: PlainObject;
     readonly protect: boolean;
-    /** `undefined` when the runtime does not say (the analyzer protocol of @pulumi/policy 1.21 does not). */
-    readonly retainOnDelete?: boolean;
     readonly dependsOn: ReadonlySet<string>;
 }
 
@@ -42,14 +40,12 @@ export function stackNodes(args: StackValidationArgs): StackNode[] {
 function node(resource: PolicyResource): StackNode {
     const dependsOn = new Set<string>(resource.dependencies.map((d) => d.urn));
     for (const list of Object.values(resource.propertyDependencies ?? {})) for (const d of list) dependsOn.add(d.urn);
-    const opts = resource.opts as PolicyResource["opts"] & { retainOnDelete?: boolean };
     return {
         type: resource.type,
         name: resource.name,
         urn: resource.urn,
         props: plainProps(resource.props),
-        protect: opts.protect === true,
-        retainOnDelete: opts.retainOnDelete,
+        protect: resource.opts.protect === true,
         dependsOn,
     };
 }

@@ -107,6 +107,8 @@ const cases: Case[] = [
     { name: "Fly organization empty", stack: "staging", mutate: (c) => (c.fly.org = ""), key: "fly.org", problem: /at least 1 characters/, fix: "--path fly.org" },
     { name: "app without an image", stack: "prod", mutate: (c) => delete c.app.image, key: "app.image", problem: /is required/, fix: "--path app.image" },
     { name: "no database kind", stack: "staging", mutate: (c) => delete c.database.kind, key: "database.kind", problem: /must be one of "local", "fly", received nothing/, fix: "--path database.kind local" },
+    // retainOnDelete is invisible to the policy pack, so the config refuses protected data that would not be kept.
+    { name: "protected database not retained on delete", stack: "prod", mutate: (c) => (c.database.retainOnDelete = false), key: "database.retainOnDelete", problem: /must be true when database.protect is true.*received false/, fix: "--path database.retainOnDelete <true|false>" },
     { name: "local database on Fly", stack: "prod", mutate: (c) => (c.database.kind = "local"), key: "database.kind", problem: /must be fly when platform is fly/, fix: "--path database.kind" },
     { name: "GitHub without a branch", stack: "prod", mutate: (c) => delete c.github.branch, key: "github.branch", problem: /is required/, fix: "--path github.branch" },
     { name: "no environment name", stack: "prod", mutate: (c) => delete c.environment, key: "environment", problem: /is required/, fix: "pulumi config set --stack prod environment <value>" },

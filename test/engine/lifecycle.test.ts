@@ -24,7 +24,12 @@ interface Expectation {
     readonly rotation: Record<string, string>;
     /** Whether `destroy` must be refused (a protected database). */
     readonly protectedDatabase: boolean;
+    /** Whether the state records the data resources as retained on delete (the analyzer never sees it). */
+    readonly retainedData: boolean;
 }
+
+/** Resources whose deletion deletes data (components/dataSafety.ts). */
+const DATA_TYPES = new Set(["pulumi-nodejs:dynamic/fly:ManagedPostgres", "pulumi-nodejs:dynamic/fly:PostgresDatabase", "pulumi-nodejs:dynamic/fly:PostgresUser", "docker:index/volume:Volume"]);
 
 const EXPECTATIONS: Expectation[] = [
     {
@@ -36,6 +41,7 @@ const EXPECTATIONS: Expectation[] = [
         imageChange: { "Image:app-image": "delete", "RemoteImage:app-image": "create", "Container:app-release": "replace", "Container:app-container": "replace" },
         rotation: { "Rotating:secrets-rotation": "replace", "RandomPassword:secrets-jwt": "replace", "Container:app-release": "replace", "Container:app-container": "replace" },
         protectedDatabase: false,
+        retainedData: false,
     },
     {
         stack: "staging",
@@ -46,6 +52,7 @@ const EXPECTATIONS: Expectation[] = [
         imageChange: { "Image:app-image": "delete", "docker:default_5_2_0": "delete", "Release:app-release": "update", "MachineGroup:app-machines": "update" },
         rotation: { "Rotating:secrets-rotation": "replace", "RandomPassword:secrets-jwt": "replace", "Secrets:app-secrets": "update", "Release:app-release": "update", "MachineGroup:app-machines": "update" },
         protectedDatabase: false,
+        retainedData: false,
     },
     {
         stack: "prod",
@@ -56,6 +63,7 @@ const EXPECTATIONS: Expectation[] = [
         imageChange: { "Image:app-image": "delete", "docker:default_5_2_0": "delete", "Release:app-release": "update", "MachineGroup:app-machines": "update" },
         rotation: { "Rotating:secrets-rotation": "replace", "RandomPassword:secrets-jwt": "replace", "Secrets:app-secrets": "update", "Release:app-release": "update", "MachineGroup:app-machines": "update" },
         protectedDatabase: true,
+        retainedData: true,
     },
 ];
 
@@ -112,6 +120,14 @@ for (const expected of EXPECTATIONS) {
             // The budget counts what the engine records of each resource: its inputs and its outputs.
             const bytes = firstUp.state.resources.reduce((sum, r) => sum + Buffer.byteLength(JSON.stringify(r.inputs)) + Buffer.byteLength(JSON.stringify(r.outputs)), 0);
             assert.ok(bytes <= MAX_STATE_BYTES, `the state's inputs and outputs are ${bytes} bytes, over the ${MAX_STATE_BYTES} budget`);
+        });
+
+        // Apart from the up's own assertions: what the state records of the data resources the up created stands
+        // even if a later resource failed.
+        it(`records the data resources as ${expected.retainedData ? "" : "not "}retained on delete, as RegisterResource carried it`, () => {
+            const data = firstUp.state.resources.filter((r) => DATA_TYPES.has(r.type));
+            assert.ok(data.length > 0, "the up created the stack's data resources");
+            for (const r of data) assert.equal(r.retainOnDelete, expected.retainedData, r.urn);
         });
 
         it("previews no changes after the up, and sends Fly no mutating request", async () => {

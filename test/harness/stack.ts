@@ -30,6 +30,8 @@ export interface RegisteredResource {
     readonly secretPaths: readonly string[];
     /** Reference to the explicit provider resource (`urn::id`), if one was given. */
     readonly provider?: string;
+    /** The provider package version the SDK asked for (what names the engine's default provider); "" if none. */
+    readonly version: string;
     /** The dynamic provider's serialized size in characters, when the resource is a dynamic one. */
     readonly serializedProviderLength?: number;
     readonly protect: boolean;
@@ -41,6 +43,12 @@ export interface RegisteredResource {
     readonly deleteBeforeReplace: boolean;
     /** State after the mocked create (inputs plus computed outputs), secrets unwrapped. */
     readonly state: Record<string, any>;
+    /**
+     * The same as Pulumi's wire carries them (secret envelopes, unknown sentinels, a dynamic resource's
+     * `__provider`): what the program sent, what the mocked create answered, and for a component what it
+     * registered as its outputs. The policy judge shows these to the analyzer, as the engine does.
+     */
+    readonly wire: { readonly inputs: Record<string, any>; readonly state: Record<string, any>; outputs?: Record<string, any> };
 }
 
 /** The outcome of one offline evaluation of a stack. */
@@ -161,6 +169,12 @@ async function evaluateUnderMocks(settings: MockSettings, body: () => unknown): 
             if (!err) resources.push(describe(req, response));
             callback(err, response);
         });
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req: any, callback: (err: unknown, response: any) => void) => {
+        const resource = resources.find((r) => r.urn === req.getUrn());
+        if (resource) resource.wire.outputs = req.getOutputs()?.toJavaScript() ?? {};
+        return registerOutputs(req, callback);
+    };
 
     const outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];
@@ -221,11 +235,10 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
 
 function describe(req: any, response: any): RegisteredResource {
     const secretPaths: string[] = [];
-    const raw = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
-    const provider = raw.__provider;
-    delete raw.__provider;
+    const wire = { inputs: (req.getObject()?.toJavaScript() ?? {}) as Record<string, any>, state: (response?.getObject()?.toJavaScript() ?? {}) as Record<string, any> };
+    const { __provider: provider, ...raw } = wire.inputs;
     const inputs = unwrapSecrets(raw, "", secretPaths) as Record<string, any>;
-    const state = unwrapSecrets(response?.getObject()?.toJavaScript() ?? {}, "", []) as Record<string, any>;
+    const state = unwrapSecrets(wire.state, "", []) as Record<string, any>;
     delete state.__provider;
     return {
         urn: response?.getUrn() ?? "",
@@ -237,6 +250,7 @@ function describe(req: any, response: any): RegisteredResource {
         secretPaths,
         serializedProviderLength: typeof provider === "string" ? provider.length : undefined,
         provider: req.getProvider() || undefined,
+        version: req.getVersion?.() ?? "",
         protect: req.getProtect?.() ?? false,
         retainOnDelete: req.getRetainondelete?.() ?? false,
         dependsOn: req.getDependenciesList(),
@@ -244,6 +258,7 @@ function describe(req: any, response: any): RegisteredResource {
         ignoreChanges: req.getIgnorechangesList(),
         deleteBeforeReplace: req.getDeletebeforereplace(),
         state,
+        wire,
     };
 }
 

@@ -58,8 +58,8 @@ const DIGEST = "a".repeat(64);
 /** The baseline: a production stack that passes every rule. */
 export function baseline(): Fixture[] {
     const jwt = resource(T.password, "api-jwt", { length: 64, special: true, upper: true, lower: true, numeric: true, keepers: { rotation: "2026-01-01T00:00:00Z" } });
-    const pg = resource(T.pg, "api-db", { name: "api-prod-db", orgSlug: "acme", region: "ams", plan: "launch", diskSizeGb: 40, pgMajorVersion: 17 }, { opts: { protect: true, retainOnDelete: true } });
-    const pgDb = resource(T.pgDb, "api-db-database", { clusterId: "c1", name: "app" }, { opts: { protect: true, retainOnDelete: true }, dependencies: [pg.urn] });
+    const pg = resource(T.pg, "api-db", { name: "api-prod-db", orgSlug: "acme", region: "ams", plan: "launch", diskSizeGb: 40, pgMajorVersion: 17 }, { opts: { protect: true } });
+    const pgDb = resource(T.pgDb, "api-db-database", { clusterId: "c1", name: "app" }, { opts: { protect: true }, dependencies: [pg.urn] });
     const pgUser = resource(T.pgUser, "api-db-user", { clusterId: "c1", username: "app", role: "schema_admin" }, { dependencies: [pg.urn] });
     const sentryProject = resource(T.sentryProject, "api-sentry", { organization: "acme", teams: ["backend"], name: "api-prod", slug: "api-prod", platform: "python-fastapi" });
     const sentryKey = resource(T.sentryKey, "api-sentry-key", { organization: "acme", project: "api-prod", name: "api-prod" }, { dependencies: [sentryProject.urn] });

@@ -103,7 +103,6 @@ export const MISTAKES: readonly Mistake[] = [
     { class: "app settings", rule: "strict-cors-and-hosts", what: "wildcard allowed host", config: (c) => (c.app.settings.allowedHosts = ["*"]) },
     { class: "app settings", rule: "production-log-level", what: "LOG_LEVEL DEBUG", config: (c) => (c.app.settings.logLevel = "DEBUG") },
     { class: "data", rule: "data-protection", what: "unprotected database", config: (c) => (c.database.protect = false) },
-    { class: "data", rule: "data-protection", what: "database not retained on delete", config: (c) => (c.database.retainOnDelete = false) },
     { class: "supply chain", rule: "image-pinned-by-digest", what: "unpinned prebuilt image", config: (c) => (c.app.image = { ref: "registry.fly.io/api:latest" }) },
     { class: "observability", rule: "sentry-in-production", what: "traces sample rate 0.5", config: (c) => (c.sentry.tracesSampleRate = 0.5) },
     { class: "completeness", rule: "production-stack-complete", what: "no Sentry", config: (c) => delete c.sentry },

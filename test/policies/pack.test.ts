@@ -1,4 +1,4 @@
-/** The pack as the Pulumi CLI loads it, and the runtime facts the offline evaluator relies on. */
+/** The pack as the Pulumi CLI loads it, and the runtime facts its rules rely on. */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";

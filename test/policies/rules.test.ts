@@ -135,7 +135,6 @@ const cases: Case[] = [
     { rule: "high-availability", what: "machine count unknown at preview", change: (r) => (group(r).props.regions = { ams: UNKNOWN }) },
 
     { rule: "data-protection", what: "database not protected", change: (r) => (find(r, T.pg).opts!.protect = false), also: ["production-stack-complete"] },
-    { rule: "data-protection", what: "database not retained on delete", change: (r) => (find(r, T.pg).opts!.retainOnDelete = false) },
     { rule: "data-protection", what: "postgres database not protected", change: (r) => (find(r, T.pgDb).opts = {}) },
     {
         rule: "data-protection",

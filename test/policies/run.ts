@@ -23,7 +23,7 @@ export interface RuleInput {
     readonly props: Record<string, unknown>;
     /** Outputs; stack rules see these. Defaults to `props`. */
     readonly outputs?: Record<string, unknown>;
-    readonly opts?: { readonly protect?: boolean; readonly retainOnDelete?: boolean };
+    readonly opts?: { readonly protect?: boolean };
     readonly dependencies?: readonly string[];
 }
 
@@ -52,7 +52,7 @@ export interface CheckOptions {
 
 const runtimeProps = (wire: Record<string, unknown>) => sdkProxy.unknownCheckingProxy(sdkDeserialize.deserializeProperties({ toJavaScript: () => JSON.parse(JSON.stringify(wire ?? {})) }, false));
 
-const opts = (input: RuleInput) => ({ protect: input.opts?.protect ?? false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [], ...(input.opts?.retainOnDelete !== undefined ? { retainOnDelete: input.opts.retainOnDelete } : {}) });
+const opts = (input: RuleInput) => ({ protect: input.opts?.protect ?? false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] });
 
 const notApplicable = (): never => {
     throw new Error("notApplicable");

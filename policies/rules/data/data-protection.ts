@@ -1,9 +1,9 @@
 /**
- * Rule 8: databases and volumes are `protect`ed, retained on delete, and backed up.
+ * Rule 8: databases and volumes are `protect`ed and backed up.
  *
  * `protect` is a resource option the policy runtime reports, so it is known during preview. `retainOnDelete` is
- * not in the analyzer protocol of @pulumi/policy 1.21: it is judged when the runtime reports it (the offline gate
- * does) and otherwise `protect` stands for it, since the engine refuses to delete a protected resource at all.
+ * not in the analyzer protocol of @pulumi/policy 1.21, so no rule can see it: the program enforces it instead
+ * (components/dataSafety.ts, and the config refuses protected data that is not retained; see policies/README.md).
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isUnknown } from "../../lib/known";
@@ -12,16 +12,12 @@ import { DATA_TYPES, FLY } from "../../lib/types";
 
 export const dataProtection: ResourceValidationPolicy = {
     name: "data-protection",
-    description: "Database and volume resources must be protected, retained on delete, and have backups on.",
+    description: "Database and volume resources must be protected and have backups on.",
     severity: "critical",
     validateResource: (args, reportViolation) => {
         if (!DATA_TYPES.has(args.type)) return;
-        const opts = args.opts as typeof args.opts & { retainOnDelete?: boolean };
-        if (opts.protect !== true) {
+        if (args.opts.protect !== true) {
             reportViolation(`This data resource is not protected, so \`pulumi destroy\` or a refactor would delete it and its data. Fix: ${configSet("database.protect", "true")}`);
-        }
-        if (opts.retainOnDelete === false) {
-            reportViolation(`This data resource is not retained on delete, so removing it from the program deletes the data. Fix: ${configSet("database.retainOnDelete", "true")}`);
         }
         const props = plainProps(args.props);
         const backupsFix = configSet("database.backups", "true");
