@@ -101,6 +101,9 @@ export function standInProvider(schema: PackageSchema, options: StandInOptions):
             // An image pulled by digest reports that very digest; a tag or a build gets an invented one.
             outputs.repoDigest = /@sha256:[a-f0-9]{64}$/.test(name) ? name : `${name.replace(/:[^/:@]+$/, "")}@sha256:${hash(seed, "repoDigest")}`;
         }
+        // A container run attached (the release step's one-off job) has exited when create returns: a stand-in job
+        // succeeds, as the invented integer would otherwise read as a failed migration.
+        if (target.type === "docker:index/container:Container" && plain.attach === true) outputs.exitCode = 0;
         if (target.type === ROTATING) {
             const start = options.now();
             const days = typeof plain.rotationDays === "number" ? plain.rotationDays : 0;
