@@ -7,8 +7,8 @@
  *
  * Fresh means: every file esbuild read has the same content hash as when it was built (the hash is of the very text
  * esbuild compiled, read by the plugin below, so an edit during a build cannot hide), no file was added to or
- * removed from a folder that holds one (import resolution could change), and the options, this file and esbuild's
- * version are the same. Anything else rebuilds before the program runs: a stale build cannot run. Packages are left
+ * removed from a folder that holds one (import resolution could change), and this file (which holds the options),
+ * esbuild's version and the folder's tsconfig.json are the same. Anything else rebuilds before the program runs: a stale build cannot run. Packages are left
  * external, so node resolves them from node_modules at run time as it would for the TypeScript.
  *
  * Type errors are not checked here (esbuild strips types): `npm run typecheck`, run first by `npm test` and in CI.
@@ -26,7 +26,7 @@ const LOADERS = { ".ts": "ts", ".mts": "ts", ".cts": "ts", ".js": "js", ".mjs": 
 
 /**
  * @typedef {object} Manifest what a build was made from
- * @property {string} key the options, this file and esbuild's version
+ * @property {string} key this file, esbuild's version and tsconfig.json (see buildKey)
  * @property {string} digest names the build's folder; a hash of everything below
  * @property {Record<string, string>} files content hash of each file esbuild read, by path relative to the folder
  * @property {Record<string, string>} dirs hash of the entry names of each folder those files are in
