@@ -15,8 +15,9 @@ export default tseslint.config(
         },
     },
     {
-        // The sample API is plain CommonJS that runs without a build step.
-        files: ["examples/**/*.js"],
+        // Plain CommonJS that runs without a build step: the sample API, and the entries the Pulumi CLI starts.
+        files: ["examples/**/*.js", "main.js", "policies/main.js", "startup/**/*.js"],
+        languageOptions: { globals: { __filename: "readonly" } },
         rules: { "@typescript-eslint/no-require-imports": "off" },
     },
 );

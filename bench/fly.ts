@@ -15,6 +15,7 @@ import { machineGroupProvider as provider } from "../providers/fly/machineGroup"
 import type { MachineGroupInputs, MachineGroupState } from "../providers/fly/machineGroupTypes";
 import { type Emulator, FLY_RATE_LIMITS, type RecordedRequest, startEmulator } from "../test/fly/emulator";
 import { limitKey } from "../test/fly/emulator/limits";
+import { table } from "./table";
 
 /** flyctl's sequence for the same change (see docs/fly-provider-contract.md, "flyctl's sequences"). */
 interface Reference {
@@ -142,19 +143,13 @@ export async function benchFly(): Promise<BenchRow[]> {
 /** The rows as a table, with Fly's limits in the header. */
 export function formatFly(rows: readonly BenchRow[]): string {
     const headers = ["rollout", "requests", "flyctl", "mutating", "flyctl", "ms", "flyctl ms (≥)", "peak action/s", "peak read/s"];
-    const cells = rows.map((r) =>
-        [r.name, r.requests, r.reference.requests, r.mutating, r.reference.mutating, r.ms.toFixed(0), r.reference.ms, r.peakAction, r.peakRead].map(String),
-    );
-    const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-    const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join("  ");
+    const cells = rows.map((r) => [r.name, r.requests, r.reference.requests, r.mutating, r.reference.mutating, r.ms.toFixed(0), r.reference.ms, r.peakAction, r.peakRead]);
     const limits = `Fly's limits per machine and action: ${FLY_RATE_LIMITS.actionsPerSecond}/s burst ${FLY_RATE_LIMITS.actionBurst}; reads ${FLY_RATE_LIMITS.readsPerSecond}/s burst ${FLY_RATE_LIMITS.readBurst}`;
     return [
         `Fly MachineGroup of 3 machines against the local emulator (checks pass ${HEALTH_DELAY_MS} ms after start, blue-green drains ${DRAIN_MS} ms each)`,
         `${limits}; peaks are the most requests to one machine and action within any 1 s.`,
         "",
-        line(headers),
-        widths.map((w) => "-".repeat(w)).join("  "),
-        ...cells.map(line),
+        table(headers, cells),
     ].join("\n");
 }
 

@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: stack evaluation time against its budget, the test suite's time, and (when present) the Fly
- * provider's request counts and times against the emulator. Figures are printed as a table, with ratios to the
+ * `npm run bench`: stack evaluation time against its budget, the start-up of a real-runtime preview of each stack
+ * (cold and warm) against its budget, the test suite's time, and (when present) the Fly provider's request counts and
+ * times against the emulator. Figures are printed as a table, with ratios to the
  * budget or reference measured in this one run; nothing here asserts on time.
  */
 import { spawnSync } from "node:child_process";
@@ -9,15 +10,10 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { MAX_PROVIDER_BYTES, MAX_STATE_BYTES } from "../test/harness/stateSize";
 import { benchStacks, STACK_BUDGET_MS } from "./stacks";
+import { benchStartup, formatStartup, pulumiRequireMs } from "./startup";
+import { table } from "./table";
 
 const ROOT = join(__dirname, "..");
-
-function table(headers: string[], rows: (string | number)[][]): string {
-    const cells = rows.map((r) => r.map(String));
-    const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i].length)));
-    const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
-    return [line(headers), widths.map((w) => "-".repeat(w)).join("  "), ...cells.map(line)].join("\n");
-}
 
 async function main() {
     const stacks = await benchStacks(["dev", "staging", "prod"]);
@@ -35,6 +31,8 @@ async function main() {
             stacks.map((s) => [s.stack, (s.stateBytes / 1024).toFixed(1), (s.stateBytes / MAX_STATE_BYTES).toFixed(2), s.maxProviderBytes, (s.maxProviderBytes / MAX_PROVIDER_BYTES).toFixed(2)]),
         ),
     );
+
+    console.log(`\n${formatStartup(await benchStartup(["dev", "staging", "prod"]), pulumiRequireMs())}`);
 
     const flyBench = join(ROOT, "bench", "fly.ts");
     if (existsSync(flyBench)) {

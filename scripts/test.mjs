@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds the Fly provider package, then runs every test/**/*.test.ts with node's test runner (Node 20's `--test` does not expand globs itself).
+// Type-checks the project, builds the Fly provider package, then runs every test/**/*.test.ts with node's test runner
+// (Node 20's `--test` does not expand globs itself).
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -10,6 +11,13 @@ function find(dir) {
         if (statSync(path).isDirectory()) return find(path);
         return path.endsWith(".test.ts") ? [path] : [];
     });
+}
+
+// Preview runs an esbuild bundle that strips types (startup/compile.js), so a type error fails here, before any test.
+const checked = spawnSync(process.platform === "win32" ? "npm.cmd" : "npm", ["run", "--silent", "typecheck"], { stdio: "inherit" });
+if (checked.status !== 0) {
+    console.error("npm test: the type check failed (npm run typecheck); no test was run");
+    process.exit(checked.status ?? 1);
 }
 
 // The Fly providers run from their built package in the tests that load them as the plugin does: never a stale build.

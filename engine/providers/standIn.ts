@@ -59,8 +59,6 @@ function password(inputs: Record<string, Wire>, seed: string): string {
 function inventValue(name: string, spec: PropertySpec, seed: string): Wire {
     const h = hash(seed, name);
     if (/digest$/i.test(name)) return `sha256:${h}`;
-    // A stand-in models success: a command it "ran" (a release container) exited 0, never a code that reads as a failure.
-    if (/^exitCode$/i.test(name)) return 0;
     if (/^dsn/i.test(name)) return `https://${h.slice(0, 32)}@stand-in.ingest.sentry.invalid/${parseInt(h.slice(0, 6), 16)}`;
     switch (spec.type) {
         case "string":
@@ -106,6 +104,9 @@ export function standInProvider(schema: PackageSchema, options: StandInOptions):
             // An image pulled by digest reports that very digest; a tag or a build gets an invented one.
             outputs.repoDigest = /@sha256:[a-f0-9]{64}$/.test(name) ? name : `${name.replace(/:[^/:@]+$/, "")}@sha256:${hash(seed, "repoDigest")}`;
         }
+        // A container run attached (the release step's one-off job) has exited when create returns: a stand-in job
+        // succeeds, as the invented integer would otherwise read as a failed migration.
+        if (target.type === "docker:index/container:Container" && plain.attach === true) outputs.exitCode = 0;
         if (target.type === ROTATING) {
             const start = options.now();
             const days = typeof plain.rotationDays === "number" ? plain.rotationDays : 0;

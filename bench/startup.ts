@@ -1,0 +1,140 @@
+/**
+ * Start-up as a user lives it: `pulumi preview` of each stack through the offline engine (engine/index.ts), with the
+ * program under Pulumi's own `cmd/run`, the policy pack under `run-policy-pack` and the Fly resources under the
+ * dynamic-provider host, exactly as the CLI starts them. Cold is the first run with no compile cache (the esbuild
+ * builds of startup/compile.js removed, and a fresh TMPDIR so no tool's temporary cache helps either); warm is the
+ * median of the runs after it. Also the fixed cost no configuration removes: a bare node requiring `@pulumi/pulumi`.
+ * Figures only; nothing here asserts on time. Run alone with `npx tsx bench/startup.ts [stack...]`.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { ROOT, runOperation } from "../engine";
+import { table } from "./table";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { cacheDirOf } = require("../startup/compile") as typeof import("../startup/compile");
+
+/** A cold preview (nothing compiled yet) may take this long on the project's 2-core machine. */
+export const COLD_BUDGET_MS = 4000;
+/** A warm preview (the build cached) may take this long. */
+export const WARM_BUDGET_MS = 2000;
+
+/** Obviously not a credential: preview of a Fly stack reads the variable's presence, never calls Fly. */
+const FAKE_FLY_TOKEN = "fm2_bench-startup-not-a-real-token";
+
+export interface StartupRow {
+    readonly stack: string;
+    readonly coldMs: number;
+    readonly warmMs: number;
+    /** The program process alone (start to exit), warm median. */
+    readonly programMs: number;
+    /** CPU time of the engine and every process it started, warm median; undefined where /proc is missing. */
+    readonly warmCpuMs?: number;
+}
+
+/** Removes every build startup/compile.js keeps: the program's and the policy pack's. */
+export function clearCompileCache(): void {
+    for (const dir of [ROOT, join(ROOT, "policies")]) rmSync(cacheDirOf(dir, "index.ts"), { recursive: true, force: true });
+}
+
+/** Runs `run` with TMPDIR (which every child process inherits, the policy pack included) at a new empty folder. */
+async function withFreshTmpdir<T>(run: () => Promise<T>): Promise<T> {
+    const saved = process.env.TMPDIR;
+    const scratch = mkdtempSync(join(tmpdir(), "bench-startup-"));
+    process.env.TMPDIR = scratch;
+    try {
+        return await run();
+    } finally {
+        if (saved === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = saved;
+        rmSync(scratch, { recursive: true, force: true });
+    }
+}
+
+interface Sample {
+    readonly ms: number;
+    readonly programMs: number;
+    readonly cpuMs?: number;
+}
+
+let clockTicks: number | undefined;
+/**
+ * CPU time of this process and its exited children so far (Linux /proc), in ms: with other work on the machine the
+ * wall time stretches, this does not.
+ */
+function cpuMs(): number | undefined {
+    try {
+        const fields = readFileSync("/proc/self/stat", "utf8").split(")").pop()!.trim().split(/\s+/);
+        clockTicks ??= Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" })) || 100;
+        // utime, stime, cutime, cstime: fields 14-17 of stat(5), 12-15 here once pid and name are cut off.
+        return fields.slice(11, 15).reduce((sum, ticks) => sum + Number(ticks), 0) * (1000 / clockTicks);
+    } catch {
+        return undefined;
+    }
+}
+
+async function preview(stack: string): Promise<Sample> {
+    const cpuBefore = cpuMs();
+    const start = performance.now();
+    const result = await runOperation({ stack, operation: "preview", env: { FLY_API_TOKEN: FAKE_FLY_TOKEN } });
+    const ms = performance.now() - start;
+    if (!result.ok) throw new Error(`preview of ${stack} failed: ${result.error}`);
+    const cpuAfter = cpuMs();
+    return { ms, programMs: result.program?.durationMs ?? 0, cpuMs: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore };
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Cold then `warmRuns` warm previews of each stack. */
+export async function benchStartup(stacks: readonly string[], warmRuns = 3): Promise<StartupRow[]> {
+    const rows: StartupRow[] = [];
+    for (const stack of stacks) {
+        clearCompileCache();
+        const cold = await withFreshTmpdir(() => preview(stack));
+        const warm: Sample[] = [];
+        for (let i = 0; i < warmRuns; i++) warm.push(await preview(stack));
+        const cpu = warm.map((w) => w.cpuMs).filter((c) => c !== undefined);
+        rows.push({ stack, coldMs: cold.ms, warmMs: median(warm.map((w) => w.ms)), programMs: median(warm.map((w) => w.programMs)), warmCpuMs: cpu.length > 0 ? median(cpu) : undefined });
+    }
+    return rows;
+}
+
+/** Wall time of a bare `node -e 'require("@pulumi/pulumi")'` from the project, median of `runs`. */
+export function pulumiRequireMs(runs = 3): number {
+    const samples: number[] = [];
+    for (let i = 0; i < runs; i++) {
+        const start = performance.now();
+        execFileSync(process.execPath, ["-e", 'require("@pulumi/pulumi")'], { cwd: ROOT, stdio: "ignore" });
+        samples.push(performance.now() - start);
+    }
+    return median(samples);
+}
+
+/** The section of `npm run bench`, as text. */
+export function formatStartup(rows: readonly StartupRow[], pulumiMs: number): string {
+    const [one, five] = loadavg();
+    return [
+        `Start-up: real-runtime preview through the offline engine (budget cold ${COLD_BUDGET_MS / 1000} s, warm ${WARM_BUDGET_MS / 1000} s)`,
+        "",
+        table(
+            ["stack", "cold ms", "cold/budget", "warm ms", "warm/budget", "program ms (warm)", "CPU ms (warm, all processes)"],
+            rows.map((r) => [r.stack, r.coldMs.toFixed(0), (r.coldMs / COLD_BUDGET_MS).toFixed(2), r.warmMs.toFixed(0), (r.warmMs / WARM_BUDGET_MS).toFixed(2), r.programMs.toFixed(0), r.warmCpuMs?.toFixed(0) ?? "n/a"]),
+        ),
+        "",
+        `Fixed cost of each node process Pulumi starts (the program, the policy pack, and for Fly stacks the dynamic-provider host): node + require("@pulumi/pulumi") = ${pulumiMs.toFixed(0)} ms`,
+        `Machine load while measuring (1 min / 5 min average): ${one.toFixed(2)} / ${five.toFixed(2)} on ${availableParallelism()} cores; other work stretches the wall times, not the CPU column`,
+    ].join("\n");
+}
+
+if (require.main === module) {
+    const stacks = process.argv.slice(2);
+    benchStartup(stacks.length > 0 ? stacks : ["dev", "staging", "prod"]).then(
+        (rows) => console.log(formatStartup(rows, pulumiRequireMs())),
+        (error: unknown) => {
+            console.error(error);
+            process.exit(1);
+        },
+    );
+}
