@@ -21,7 +21,12 @@ const { Client } = require("../../examples/api/node_modules/pg") as { Client: ne
 export const DEFAULT_TEST_DATABASE_URL = "postgres://api_test:api_test@127.0.0.1:5432/api_test";
 
 export function adminUrl(): string {
-    return process.env.TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
+    const url = process.env.TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
+    // Named, never echoed: the value holds a password.
+    if (!URL.canParse(url) || !/^postgres(ql)?:$/.test(new URL(url).protocol)) {
+        throw new Error("TEST_DATABASE_URL is not a postgres:// URL; set it to exactly what .ci/postgres.sh prints (one line, the URL only).");
+    }
+    return url;
 }
 
 const HOW_TO_START = [
