@@ -16,6 +16,8 @@
 const { createHash } = require("node:crypto");
 const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require("node:fs");
 const { basename, dirname, extname, join, relative, resolve } = require("node:path");
+const { deferUnusedModules } = require("./defer");
+const { mapOwnSourcesOnly } = require("./stackTraces");
 
 /** Where this project keeps its builds, inside the folder's node_modules so `npm ci` starts it afresh. */
 const CACHE_NAME = "api-environments-startup";
@@ -232,6 +234,10 @@ async function load(dir, entryFile) {
  * @returns {() => Promise<unknown>}
  */
 function entry(dir, entryFile) {
+    // Before the build loads @pulumi/pulumi: what it would load and never use is left for later (startup/defer.js), and
+    // stack traces map only our own code (startup/stackTraces.js).
+    deferUnusedModules();
+    mapOwnSourcesOnly(dir);
     return async () => {
         const exported = await load(dir, entryFile);
         return typeof exported === "function" ? exported() : exported;
