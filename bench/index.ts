@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { MAX_PROVIDER_BYTES, MAX_STATE_BYTES } from "../test/harness/stateSize";
 import { benchStacks, STACK_BUDGET_MS } from "./stacks";
-import { benchStartup, formatStartup, pulumiRequireMs } from "./startup";
+import { benchStartup, formatStartup, fixedCost } from "./startup";
 import { table } from "./table";
 
 const ROOT = join(__dirname, "..");
@@ -32,7 +32,7 @@ async function main() {
         ),
     );
 
-    console.log(`\n${formatStartup(await benchStartup(["dev", "staging", "prod"]), pulumiRequireMs())}`);
+    console.log(`\n${formatStartup(await benchStartup(["dev", "staging", "prod"]), fixedCost())}`);
 
     const flyBench = join(ROOT, "bench", "fly.ts");
     if (existsSync(flyBench)) {

@@ -3,7 +3,8 @@
  * program under Pulumi's own `cmd/run`, the policy pack under `run-policy-pack` and the Fly resources under the
  * dynamic-provider host, exactly as the CLI starts them. Cold is the first run with no compile cache (the esbuild
  * builds of startup/compile.js removed, and a fresh TMPDIR so no tool's temporary cache helps either); warm is the
- * median of the runs after it. Also the fixed cost no configuration removes: a bare node requiring `@pulumi/pulumi`.
+ * median of the runs after it. Also the fixed cost of a bare node requiring `@pulumi/pulumi`, with and without what
+ * startup/defer.js defers.
  * Figures only; nothing here asserts on time. Run alone with `npx tsx bench/startup.ts [stack...]`.
  */
 import { execFileSync } from "node:child_process";
@@ -88,7 +89,7 @@ async function preview(stack: string): Promise<Sample> {
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Cold then `warmRuns` warm previews of each stack. */
-export async function benchStartup(stacks: readonly string[], warmRuns = 3): Promise<StartupRow[]> {
+export async function benchStartup(stacks: readonly string[], warmRuns = 5): Promise<StartupRow[]> {
     const rows: StartupRow[] = [];
     for (const stack of stacks) {
         clearCompileCache();
@@ -101,19 +102,32 @@ export async function benchStartup(stacks: readonly string[], warmRuns = 3): Pro
     return rows;
 }
 
-/** Wall time of a bare `node -e 'require("@pulumi/pulumi")'` from the project, median of `runs`. */
-export function pulumiRequireMs(runs = 3): number {
-    const samples: number[] = [];
-    for (let i = 0; i < runs; i++) {
-        const start = performance.now();
-        execFileSync(process.execPath, ["-e", 'require("@pulumi/pulumi")'], { cwd: ROOT, stdio: "ignore" });
-        samples.push(performance.now() - start);
-    }
-    return median(samples);
+/** What each process pays before any of our code runs, as medians of `runs` bare nodes started from the project. */
+export interface FixedCost {
+    /** node + `require("@pulumi/pulumi")`, as the dynamic-provider host pays it. */
+    readonly fullMs: number;
+    /** The same after startup/defer.js, as the program pays it (the pack too, plus the TypeScript its host loads). */
+    readonly deferredMs: number;
+}
+
+export function fixedCost(runs = 5): FixedCost {
+    const time = (script: string): number => {
+        const samples: number[] = [];
+        for (let i = 0; i < runs; i++) {
+            const start = performance.now();
+            execFileSync(process.execPath, ["-e", script], { cwd: ROOT, stdio: "ignore" });
+            samples.push(performance.now() - start);
+        }
+        return median(samples);
+    };
+    return {
+        fullMs: time('require("@pulumi/pulumi")'),
+        deferredMs: time('require("./startup/defer").deferUnusedModules(); require("@pulumi/pulumi")'),
+    };
 }
 
 /** The section of `npm run bench`, as text. */
-export function formatStartup(rows: readonly StartupRow[], pulumiMs: number): string {
+export function formatStartup(rows: readonly StartupRow[], fixed: FixedCost): string {
     const [one, five] = loadavg();
     return [
         `Start-up: real-runtime preview through the offline engine (budget cold ${COLD_BUDGET_MS / 1000} s, warm ${WARM_BUDGET_MS / 1000} s)`,
@@ -123,15 +137,15 @@ export function formatStartup(rows: readonly StartupRow[], pulumiMs: number): st
             rows.map((r) => [r.stack, r.coldMs.toFixed(0), (r.coldMs / COLD_BUDGET_MS).toFixed(2), r.warmMs.toFixed(0), (r.warmMs / WARM_BUDGET_MS).toFixed(2), r.programMs.toFixed(0), r.warmCpuMs?.toFixed(0) ?? "n/a"]),
         ),
         "",
-        `Fixed cost of each node process Pulumi starts (the program, the policy pack, and for Fly stacks the dynamic-provider host): node + require("@pulumi/pulumi") = ${pulumiMs.toFixed(0)} ms`,
-        `Machine load while measuring (1 min / 5 min average): ${one.toFixed(2)} / ${five.toFixed(2)} on ${availableParallelism()} cores; other work stretches the wall times, not the CPU column`,
+        `Fixed cost of each node process Pulumi starts, node + require("@pulumi/pulumi"): ${fixed.fullMs.toFixed(0)} ms as the dynamic-provider host pays it (Fly stacks), ${fixed.deferredMs.toFixed(0)} ms in the program and the pack (startup/defer.js)`,
+        `Machine load while measuring (1 min / 5 min average): ${one.toFixed(2)} / ${five.toFixed(2)} on ${availableParallelism()} cores; other work stretches the wall times, a slower host both columns`,
     ].join("\n");
 }
 
 if (require.main === module) {
     const stacks = process.argv.slice(2);
     benchStartup(stacks.length > 0 ? stacks : ["dev", "staging", "prod"]).then(
-        (rows) => console.log(formatStartup(rows, pulumiRequireMs())),
+        (rows) => console.log(formatStartup(rows, fixedCost())),
         (error: unknown) => {
             console.error(error);
             process.exit(1);
