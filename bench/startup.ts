@@ -102,7 +102,7 @@ export async function benchStartup(stacks: readonly string[], warmRuns = 5): Pro
     return rows;
 }
 
-/** What each process pays before any of our code runs, as medians of `runs` bare nodes started from the project. */
+/** What each process pays before the program or pack itself runs, as medians of `runs` bare nodes started from the project. */
 export interface FixedCost {
     /** node + `require("@pulumi/pulumi")`, as the dynamic-provider host pays it. */
     readonly fullMs: number;

@@ -73,4 +73,4 @@ function deferUnusedModules() {
     Module.prototype.require = /** @type {NodeJS.Require} */ (/** @type {unknown} */ (deferringRequire));
 }
 
-module.exports = { deferUnusedModules, deferredModule, DEFERRALS };
+module.exports = { deferUnusedModules, deferredModule };

@@ -87,4 +87,4 @@ function mapOwnSourcesOnly(dir) {
     Error.prepareStackTrace = selectiveFormatter(support);
 }
 
-module.exports = { mapOwnSourcesOnly, isInstalledPackage, selectiveFormatter };
+module.exports = { mapOwnSourcesOnly };
