@@ -110,14 +110,14 @@ export async function runOperation(options: OperationOptions): Promise<Operation
             analyzer = startAnalyzer({ packDir, configFile, configName, engineAddress: address, project: project.name, stack: options.stack, dryRun: options.operation === "preview" });
             analyzer.catch(() => undefined);
             deployment.attachAnalyzer(analyzer);
+            // As the CLI does (loadPolicyPlugins waits for every pack before the program starts): the pack is started
+            // and configured first, so a pack that cannot start (a bad enforcement file) stops the operation before
+            // any resource is registered, and the program's start-up is measured after the pack's, as users wait for it.
+            await analyzer;
         }
         if (runsProgram) {
             const config: ProgramConfig = stackProgramConfig(root, project.name, options);
-            const [exit] = await Promise.all([
-                runProgram({ root, project, stack: options.stack, monitorAddress: address, engineAddress: address, dryRun: options.operation === "preview", config, env }),
-                // A pack that cannot start (a bad enforcement file) fails the operation before the program's result counts.
-                analyzer,
-            ]);
+            const exit = await runProgram({ root, project, stack: options.stack, monitorAddress: address, engineAddress: address, dryRun: options.operation === "preview", config, env });
             program = exit;
             await deployment.finishProgram(exit.code === 0);
             if (exit.code !== 0) error = programError(exit, deployment.diagnostics);
