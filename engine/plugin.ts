@@ -15,6 +15,8 @@ export interface PluginProcess {
 export interface PluginSpec {
     /** What the user is told the plugin is, e.g. `pulumi-nodejs (dynamic provider)`. */
     readonly name: string;
+    /** The executable. @default this node */
+    readonly command?: string;
     readonly args: readonly string[];
     readonly cwd: string;
     readonly env: NodeJS.ProcessEnv;
@@ -22,9 +24,9 @@ export interface PluginSpec {
     readonly startTimeoutMs?: number;
 }
 
-/** Starts `node <args>` and resolves once it has printed its port. */
+/** Starts `<command> <args>` and resolves once it has printed its port. */
 export function startPlugin(spec: PluginSpec): Promise<PluginProcess> {
-    const child: ChildProcess = spawn(process.execPath, [...spec.args], { cwd: spec.cwd, env: spec.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child: ChildProcess = spawn(spec.command ?? process.execPath, [...spec.args], { cwd: spec.cwd, env: spec.env, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     let stdout = "";
     child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));

@@ -11,18 +11,47 @@ import { readFileSync, statSync } from "node:fs";
 import { dirname, basename, isAbsolute, join } from "node:path";
 import { parse as parseYaml } from "yaml";
 
-/** The parts of Pulumi.yaml the language host reads. */
+/** A provider plugin Pulumi.yaml points the CLI at (`plugins.providers[]`), instead of an installed or bundled one. */
+export interface ProjectPlugin {
+    readonly name: string;
+    /** The plugin's folder, relative to the project directory as written. */
+    readonly path: string;
+    /** When set, the plugin serves only requests for this version; unset, any version. */
+    readonly version?: string;
+}
+
+/** The parts of Pulumi.yaml the language host and the engine read. */
 export interface ProjectFile {
     readonly name: string;
     readonly main?: string;
     readonly runtime: { readonly name: string; readonly options: Readonly<Record<string, unknown>> };
+    readonly providerPlugins: readonly ProjectPlugin[];
 }
 
 export function readProjectFile(root: string): ProjectFile {
     const doc = parseYaml(readFileSync(join(root, "Pulumi.yaml"), "utf8")) ?? {};
     const runtime = typeof doc.runtime === "string" ? { name: doc.runtime, options: {} } : { name: doc.runtime?.name, options: doc.runtime?.options ?? {} };
     if (runtime.name !== "nodejs") throw new Error(`Pulumi.yaml: runtime ${JSON.stringify(runtime.name)} is not nodejs; the offline engine runs Node programs only`);
-    return { name: String(doc.name), main: doc.main, runtime };
+    return { name: String(doc.name), main: doc.main, runtime, providerPlugins: providerPluginsOf(doc.plugins) };
+}
+
+/** `plugins.providers` as the CLI's project schema allows it: a list of `{name, path, version?}`, nothing else. */
+function providerPluginsOf(plugins: unknown): ProjectPlugin[] {
+    if (plugins === undefined || plugins === null) return [];
+    const providers = (plugins as { providers?: unknown }).providers;
+    if (providers === undefined) return [];
+    if (!Array.isArray(providers)) throw new Error("Pulumi.yaml: plugins.providers must be a list of {name, path, version?}");
+    return providers.map((entry: unknown, i) => {
+        const at = `Pulumi.yaml: plugins.providers[${i}]`;
+        if (typeof entry !== "object" || entry === null) throw new Error(`${at} must be an object {name, path, version?}`);
+        const { name, path, version, ...rest } = entry as Record<string, unknown>;
+        const extra = Object.keys(rest);
+        if (extra.length > 0) throw new Error(`${at}: unknown key ${extra.map((k) => JSON.stringify(k)).join(", ")} (allowed: name, path, version)`);
+        if (typeof name !== "string" || name === "") throw new Error(`${at}: name must be a non-empty string`);
+        if (typeof path !== "string" || path === "") throw new Error(`${at} (${name}): path must be the plugin's folder, relative to the project`);
+        if (version !== undefined && typeof version !== "string") throw new Error(`${at} (${name}): version must be a string`);
+        return { name, path, ...(version === undefined ? {} : { version }) };
+    });
 }
 
 /** Splits `nodeargs` like the language host's shlex: whitespace-separated, with single and double quotes. */

@@ -1,16 +1,18 @@
 /**
- * The real dynamic-provider host (`@pulumi/pulumi/cmd/dynamic-provider`, what the CLI's `pulumi-resource-pulumi-nodejs`
- * plugin runs), driven over the ResourceProvider protocol with the engine's semantics: `Configure` first, and
+ * The real dynamic-provider host (`@pulumi/pulumi/cmd/dynamic-provider`), started as the CLI starts the
+ * `pulumi-nodejs` plugin (./launch.ts: the project's own plugin folder when Pulumi.yaml names one), driven over the ResourceProvider protocol with the engine's semantics: `Configure` first, and
  * when the host answers that it does not accept secrets, secrets are stripped from everything it is sent and put
  * back on what it answers (the top-level outputs whose inputs were secret, plus `additionalSecretOutputs`).
  */
 import { startPlugin, type PluginProcess } from "../plugin";
+import { readProjectFile } from "../program";
+import { dynamicProviderLaunch, pluginEnv } from "./launch";
 import { annotateSecrets, call, client, fromStruct, provproto, provrpc, stripSecrets, toStruct, type Wire } from "../rpc";
 import type { CheckResult, DiffResult, ReadResult, ResourceProvider, Target } from "./types";
 
 /** Options for {@link startDynamicProvider}. */
 export interface DynamicProviderOptions {
-    /** The project directory: the host resolves `@pulumi/pulumi` and every `require` of a provider from here. */
+    /** The project directory (Pulumi.yaml): the host runs there, and resolves `@pulumi/pulumi` and every `require` of a provider from it. */
     readonly cwd: string;
     /** The engine's address, passed as the plugin's argument as the CLI does. */
     readonly engineAddress: string;
@@ -22,8 +24,9 @@ const DIFF_CHANGES: Record<number, DiffResult["changes"]> = { 0: "unknown", 1: "
 
 /** Starts the host, configures it, and returns a provider that talks to it. */
 export async function startDynamicProvider(options: DynamicProviderOptions): Promise<ResourceProvider> {
-    const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [options.cwd] });
-    const plugin: PluginProcess = await startPlugin({ name: "pulumi-nodejs (dynamic provider)", args: [entry, options.engineAddress], cwd: options.cwd, env: options.env });
+    const project = readProjectFile(options.cwd);
+    const launch = await dynamicProviderLaunch(options.cwd, project, options.engineAddress);
+    const plugin: PluginProcess = await startPlugin({ name: "pulumi-nodejs (dynamic provider)", command: launch.command, args: launch.args, cwd: options.cwd, env: pluginEnv(project, options.env) });
     const rpc = client(provrpc.ResourceProviderClient, plugin.address);
     const configure = new provproto.ConfigureRequest();
     configure.setArgs(toStruct({}));
