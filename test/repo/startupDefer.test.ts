@@ -1,7 +1,8 @@
 /**
- * startup/defer.js: `require("@pulumi/pulumi")` no longer loads the TypeScript compiler or npm's arborist, and a
- * caller that does use them (closure serialization, code paths) still gets the real modules. Each case runs in a fresh
- * node, as the program and the policy pack start, and the control case shows the same probe sees both modules load
+ * startup/defer.js: `require("@pulumi/pulumi")` no longer loads the TypeScript compiler, npm's arborist or the
+ * Automation API, and a caller that does use them (closure serialization, code paths, `pulumi.automation`) still gets
+ * the real modules. Each case runs in a fresh
+ * node, as the program and the policy pack start, and the control case shows the same probe sees all three load
  * when nothing is deferred.
  */
 import assert from "node:assert/strict";
@@ -15,13 +16,22 @@ const { deferredModule } = require("../../startup/defer") as typeof import("../.
 
 const ROOT = join(__dirname, "..", "..");
 
-/** What a fresh node reports: which of the two modules are loaded after each step. */
+/** Which of the deferred modules a process has loaded. */
+interface Loaded {
+    readonly typescript: boolean;
+    readonly arborist: boolean;
+    readonly automation: boolean;
+}
+
+/** What a fresh node reports: which of the modules are loaded after each step. */
 interface Probe {
-    readonly afterRequire: { typescript: boolean; arborist: boolean };
+    readonly afterRequire: Loaded;
     readonly serialized?: string;
-    readonly afterSerialize?: { typescript: boolean; arborist: boolean };
+    readonly afterSerialize?: Loaded;
     readonly codePaths?: number;
-    readonly afterCodePaths?: { typescript: boolean; arborist: boolean };
+    readonly afterCodePaths?: Loaded;
+    readonly workspaceClass?: string;
+    readonly afterAutomation?: Loaded;
 }
 
 /** Runs the probe in a new node from the project directory; `defer` installs startup/defer.js first. */
@@ -33,6 +43,7 @@ function probe(options: { defer: boolean; use: boolean; scratch: string }): Prob
             return {
                 typescript: files.some((f) => /[\\\\/]typescript[\\\\/]lib[\\\\/]typescript\\.js$/.test(f)),
                 arborist: files.some((f) => /[\\\\/]@npmcli[\\\\/]arborist[\\\\/]/.test(f)),
+                automation: files.some((f) => /[\\\\/]@pulumi[\\\\/]pulumi[\\\\/]automation[\\\\/]index\\.js$/.test(f)),
             };
         };
         const pulumi = require("@pulumi/pulumi");
@@ -44,6 +55,8 @@ function probe(options: { defer: boolean; use: boolean; scratch: string }): Prob
                 process.chdir(${JSON.stringify(options.scratch)});
                 report.codePaths = (await pulumi.runtime.computeCodePaths({})).size;
                 report.afterCodePaths = loaded();
+                report.workspaceClass = typeof pulumi.automation.LocalWorkspace;
+                report.afterAutomation = loaded();
             }
             process.stdout.write(JSON.stringify(report));
         })().catch((error) => { console.error(error); process.exit(1); });
@@ -59,21 +72,48 @@ describe("startup/defer.js", () => {
     writeFileSync(join(scratch, "package.json"), JSON.stringify({ name: "scratch", version: "1.0.0", dependencies: {} }));
     after(() => rmSync(scratch, { recursive: true, force: true }));
 
-    it("control: without it, require(\"@pulumi/pulumi\") loads the TypeScript compiler and arborist", () => {
-        assert.deepEqual(probe({ defer: false, use: false, scratch }).afterRequire, { typescript: true, arborist: true });
+    it("control: without it, require(\"@pulumi/pulumi\") loads the TypeScript compiler, arborist and the Automation API", () => {
+        assert.deepEqual(probe({ defer: false, use: false, scratch }).afterRequire, { typescript: true, arborist: true, automation: true });
     });
 
-    it("with it, require(\"@pulumi/pulumi\") loads neither", () => {
-        assert.deepEqual(probe({ defer: true, use: false, scratch }).afterRequire, { typescript: false, arborist: false });
+    it("with it, require(\"@pulumi/pulumi\") loads none of them", () => {
+        assert.deepEqual(probe({ defer: true, use: false, scratch }).afterRequire, { typescript: false, arborist: false, automation: false });
     });
 
-    it("a caller that uses them gets the real modules: serializeFunction parses with TypeScript, computeCodePaths runs arborist", () => {
+    it("a caller that uses them gets the real modules: serializeFunction parses with TypeScript, computeCodePaths runs arborist, automation has its classes", () => {
         const report = probe({ defer: true, use: true, scratch });
-        assert.deepEqual(report.afterRequire, { typescript: false, arborist: false });
+        assert.deepEqual(report.afterRequire, { typescript: false, arborist: false, automation: false });
         assert.match(report.serialized ?? "", /6 \* 7/);
         assert.equal(report.afterSerialize?.typescript, true, "serializeFunction ran without loading TypeScript");
         assert.equal(report.codePaths, 0);
         assert.equal(report.afterCodePaths?.arborist, true, "computeCodePaths ran without loading arborist");
+        assert.equal(report.afterCodePaths?.automation, false, "the Automation API loaded before anything read it");
+        assert.equal(report.workspaceClass, "function");
+        assert.equal(report.afterAutomation?.automation, true);
+    });
+
+    /** In a fresh node: is OpenTelemetry's SDK loaded after requiring cmd/run's tracing, after a span, after start()? */
+    const tracingProbe = (defer: boolean) => {
+        const script = `
+            ${defer ? 'require("./startup/preload");' : ""}
+            const sdk = () => Object.keys(require.cache).some((f) => /[\\\\/]@opentelemetry[\\\\/]sdk-trace-node[\\\\/]/.test(f));
+            const tracing = require("@pulumi/pulumi/cmd/run/tracing");
+            const report = { afterRequire: sdk() };
+            tracing.newSpan("probe").end();
+            report.afterSpan = sdk();
+            tracing.start("http://127.0.0.1:9/api/v2/spans");
+            report.afterStart = sdk();
+            process.stdout.write(JSON.stringify(report));
+        `;
+        return JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" })) as { afterRequire: boolean; afterSpan: boolean; afterStart: boolean };
+    };
+
+    it("control: without the preload, cmd/run's tracing module loads OpenTelemetry's SDK though no --tracing was given", () => {
+        assert.deepEqual(tracingProbe(false), { afterRequire: true, afterSpan: true, afterStart: true });
+    });
+
+    it("with startup/preload.js (Pulumi.yaml nodeargs), spans run without the SDK, and --tracing's start() still loads it", () => {
+        assert.deepEqual(tracingProbe(true), { afterRequire: false, afterSpan: false, afterStart: true });
     });
 
     it("a deferred module loads once, on the first read, and reads as the real one", () => {
