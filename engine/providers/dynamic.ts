@@ -1,8 +1,9 @@
 /**
  * The real dynamic-provider host (`@pulumi/pulumi/cmd/dynamic-provider`), started as the CLI starts the
- * `pulumi-nodejs` plugin (./launch.ts: the project's own plugin folder when Pulumi.yaml names one), driven over the ResourceProvider protocol with the engine's semantics: `Configure` first, and
- * when the host answers that it does not accept secrets, secrets are stripped from everything it is sent and put
- * back on what it answers (the top-level outputs whose inputs were secret, plus `additionalSecretOutputs`).
+ * `pulumi-nodejs` plugin (./launch.ts: the project's own plugin folder when Pulumi.yaml names one), driven over the
+ * ResourceProvider protocol with the engine's semantics: `Configure` first, and when the host answers that it does
+ * not accept secrets, secrets are stripped from everything it is sent and put back on what it answers (the top-level
+ * outputs whose inputs were secret, plus `additionalSecretOutputs`).
  */
 import { startPlugin, type PluginProcess } from "../plugin";
 import { readProjectFile } from "../program";

@@ -7,6 +7,9 @@ import type { ZxcvbnFactory } from "@zxcvbn-ts/core";
 
 let estimator: ZxcvbnFactory | undefined;
 
+/** zxcvbn only looks at the first `maxLength` characters; ours covers the longest JWT secret config allows. */
+const MAX_LENGTH = 512;
+
 function createEstimator(): ZxcvbnFactory {
     /* eslint-disable @typescript-eslint/no-require-imports */
     const { ZxcvbnFactory: Factory } = require("@zxcvbn-ts/core") as typeof import("@zxcvbn-ts/core");
@@ -14,9 +17,6 @@ function createEstimator(): ZxcvbnFactory {
     /* eslint-enable @typescript-eslint/no-require-imports */
     return new Factory({ dictionary, graphs: adjacencyGraphs, maxLength: MAX_LENGTH });
 }
-
-/** zxcvbn only looks at the first `maxLength` characters; ours covers the longest JWT secret config allows. */
-const MAX_LENGTH = 512;
 
 /**
  * Estimated entropy of `value`, in bits (log2 of zxcvbn's guess count). A random base64 string of 64 characters
