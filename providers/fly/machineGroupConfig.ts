@@ -3,6 +3,7 @@
  * pinning, and the config hashes that drive drift detection and resumable rollouts. No I/O here.
  */
 import { createHash } from "node:crypto";
+import { flyRegionProblem } from "./regions";
 import type { FlyMachine, FlyMachineConfig, MachineGroupInputs, RolloutStrategy } from "./machineGroupTypes";
 
 /** Metadata keys the provider sets on every machine it manages. */
@@ -67,9 +68,8 @@ export function validateMachineGroupInputs(name: string, given: Partial<MachineG
             problems.push(`${where}: regions must map a region code to a machine count, e.g. { iad: 2 }.`);
         } else {
             for (const [region, count] of Object.entries(inputs.regions)) {
-                if (!/^[a-z]{3}$/.test(region)) {
-                    problems.push(`${where}: regions.${region} is not a Fly region code; use a 3-letter code such as "iad" or "ams".`);
-                }
+                const problem = flyRegionProblem(region);
+                if (problem) problems.push(`${where}: regions.${region} ${problem}.`);
                 if (!Number.isInteger(count) || count < 0 || count > 100) {
                     problems.push(`${where}: regions.${region} must be a whole number of machines from 0 to 100, got ${String(count)}.`);
                 }

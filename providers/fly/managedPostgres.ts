@@ -26,6 +26,7 @@ import {
     refusals,
 } from "./postgresApi";
 import { flyType, withFlyProvider } from "./registration";
+import { flyRegionProblem } from "./regions";
 
 export type { PostgresPlan } from "./api";
 
@@ -143,7 +144,7 @@ export function checkManagedPostgres(olds: Partial<ManagedPostgresInputs> | unde
     };
     bad("name", typeof news.name !== "string" || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(news.name), "name must be lowercase letters, digits and dashes, at most 63 characters");
     bad("orgSlug", typeof news.orgSlug !== "string" || !news.orgSlug, "orgSlug is required");
-    bad("region", typeof news.region !== "string" || !news.region, 'region is required, e.g. "ams"');
+    bad("region", flyRegionProblem(news.region) !== undefined, `region ${flyRegionProblem(news.region)}, got ${JSON.stringify(news.region)}`);
     bad("plan", !PLANS.includes(news.plan as PostgresPlan), `plan must be one of ${PLANS.join(", ")}, got ${JSON.stringify(news.plan)}`);
     bad("diskSizeGb", !Number.isInteger(news.diskSizeGb) || news.diskSizeGb! < 10 || news.diskSizeGb! > 1000, `diskSizeGb must be an integer from 10 to 1000, got ${news.diskSizeGb}`);
     bad("pgMajorVersion", news.pgMajorVersion !== 16 && news.pgMajorVersion !== 17, `pgMajorVersion must be 16 or 17, got ${news.pgMajorVersion}`);

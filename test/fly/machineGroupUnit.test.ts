@@ -112,7 +112,7 @@ describe("MachineGroup validation", () => {
         });
         assert.equal(problems.length, 7, problems.join("\n"));
         for (const p of problems) assert.match(p, /^MachineGroup "web": /);
-        assert.ok(problems.some((p) => p.includes("regions.IAD") && p.includes("3-letter")));
+        assert.ok(problems.some((p) => p.includes("regions.IAD") && p.includes("three-letter")));
         assert.ok(problems.some((p) => p.includes("strategy must be one of rolling, bluegreen, immediate")));
         assert.ok(problems.some((p) => p.includes("config.metadata.pulumi_config_hash is reserved")));
     });
