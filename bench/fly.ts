@@ -11,7 +11,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { configureFlyClient, flyRequest } from "../providers/fly/client";
-import { machineGroupProvider as provider } from "../providers/fly/machineGroup";
+import { machineGroupProvider as provider } from "../providers/fly/machineGroupProvider";
 import type { MachineGroupInputs, MachineGroupState } from "../providers/fly/machineGroupTypes";
 import { type Emulator, FLY_RATE_LIMITS, type RecordedRequest, startEmulator } from "../test/fly/emulator";
 import { limitKey } from "../test/fly/emulator/limits";

@@ -3,6 +3,7 @@
  * pinning, and the config hashes that drive drift detection and resumable rollouts. No I/O here.
  */
 import { createHash } from "node:crypto";
+import { UNKNOWN } from "./providerInputs";
 import { flyRegionProblem } from "./regions";
 import type { FlyMachine, FlyMachineConfig, MachineGroupInputs, RolloutStrategy } from "./machineGroupTypes";
 
@@ -37,8 +38,6 @@ export function resolveInputs(inputs: MachineGroupInputs): ResolvedInputs {
     };
 }
 
-/** The value Pulumi's engine sends for an input not known yet (preview); see `rpc.unknownValue` in @pulumi/pulumi. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Copy of `value` with every unknown (preview) value, at any depth, removed, so validation only sees known values. */
 function knownOnly(value: unknown): unknown {

@@ -10,7 +10,8 @@
  */
 import type { FlyMachine, FlyMachineConfig } from "./machineGroupTypes";
 import { flyRequest, FlyApiError, seg } from "./client";
-import { createOnce, label } from "./common";
+import { createOnce } from "./exactlyOnce";
+import { label } from "./providerInputs";
 import { pace } from "./rollout/pacing";
 import { untilSecretsAvailable } from "./rollout/machinesApi";
 

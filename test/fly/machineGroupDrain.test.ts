@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 import { configureFlyClient } from "../../providers/fly/client";
-import { machineGroupProvider as provider } from "../../providers/fly/machineGroup";
+import { machineGroupProvider as provider } from "../../providers/fly/machineGroupProvider";
 import { TAG_CANDIDATE, validateMachineGroupInputs } from "../../providers/fly/machineGroupConfig";
 import type { MachineGroupInputs, MachineGroupState } from "../../providers/fly/machineGroupTypes";
 import { setRolloutTestHooks } from "../../providers/fly/rollout/timing";

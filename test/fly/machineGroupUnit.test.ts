@@ -13,9 +13,9 @@ import {
     targetImage,
     TAG_GROUP,
     TAG_HASH,
-    UNKNOWN,
     validateMachineGroupInputs,
 } from "../../providers/fly/machineGroupConfig";
+import { UNKNOWN } from "../../providers/fly/providerInputs";
 import { diffMachineGroup } from "../../providers/fly/machineGroupDiff";
 import { MachineGroup } from "../../providers/fly/machineGroup";
 import type { FlyMachine, MachineGroupInputs, MachineGroupState } from "../../providers/fly/machineGroupTypes";

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type ManagedPostgresOutputs, managedPostgresProvider } from "../../providers/fly/managedPostgres";
+import { type ManagedPostgresOutputs, managedPostgresProvider } from "../../providers/fly/managedPostgresProvider";
 import { mutations, sleeps } from "./support";
 import { sent, usePostgresEmulator } from "./postgresSupport";
 

@@ -7,9 +7,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { flyRequest } from "../../providers/fly/client";
-import { machineGroupProvider } from "../../providers/fly/machineGroup";
+import { machineGroupProvider } from "../../providers/fly/machineGroupProvider";
 import type { MachineGroupInputs, MachineGroupState } from "../../providers/fly/machineGroupTypes";
-import { createRelease, diffRelease, type ReleaseInputs, type ReleaseOutputs, releaseProvider, updateRelease } from "../../providers/fly/release";
+import type { ReleaseInputs } from "../../providers/fly/releaseInputs";
+import { createRelease, diffRelease, type ReleaseOutputs, releaseProvider, updateRelease } from "../../providers/fly/releaseProvider";
 import { TAG_RELEASE, TAG_RELEASE_KEY } from "../../providers/fly/releaseRun";
 import type { MachineRecord, RecordedRequest } from "./emulator";
 import { useMachineGroupEmulator } from "./support";

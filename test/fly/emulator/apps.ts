@@ -3,8 +3,7 @@
  * update) and secrets (with a version that increases on every change).
  */
 import { createHash, randomBytes } from "node:crypto";
-import { isReply } from "./machines";
-import { type AppRecord, fail, nowIso, ok, type Reply, type Route, type RouteContext, type VolumeRecord } from "./types";
+import { type AppRecord, fail, isReply, nowIso, ok, type Reply, type Route, type RouteContext, type VolumeRecord } from "./types";
 
 const APP_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const VOLUME_NAME = /^[a-z0-9_]{1,30}$/;

@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { secretsNotYetAvailable } from "./apps";
-import { type AppRecord, type CheckRecord, fail, type MachineRecord, type MachineState, nowIso, ok, type OneOffExit, type Reply, type Route, type RouteContext, type WaitState } from "./types";
+import { type AppRecord, type CheckRecord, fail, isReply, type MachineRecord, type MachineState, nowIso, ok, type OneOffExit, type Reply, type Route, type RouteContext, type WaitState } from "./types";
 
 const LEASE_HEADER = "fly-machine-lease-nonce";
 const MAX_WAIT_SECONDS = 60;
@@ -190,8 +190,6 @@ function render(machine: MachineRecord, summary = false): Record<string, unknown
     return { ...base, config: machine.config, checks: machine.checks, events: machine.events };
 }
 
-/** Handlers answer early with a Reply; found records never have a numeric `status`. */
-export const isReply = (value: unknown): value is Reply => typeof (value as { status?: unknown }).status === "number";
 
 function findApp(ctx: RouteContext): AppRecord | Reply {
     return ctx.state.apps.get(ctx.params.app) ?? fail(404, `app ${ctx.params.app} not found`);

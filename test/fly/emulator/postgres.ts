@@ -16,15 +16,14 @@ import {
     findCluster,
     isClusterReply,
     liveCluster,
-    type PostgresClusterRecord,
     renderCluster,
     renderSummary,
 } from "./postgresRecord";
 import { mpgHasOperation, mpgSchema } from "./postgresSpec";
-import { fail, nowIso, ok, type Route, type RouteContext } from "./types";
+import { fail, nowIso, ok, type PostgresClusterRecord, type Route, type RouteContext } from "./types";
 
 export { mpgOperation, mpgOperations, MPG_SPEC_PATH } from "./postgresSpec";
-export type { PostgresClusterRecord, PostgresStatus } from "./postgresRecord";
+export type { PostgresClusterRecord, PostgresStatus } from "./types";
 
 const PLAN_ENUM = (mpgSchema("createPostgresClusterRequest").properties?.plan?.enum ?? []) as string[];
 

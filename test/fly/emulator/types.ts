@@ -5,7 +5,6 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { MachinesSchema } from "../../../providers/fly/api";
 import type { operations } from "../../../providers/fly/generated/machines";
 import type { RateLimitOptions } from "./limits";
-import type { PostgresClusterRecord } from "./postgresRecord";
 import type { SpecValidator } from "./schema";
 
 /** Options of {@link startEmulator}. Every delay is in milliseconds of real time. */
@@ -212,7 +211,33 @@ export interface AppRecord {
     secretsVersion: number;
 }
 
-export type { PostgresClusterRecord } from "./postgresRecord";
+/** Cluster lifecycle, as the spec's `status` enum. */
+export type PostgresStatus = "creating" | "initializing" | "ready" | "deleting" | "deleted" | "failed";
+
+export interface PostgresClusterRecord {
+    id: string;
+    name: string;
+    orgSlug: string;
+    region: string;
+    /** As the spec spells it (`basic` … `scale`, `Performance`). Tests edit it to simulate a dashboard plan change. */
+    plan: string;
+    /** Per replica. Tests edit it to simulate a dashboard disk change. */
+    diskSizeGb: number;
+    pgMajorVersion: "16" | "17";
+    postgisEnabled: boolean;
+    poolMode: "session" | "transaction";
+    status: PostgresStatus;
+    createdAt: string;
+    deletedAt?: string;
+    /** The next N pg-admin requests answer 503 + `Retry-After` (set at `ready` from the options; tests may set it). */
+    adminUnavailableFor: number;
+    databases: Set<string>;
+    users: Map<string, { role: string; password: string }>;
+    /** App name → attached_at. */
+    attachments: Map<string, string>;
+    backups: { id: string; type: string; status: string; startedAt: string; finishedAt?: string }[];
+}
+
 
 /** Everything the emulator knows. Tests may read it, and may change it to simulate out-of-band edits (drift). */
 export interface EmulatorState {
@@ -321,3 +346,6 @@ export function ok(body?: unknown, status = 200): Reply {
 }
 
 export const nowIso = (): string => new Date().toISOString();
+
+/** Handlers answer early with a Reply; found records never have a numeric `status`. */
+export const isReply = (value: unknown): value is Reply => typeof (value as { status?: unknown }).status === "number";
