@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateMachineGroupInputs } from "./machineGroupConfig";
 import type { FlyMachineConfig, MachineGroupInputs, RolloutStrategy } from "./machineGroupTypes";
 import { flyType, withFlyProvider } from "./registration";
+import type { RolloutTiming } from "./rollout/timing";
 
 export type { FlyMachineConfig, RolloutStrategy } from "./machineGroupTypes";
 
@@ -26,8 +27,7 @@ export interface MachineGroupArgs {
     /**
      * How a change reaches the machines: `rolling` updates in place, `maxUnavailable` at a time, waiting for health;
      * `bluegreen` starts a full new set, switches traffic once it is healthy, then retires the old set after
-     * flyctl's drains (10 s before the cordon, 10 s before the stop; env `FLY_BLUEGREEN_WAIT_BEFORE_CORDON_MS` /
-     * `FLY_BLUEGREEN_WAIT_BEFORE_STOP_MS`) and needs at least one health check; `immediate` updates every machine at
+     * flyctl's drains (10 s before the cordon, 10 s before the stop; `rolloutTiming`) and needs at least one health check; `immediate` updates every machine at
      * once without waiting for health.
      */
     readonly strategy: pulumi.Input<RolloutStrategy>;
@@ -47,6 +47,13 @@ export interface MachineGroupArgs {
      * @default no minimum
      */
     readonly minSecretsVersion?: pulumi.Input<number>;
+    /**
+     * The rollouts' delays: blue-green's drains, the lease TTL, how often checks are read, the crash-loop window and
+     * the wait for new secrets. Each key left out keeps flyctl's value (`DEFAULT_ROLLOUT_TIMING`, rollout/timing.ts);
+     * shorter drains than Fly's proxies need cost requests routed to stopped machines. Changing it alone rolls nothing.
+     * @default { waitBeforeCordonMs: 10000, waitBeforeStopMs: 10000, leaseTtlSeconds: 13, healthPollMs: 1000, smokeCheckMs: 10000, secretsWaitMs: 60000 }
+     */
+    readonly rolloutTiming?: pulumi.Input<Partial<RolloutTiming>>;
 }
 
 /** A group of Fly machines with zero-downtime rollouts. */

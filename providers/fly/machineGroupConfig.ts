@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { UNKNOWN } from "./providerInputs";
 import { flyRegionProblem } from "./regions";
+import { rolloutTimingProblems } from "./rollout/timing";
 import type { FlyMachine, FlyMachineConfig, MachineGroupInputs, RolloutStrategy } from "./machineGroupTypes";
 
 /** Metadata keys the provider sets on every machine it manages. */
@@ -87,6 +88,7 @@ export function validateMachineGroupInputs(name: string, given: Partial<MachineG
     if (inputs.minSecretsVersion !== undefined && (!Number.isInteger(inputs.minSecretsVersion) || inputs.minSecretsVersion < 0)) {
         problems.push(`${where}: minSecretsVersion must be a whole number (the Secrets resource's version output), got ${String(inputs.minSecretsVersion)}.`);
     }
+    problems.push(...rolloutTimingProblems(where, inputs.rolloutTiming));
     if (inputs.strategy === "bluegreen" && isPlainObject(given.config) && !containsUnknown(given.config.checks) && !containsUnknown(given.config.services) && !configHasChecks(inputs.config)) {
         problems.push(
             `${where}: strategy "bluegreen" needs at least one health check, because green machines take traffic only once their checks pass ` +

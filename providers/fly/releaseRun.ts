@@ -14,6 +14,7 @@ import { createOnce } from "./exactlyOnce";
 import { label } from "./providerInputs";
 import { pace } from "./rollout/pacing";
 import { untilSecretsAvailable } from "./rollout/machinesApi";
+import { DEFAULT_ROLLOUT_TIMING } from "./rollout/timing";
 
 /** Metadata keys on a release machine. */
 export const TAG_RELEASE = "pulumi_release";
@@ -158,7 +159,7 @@ export async function runRelease(spec: ReleaseRunSpec): Promise<ReleaseOutcome> 
             // The secrets this run names were set a moment ago: Fly answers 412 "not yet available" until they have
             // propagated, and the create is refused (not applied), so it is safe to send again. Paced like a rollout's.
             () =>
-                untilSecretsAvailable(async () => {
+                untilSecretsAvailable(DEFAULT_ROLLOUT_TIMING, async () => {
                     await pace(`${spec.app}/-/create`, "action");
                     return flyRequest<ReleaseMachine>({ method: "POST", path: machinesPath(spec.app), body, resource: resourceOf(spec), retry: "never" });
                 }),

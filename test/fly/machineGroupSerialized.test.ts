@@ -14,6 +14,7 @@ import { flyRequest } from "../../providers/fly/client";
 import type { MachineGroupInputs } from "../../providers/fly/machineGroupTypes";
 import { thinFlyProvider } from "../../providers/fly/registration";
 import { type Emulator, startEmulator } from "./emulator";
+import { FAST_ROLLOUTS } from "./support";
 
 const TOKEN = "fm2_serialized-provider-token";
 const ROOT = join(__dirname, "..", "..");
@@ -77,6 +78,7 @@ describe("MachineGroup provider text", () => {
             config: { image: "registry.fly.io/api:1.0", checks: { health: { type: "http", port: 8080, path: "/health" } } },
             strategy: "rolling",
             healthTimeoutSeconds: 5,
+            rolloutTiming: FAST_ROLLOUTS,
         };
         const { code, stdout, stderr } = await run([file, JSON.stringify(inputs)], { PATH: process.env.PATH, FLY_API_TOKEN: TOKEN, FLY_API_HOSTNAME: fly.url });
         assert.equal(code, 0, stderr);

@@ -13,7 +13,7 @@ import type { ReleaseInputs } from "../../providers/fly/releaseInputs";
 import { createRelease, diffRelease, type ReleaseOutputs, releaseProvider, updateRelease } from "../../providers/fly/releaseProvider";
 import { TAG_RELEASE, TAG_RELEASE_KEY } from "../../providers/fly/releaseRun";
 import type { MachineRecord, RecordedRequest } from "./emulator";
-import { useMachineGroupEmulator } from "./support";
+import { FAST_ROLLOUTS, useMachineGroupEmulator } from "./support";
 
 const MIGRATE = ["npm", "run", "migrate"];
 const BROKEN = ["npm", "run", "migrate:broken"];
@@ -45,6 +45,7 @@ function groupInputs(app: string, image: string): MachineGroupInputs {
         },
         strategy: "rolling",
         healthTimeoutSeconds: 5,
+        rolloutTiming: FAST_ROLLOUTS,
     };
 }
 

@@ -109,6 +109,7 @@ function resolveOptions(options: EmulatorOptions): ResolvedOptions {
         secretsPropagationMs: options.secretsPropagationMs ?? 500,
         tokens: options.tokens,
         oneOffExits: options.oneOffExits ?? [],
+        enforceLeases: options.enforceLeases ?? true,
     };
 }
 

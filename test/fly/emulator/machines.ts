@@ -210,6 +210,7 @@ function activeLease(machine: MachineRecord): MachineRecord["lease"] {
 
 /** A leased machine only accepts mutating calls that carry the lease's nonce. */
 function leaseConflict(ctx: RouteContext, machine: MachineRecord): Reply | undefined {
+    if (!ctx.options.enforceLeases) return undefined;
     const lease = activeLease(machine);
     if (!lease) return undefined;
     if (ctx.headers[LEASE_HEADER] === lease.nonce) return undefined;
@@ -462,7 +463,7 @@ const leaseCreate: Route = {
         const body = (ctx.body ?? {}) as { ttl?: number; description?: string };
         const ttl = body.ttl ?? 30;
         const current = activeLease(machine);
-        if (current) {
+        if (current && (ctx.headers[LEASE_HEADER] === current.nonce || ctx.options.enforceLeases)) {
             if (ctx.headers[LEASE_HEADER] !== current.nonce) return fail(409, `machine ID ${machine.id} lease currently held by ${current.owner}, expires at ${new Date(current.expiresAt).toISOString()}`);
             current.expiresAt = Date.now() + ttl * 1000;
             return ok(leaseBody(machine));

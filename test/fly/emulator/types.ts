@@ -82,6 +82,12 @@ export interface EmulatorOptions {
      * @default 500
      */
     secretsPropagationMs?: number;
+    /**
+     * Whether a held lease refuses other deploys (409), as Fly's does. `false` models a Fly without leases, to show
+     * in a test that they are what keeps two deploys apart: every lease request is granted and every nonce ignored.
+     * @default true
+     */
+    enforceLeases?: boolean;
     /** When set, only these raw tokens are accepted (after the scheme is checked); otherwise any well-formed token. */
     tokens?: string[];
     /**
