@@ -13,7 +13,7 @@ import { performance } from "node:perf_hooks";
 import { configureFlyClient, flyRequest } from "../providers/fly/client";
 import { machineGroupProvider as provider } from "../providers/fly/machineGroupProvider";
 import type { MachineGroupInputs, MachineGroupState } from "../providers/fly/machineGroupTypes";
-import { type Emulator, FLY_RATE_LIMITS, type RecordedRequest, startEmulator } from "../test/fly/emulator";
+import { type Emulator, FLY_RATE_LIMITS, type RecordedRequest, startEmulator, TEST_TOKEN } from "../test/fly/emulator";
 import { limitKey } from "../test/fly/emulator/limits";
 import { table } from "./table";
 
@@ -114,7 +114,7 @@ export async function benchFly(): Promise<BenchRow[]> {
     const saved = { ...process.env };
     const fly = await startEmulator({ startDelayMs: 20, stopDelayMs: 20, healthDelayMs: HEALTH_DELAY_MS });
     process.env.FLY_API_HOSTNAME = fly.url;
-    process.env.FLY_API_TOKEN = "fm2_bench-token";
+    process.env.FLY_API_TOKEN = TEST_TOKEN;
     configureFlyClient({ baseDelayMs: 5, maxDelayMs: 2000 });
     try {
         const rows: BenchRow[] = [];

@@ -159,10 +159,16 @@ export async function runRelease(spec: ReleaseRunSpec): Promise<ReleaseOutcome> 
             // The secrets this run names were set a moment ago: Fly answers 412 "not yet available" until they have
             // propagated, and the create is refused (not applied), so it is safe to send again. Paced like a rollout's.
             () =>
-                untilSecretsAvailable(DEFAULT_ROLLOUT_TIMING, async () => {
-                    await pace(`${spec.app}/-/create`, "action");
-                    return flyRequest<ReleaseMachine>({ method: "POST", path: machinesPath(spec.app), body, resource: resourceOf(spec), retry: "never" });
-                }),
+                untilSecretsAvailable(DEFAULT_ROLLOUT_TIMING, () =>
+                    flyRequest<ReleaseMachine>({
+                        method: "POST",
+                        path: machinesPath(spec.app),
+                        body,
+                        resource: resourceOf(spec),
+                        retry: "never",
+                        beforeEachAttempt: () => pace(`${spec.app}/-/create`, "action"),
+                    }),
+                ),
             async () => (await releaseMachines(spec)).find((m) => !known.has(m.id) && m.config?.metadata?.[TAG_RELEASE_KEY] === spec.key),
         ));
 

@@ -20,6 +20,8 @@ const BROKEN = ["npm", "run", "migrate:broken"];
 const HANGS = ["npm", "run", "migrate:hang"];
 const suite = useMachineGroupEmulator("release", {
     oneOffExits: [
+        { command: MIGRATE.join(" "), exitCode: 0 },
+        { command: "node migrate.js", exitCode: 0 },
         { command: BROKEN.join(" "), exitCode: 3 },
         { command: HANGS.join(" "), exitCode: "hang" },
     ],

@@ -4,10 +4,9 @@
 import { after, afterEach, before, beforeEach } from "node:test";
 import { configureFlyClient, flyRequest } from "../../providers/fly/client";
 import type { RolloutTiming } from "../../providers/fly/rollout/timing";
-import { contractReport, type Emulator, type EmulatorOptions, startEmulator } from "./emulator";
+import { contractReport, type Emulator, type EmulatorOptions, startEmulator, TEST_TOKEN } from "./emulator";
 
-/** A macaroon-shaped test token; tests assert it never leaks into errors or serialized code. */
-export const TEST_TOKEN = "fm2_test-token-9f8e7d6c5b4a";
+export { TEST_TOKEN } from "./emulator";
 
 /** Retry delays the client asked for, in ms (recorded instead of slept). */
 export const sleeps: number[] = [];

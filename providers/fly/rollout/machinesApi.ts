@@ -47,12 +47,12 @@ export function leaseHeaders(lease?: Lease): Record<string, string> | undefined 
 }
 
 /**
- * Sends a call once its rate-limit token is there. `action` names Fly's limit bucket (`update`, `lease`, `get`...);
+ * Sends a call once its rate-limit token is there, and each retry once its next token is. `action` names Fly's limit bucket (`update`, `lease`, `get`...);
  * `machineId` is omitted for app-level calls (create, list), which Fly limits per app.
  */
 export async function paced<T>(ctx: ApiContext, action: string, machineId: string | undefined, call: Omit<FlyCall, "resource">): Promise<T> {
-    await pace(`${ctx.app}/${machineId ?? "-"}/${action}`, call.method === "GET" ? "read" : "action");
-    return flyRequest<T>({ ...call, resource: ctx.resource });
+    const key = `${ctx.app}/${machineId ?? "-"}/${action}`;
+    return flyRequest<T>({ ...call, resource: ctx.resource, beforeEachAttempt: () => pace(key, call.method === "GET" ? "read" : "action") });
 }
 
 /** 429, 5xx, Fly's capacity errors and dropped connections: the call may be made again (after a lookup). */

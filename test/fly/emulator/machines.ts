@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { secretsNotYetAvailable } from "./apps";
+import { unknownImage, unknownRegion } from "./known";
 import { type AppRecord, type CheckRecord, fail, isReply, type MachineRecord, type MachineState, nowIso, ok, type OneOffExit, type Reply, type Route, type RouteContext, type WaitState } from "./types";
 
 const LEASE_HEADER = "fly-machine-lease-nonce";
@@ -112,7 +113,7 @@ const isOneOff = (machine: MachineRecord): boolean => machine.config.auto_destro
 function exitRule(ctx: RouteContext, machine: MachineRecord): OneOffExit {
     const command = ((machine.config.init as { cmd?: string[] } | undefined)?.cmd ?? []).join(" ");
     const image = machine.config.image ?? "";
-    return ctx.options.oneOffExits.find((rule) => matches(rule.image, image) && matches(rule.command, command)) ?? { exitCode: 0 };
+    return ctx.options.oneOffExits.find((rule) => matches(rule.image, image) && matches(rule.command, command)) ?? { exitCode: 127 };
 }
 
 /** The main process exits: `stopped` with Fly's exit event (code in `request.exit_event`), then auto-destroy. */
@@ -268,14 +269,18 @@ const create: Route = {
         if (isReply(app)) return app;
         const body = ctx.body as CreateBody;
         if (!body.config?.image) return fail(400, "config.image is required");
-        const problem = secretsTooNew(ctx, app, body.min_secrets_version) ?? mountProblem(app, body.config);
+        const problem =
+            (body.region === undefined ? undefined : unknownRegion(body.region)) ??
+            unknownImage(ctx, body.config.image) ??
+            secretsTooNew(ctx, app, body.min_secrets_version) ??
+            mountProblem(app, body.config);
         if (problem) return problem;
         const id = hex(7);
         const at = nowIso();
         const machine: MachineRecord = {
             id,
             name: body.name ?? `machine-${hex(3)}`,
-            region: body.region ?? "ord",
+            region: body.region ?? ctx.options.nearestRegion,
             state: "created",
             config: structuredClone(body.config),
             instanceId: instanceId(),
@@ -343,7 +348,7 @@ const update: Route = {
         if (conflict) return conflict;
         const body = ctx.body as CreateBody;
         if (!body.config?.image) return fail(400, "config.image is required");
-        const problem = secretsTooNew(ctx, app, body.min_secrets_version) ?? mountProblem(app, body.config, machine.id);
+        const problem = unknownImage(ctx, body.config.image) ?? secretsTooNew(ctx, app, body.min_secrets_version) ?? mountProblem(app, body.config, machine.id);
         if (problem) return problem;
         if (machine.state === "destroying") return fail(412, `machine ${machine.id} is being destroyed`);
         machine.config = structuredClone(body.config);

@@ -88,11 +88,32 @@ export interface EmulatorOptions {
      * @default true
      */
     enforceLeases?: boolean;
-    /** When set, only these raw tokens are accepted (after the scheme is checked); otherwise any well-formed token. */
+    /**
+     * The tokens Fly knows (raw, or with their `FlyV1`/`Bearer` scheme): any other answers 401, as Fly's does.
+     * @default [TEST_TOKEN] (test/fly/emulator/fixtures.ts)
+     */
     tokens?: string[];
     /**
+     * The organizations that exist (slugs): creating or listing apps in another answers 404, as Fly's does.
+     * @default ["personal", "acme"] (`acme` is the stacks' `fly.org`)
+     */
+    organizations?: string[];
+    /**
+     * The images the registry holds (exact reference, or a RegExp tested on it): a machine created or updated with
+     * another is refused (422), as Fly refuses an image it cannot pull.
+     * @default [/^registry\.fly\.io\//] (every image of Fly's registry, where `fly deploy` pushes)
+     */
+    images?: (string | RegExp)[];
+    /**
+     * The region Fly picks for a machine created without one (Fly's nearest to the caller). Every region named in a
+     * request must be one of Fly's (providers/fly/regions.json), or the request is refused (422).
+     * @default "ord"
+     */
+    nearestRegion?: string;
+    /**
      * How one-off machines (`config.auto_destroy: true`, e.g. a release command) end: the first rule that matches the
-     * machine decides. A one-off no rule matches exits 0 after 20 ms.
+     * machine decides. A one-off no rule matches exits 127 (its command is not found in the image) after 20 ms: a
+     * test says how each release command ends.
      * @default []
      */
     oneOffExits?: OneOffExit[];
@@ -114,7 +135,7 @@ export interface OneOffExit {
 }
 
 /** Options with defaults applied. */
-export type ResolvedOptions = Required<Omit<EmulatorOptions, "tokens" | "specPath">> & Pick<EmulatorOptions, "tokens">;
+export type ResolvedOptions = Required<Omit<EmulatorOptions, "specPath">>;
 
 /** A check as reported on a machine: the spec's `CheckStatus`, every field set, with the statuses Fly reports. */
 export type CheckRecord = Omit<Required<MachinesSchema<"CheckStatus">>, "status"> & { status: "passing" | "warning" | "critical" };
