@@ -3,6 +3,7 @@
  * `pulumi config` command that fixes it.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { redactCredentials } from "./credentials";
 
 /** What a message prints in place of a value that came from a secure (`--secret`) config value. */
 export const MASKED = "[secret]";
@@ -19,22 +20,66 @@ export interface ConfigIssue {
 
 /**
  * Every problem found in a stack's configuration. Thrown before any resource is registered. It extends
- * `RunError` so the Pulumi CLI prints the message alone, without a stack trace.
+ * `RunError` so the Pulumi CLI prints the message alone, without a stack trace. A plain value that looks like a
+ * credential (a URL with a password, a pasted token) is never echoed, whichever check quoted it.
  */
 export class ConfigError extends pulumi.RunError {
+    readonly issues: readonly ConfigIssue[];
+
     constructor(
         readonly stack: string,
-        readonly issues: readonly ConfigIssue[],
+        issues: readonly ConfigIssue[],
     ) {
-        super(formatIssues(stack, issues));
+        const redacted = issues.map((issue) => ({ key: issue.key, problem: redactCredentials(issue.problem), fix: redactCredentials(issue.fix) }));
+        super(formatIssues(stack, redacted));
         this.name = "ConfigError";
+        this.issues = redacted;
     }
+}
+
+/** `app.settings.corsOrigins[0]` → `app.settings.corsOrigins[]` and its index; `undefined` when not a list element. */
+function listElement(key: string): { list: string; index: string } | undefined {
+    const match = /^(.*)\[(\d+)\]$/.exec(key);
+    return match ? { list: match[1], index: match[2] } : undefined;
+}
+
+/** A problem without the value it quotes (`..., received "x"`), so the same problem of two elements compares equal. */
+const withoutReceived = (problem: string): { base: string; received?: string } => {
+    const at = problem.lastIndexOf(", received ");
+    return at < 0 ? { base: problem } : { base: problem.slice(0, at), received: problem.slice(at + ", received ".length) };
+};
+
+/**
+ * Issues as the report lists them: one problem repeated by several elements of one list (every origin of
+ * `corsOrigins` without https) is one entry naming the elements and what each holds, with one fix.
+ */
+function grouped(issues: readonly ConfigIssue[]): ConfigIssue[] {
+    const out: { issue: ConfigIssue; elements: { index: string; received?: string }[]; list?: string; base?: string }[] = [];
+    for (const issue of issues) {
+        const element = listElement(issue.key);
+        const { base, received } = withoutReceived(issue.problem);
+        const fix = element ? issue.fix.split(issue.key).join(`${element.list}[<i>]`) : issue.fix;
+        const same = element && out.find((o) => o.list === element.list && o.base === base && o.issue.fix === fix);
+        if (same && element) same.elements.push({ index: element.index, received });
+        else out.push({ issue: element ? { ...issue, fix } : issue, elements: element ? [{ index: element.index, received }] : [], list: element?.list, base });
+    }
+    return out.map(({ issue, elements, list, base }) => {
+        if (elements.length < 2 || list === undefined) return elements.length === 1 ? { ...issue, fix: issue.fix.split(`${list}[<i>]`).join(issue.key) } : issue;
+        const indexes = elements.map((e) => e.index);
+        const values = elements.every((e) => e.received !== undefined) ? `; received ${elements.map((e) => `[${e.index}] ${e.received}`).join(", ")}` : "";
+        return {
+            key: `${list}[${indexes.join(", ")}]`,
+            problem: `${base} (${elements.length} elements)${values}`,
+            fix: `${issue.fix}   (for each <i> of ${indexes.join(", ")})`,
+        };
+    });
 }
 
 /** The report printed for a stack whose configuration is invalid. */
 export function formatIssues(stack: string, issues: readonly ConfigIssue[]): string {
-    const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
-    const lines = issues.map((issue) => `  - ${issue.key}: ${issue.problem}\n      fix: ${issue.fix}`);
+    const shown = grouped(issues);
+    const count = shown.length === 1 ? "1 problem" : `${shown.length} problems`;
+    const lines = shown.map((issue) => `  - ${issue.key}: ${issue.problem}\n      fix: ${issue.fix}`);
     return `Invalid configuration for stack "${stack}" (${count}); nothing was created.\n${lines.join("\n")}`;
 }
 
