@@ -30,9 +30,40 @@ export class ConfigError extends pulumi.RunError {
         readonly stack: string,
         issues: readonly ConfigIssue[],
     ) {
-        const redacted = issues.map((issue) => ({ key: issue.key, problem: redactCredentials(issue.problem), fix: redactCredentials(issue.fix) }));
+        const redacted = issues.map(reportable);
         super(formatIssues(stack, redacted));
         this.name = "ConfigError";
+        this.issues = redacted;
+    }
+}
+
+/** ANSI escape sequences (colour, cursor): a report never carries them, so `NO_COLOR` and log files stay clean. */
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+
+/** An issue as it may be shown: no credential-shaped value, no escape sequence. */
+function reportable(issue: ConfigIssue): ConfigIssue {
+    const clean = (text: string) => redactCredentials(text.replace(ANSI, ""));
+    return { key: clean(issue.key), problem: clean(issue.problem), fix: clean(issue.fix) };
+}
+
+/**
+ * A constraint on configuration that is checked after the config was parsed (by a component, or a provider's
+ * `check`), reported as the config problem it is: the key, what is wrong, the fix; no stack trace (a `RunError`,
+ * which the Pulumi CLI prints as its message alone, where any other error prints as a coloured stack trace whatever
+ * `NO_COLOR` says), no colour, no credential-shaped value. The stack is not named: components never know it, and
+ * the fix (`pulumi config set` without `--stack`) applies to the selected one.
+ */
+export class LateConfigError extends pulumi.RunError {
+    readonly issues: readonly ConfigIssue[];
+
+    /** @param checkedBy What found the problems, for the first line (`the app service`, `fly:MachineGroup check`). */
+    constructor(
+        readonly checkedBy: string,
+        issues: readonly ConfigIssue[],
+    ) {
+        const redacted = issues.map(reportable);
+        super(formatReport(`Invalid configuration, found by ${checkedBy}`, redacted));
+        this.name = "LateConfigError";
         this.issues = redacted;
     }
 }
@@ -75,12 +106,17 @@ function grouped(issues: readonly ConfigIssue[]): ConfigIssue[] {
     });
 }
 
-/** The report printed for a stack whose configuration is invalid. */
-export function formatIssues(stack: string, issues: readonly ConfigIssue[]): string {
+/** `<title> (<n> problems); nothing was created.` and one entry per (grouped) issue with its fix line. */
+function formatReport(title: string, issues: readonly ConfigIssue[]): string {
     const shown = grouped(issues);
     const count = shown.length === 1 ? "1 problem" : `${shown.length} problems`;
     const lines = shown.map((issue) => `  - ${issue.key}: ${issue.problem}\n      fix: ${issue.fix}`);
-    return `Invalid configuration for stack "${stack}" (${count}); nothing was created.\n${lines.join("\n")}`;
+    return `${title} (${count}); nothing was created.\n${lines.join("\n")}`;
+}
+
+/** The report printed for a stack whose configuration is invalid. */
+export function formatIssues(stack: string, issues: readonly ConfigIssue[]): string {
+    return formatReport(`Invalid configuration for stack "${stack}"`, issues);
 }
 
 /** Quotes a config path for a POSIX shell when it has characters the shell would interpret. */
@@ -88,11 +124,14 @@ export function shellQuote(value: string): string {
     return /^[A-Za-z0-9_.:\-/@]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** `pulumi config set` for a key of the project's namespace. */
-export function setCommand(stack: string, key: string, value: string, options: { secret?: boolean } = {}): string {
+/**
+ * `pulumi config set` for a key of the project's namespace.
+ * @param stack The stack the command names (`--stack`); undefined for the selected stack.
+ */
+export function setCommand(stack: string | undefined, key: string, value: string, options: { secret?: boolean } = {}): string {
     const nested = key.includes(".") || key.includes("[");
-    const flags = [options.secret ? "--secret" : "", nested ? "--path" : ""].filter(Boolean).join(" ");
-    return `pulumi config set --stack ${stack} ${flags ? `${flags} ` : ""}${shellQuote(key)} ${value}`;
+    const flags = [stack === undefined ? "" : `--stack ${stack}`, options.secret ? "--secret" : "", nested ? "--path" : ""].filter(Boolean).join(" ");
+    return `pulumi config set ${flags ? `${flags} ` : ""}${shellQuote(key)} ${value}`;
 }
 
 /** `pulumi config rm` for a key of the project's namespace. */

@@ -421,6 +421,27 @@ describe("policy rules against a compliant production baseline", () => {
     }
 });
 
+describe("one problem repeated by list elements is one violation (issue 21, class 7)", () => {
+    it("three non-production origins: one production-hosts-only violation naming each with its reason, one fix", async () => {
+        const violations = (await findings(changed((r) => (envOf(r).CORS_ORIGINS = "https://app.acme.dev,https://localhost:3000,https://staging.acme.dev,https://pr-3.acme.dev")))).filter((v) => v.policy === "production-hosts-only");
+        assert.equal(violations.length, 1, JSON.stringify(violations));
+        assert.match(violations[0].message, /lists 3 hosts that are not production hosts: "https:\/\/localhost:3000" \(is the loopback host\); "https:\/\/staging\.acme\.dev" \(names another environment \("staging"\)\); "https:\/\/pr-3\.acme\.dev" \(names a pull request's preview\)\./);
+        assert.equal(violations[0].message.match(/Fix:/g)?.length, 1);
+    });
+
+    it("two http:// origins: one strict-cors-and-hosts violation listing both", async () => {
+        const violations = (await findings(changed((r) => (envOf(r).CORS_ORIGINS = "http://a.acme.dev,https://app.acme.dev,http://b.acme.dev")))).filter((v) => v.policy === "strict-cors-and-hosts");
+        assert.equal(violations.length, 1, JSON.stringify(violations));
+        assert.match(violations[0].message, /"http:\/\/a\.acme\.dev", "http:\/\/b\.acme\.dev" \(2 entries\)/);
+    });
+
+    it("control: a single bad origin is reported with its reason", async () => {
+        const violations = (await findings(changed((r) => (envOf(r).CORS_ORIGINS = "https://app.acme.dev,https://localhost:3000")))).filter((v) => v.policy === "production-hosts-only");
+        assert.equal(violations.length, 1);
+        assert.match(violations[0].message, /lists "https:\/\/localhost:3000" \(is the loopback host\); production must list only its public hosts/);
+    });
+});
+
 describe("what proves a value that is unknown during preview", () => {
     it("a generated JWT secret, unknown at preview, passes when it comes from a strong generator", async () => {
         const resources = changed((r) => (secretValues(r).JWT_SECRET = UNKNOWN));

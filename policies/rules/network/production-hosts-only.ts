@@ -58,7 +58,7 @@ export const productionHostsOnly: ResourceValidationPolicy = {
                 const host = key === "CORS_ORIGINS" ? originHost(entry) : hostWithoutPort(entry.replace(/^\*?\./, ""));
                 if (host === undefined) continue;
                 const reason = nonProductionHost(host, environmentWords);
-                if (reason) found.push(`${show(entry)} ${reason}`);
+                if (reason) found.push(`${show(entry)} (${reason})`);
             }
             if (found.length === 1) reportViolation(`${key} in ${env.path} lists ${found[0]}; production must list only its public hosts. Fix: ${FIXES[key]}`);
             else if (found.length > 1) reportViolation(`${key} in ${env.path} lists ${found.length} hosts that are not production hosts: ${found.join("; ")}. Production must list only its public hosts. Fix: remove them or replace each, e.g. ${FIXES[key]}`);
