@@ -38,7 +38,7 @@ export class ConfigError extends pulumi.RunError {
 }
 
 /** ANSI escape sequences (colour, cursor): a report never carries them, so `NO_COLOR` and log files stay clean. */
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[ -/]*[@-~]`, "g");
 
 /** An issue as it may be shown: no credential-shaped value, no escape sequence. */
 function reportable(issue: ConfigIssue): ConfigIssue {
