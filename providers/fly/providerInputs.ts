@@ -1,6 +1,6 @@
 /**
  * What the Fly providers share about their inputs and answers: `check` failures, labels for errors, the engine's
- * unknown-value sentinel, changed keys, import ids and Managed Postgres's `data` envelopes.
+ * unknown-value sentinel, changed keys, `a/b` resource ids and Managed Postgres's `data` envelopes.
  */
 
 /** A failure to report from `check`. */
