@@ -53,12 +53,24 @@ function esbuild() {
 }
 
 /**
+ * esbuild's version, read from its package.json: loading esbuild itself costs the host's start-up more than the whole
+ * check, and is only needed to build.
+ */
+function esbuildVersion() {
+    try {
+        return JSON.parse(readFileSync(require.resolve("esbuild/package.json"), "utf8")).version;
+    } catch {
+        return esbuild().version;
+    }
+}
+
+/**
  * The content hash of everything the build of the package in `dir` is made from.
  * @param {string} dir the package folder (providers/fly)
  */
 function sourceKey(dir) {
     const hash = createHash("sha256");
-    hash.update(`esbuild ${esbuild().version}\n`);
+    hash.update(`esbuild ${esbuildVersion()}\n`);
     hash.update(readFileSync(__filename));
     for (const file of sourcesOf(dir)) {
         hash.update(`\n${file.split("\\").join("/")}\n`);
