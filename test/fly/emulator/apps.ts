@@ -3,7 +3,7 @@
  * update) and secrets (with a version that increases on every change).
  */
 import { createHash, randomBytes } from "node:crypto";
-import { unknownOrganization, unknownRegion } from "./known";
+import { unknownOrganization, unknownRegion } from "./refusals";
 import { type AppRecord, fail, isReply, nowIso, ok, type Reply, type Route, type RouteContext, type VolumeRecord } from "./types";
 
 const APP_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
