@@ -7,7 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { CreateVolumeRequest, ExtendVolumeResponse, FlyVolume, UpdateVolumeRequest } from "./api";
 import { flyRequest, seg } from "./client";
 import { createOnce } from "./exactlyOnce";
-import { type CheckFailure, changedKeys, label, splitId } from "./providerInputs";
+import { type CheckFailure, changedKeys, label, splitId, VOLUME_NAME } from "./providerInputs";
 
 export interface VolumeInputs {
     app: string;
@@ -25,7 +25,6 @@ export interface VolumeOutputs extends VolumeInputs {
     volumeId: string;
 }
 
-const VOLUME_NAME = /^[a-z0-9_]{1,30}$/;
 const DEFAULT_RETENTION = 5;
 
 /** Inputs with the documented defaults applied, so diffs compare like with like. */

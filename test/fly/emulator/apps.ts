@@ -3,12 +3,10 @@
  * update) and secrets (with a version that increases on every change).
  */
 import { createHash, randomBytes } from "node:crypto";
+import { APP_NAME, SECRET_NAME, VOLUME_NAME } from "../../../providers/fly/providerInputs";
 import { unknownOrganization, unknownRegion } from "./refusals";
 import { type AppRecord, fail, isReply, nowIso, ok, type Reply, type Route, type RouteContext, type VolumeRecord } from "./types";
 
-const APP_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
-const VOLUME_NAME = /^[a-z0-9_]{1,30}$/;
-const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const IP_TYPES = ["v4", "v6", "shared_v4", "private_v6"] as const;
 
 function findApp(ctx: RouteContext): AppRecord | Reply {
