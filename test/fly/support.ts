@@ -4,7 +4,7 @@
 import { after, afterEach, before, beforeEach } from "node:test";
 import { flyRequest } from "../../providers/fly/client";
 import type { RolloutTiming } from "../../providers/fly/rollout/timing";
-import { contractReport, type Emulator, type EmulatorOptions, startEmulator, TEST_TOKEN } from "./emulator";
+import { contractReport, type Emulator, type EmulatorOptions, newAppRecord, startEmulator, TEST_TOKEN } from "./emulator";
 
 export { TEST_TOKEN } from "./emulator";
 
@@ -98,19 +98,7 @@ export function useMachineGroupEmulator(appPrefix: string, options: EmulatorOpti
 
 /** Creates an app directly through the emulator's API state (setup that is not under test). */
 export function seedApp(fly: Emulator, name: string, orgSlug = "personal"): void {
-    fly.state.apps.set(name, {
-        id: `id-${name}`,
-        name,
-        orgSlug,
-        network: "",
-        createdAt: new Date().toISOString(),
-        machines: new Map(),
-        volumes: new Map(),
-        ips: [],
-        certificates: new Map(),
-        secrets: new Map(),
-        secretsVersion: 0,
-    });
+    fly.state.apps.set(name, newAppRecord(name, orgSlug, "", `id-${name}`));
 }
 
 /** Mutating requests as `METHOD path` lines, for readable assertions. */

@@ -26,6 +26,11 @@ function renderApp(app: AppRecord): Record<string, unknown> {
     };
 }
 
+/** A new, empty app as the emulator keeps it (also how tests seed one without the API). */
+export function newAppRecord(name: string, orgSlug: string, network = "", id = randomBytes(8).toString("hex")): AppRecord {
+    return { id, name, orgSlug, network, createdAt: nowIso(), machines: new Map(), volumes: new Map(), ips: [], certificates: new Map(), secrets: new Map(), secretsVersion: 0 };
+}
+
 const apps: Route[] = [
     {
         method: "GET",
@@ -52,19 +57,7 @@ const apps: Route[] = [
             if (!APP_NAME.test(body.name)) return fail(422, `app name "${body.name}" may only contain lowercase letters, numbers and dashes (3-63 characters)`);
             // App names are global across every Fly org.
             if (ctx.state.apps.has(body.name)) return fail(422, `Name has already been taken: ${body.name}`, "name_taken");
-            ctx.state.apps.set(body.name, {
-                id: randomBytes(8).toString("hex"),
-                name: body.name,
-                orgSlug: body.org_slug,
-                network: body.network ?? "",
-                createdAt: nowIso(),
-                machines: new Map(),
-                volumes: new Map(),
-                ips: [],
-                certificates: new Map(),
-                secrets: new Map(),
-                secretsVersion: 0,
-            });
+            ctx.state.apps.set(body.name, newAppRecord(body.name, body.org_slug, body.network));
             return { status: 201 };
         },
     },

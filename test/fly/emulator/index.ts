@@ -37,6 +37,7 @@ import {
 
 export type * from "./types";
 export { isServing } from "./machines";
+export { newAppRecord } from "./apps";
 export type { ProxySample, ProxyWatch } from "./proxy";
 export { FLY_RATE_LIMITS } from "./limits";
 export { TEST_TOKEN } from "./defaults";
