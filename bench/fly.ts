@@ -10,7 +10,7 @@
  * waits in its sequence, not a measurement. Run alone with `npx tsx bench/fly.ts`, or through `npm run bench`.
  */
 import { performance } from "node:perf_hooks";
-import { configureFlyClient, flyRequest } from "../providers/fly/client";
+import { flyRequest } from "../providers/fly/client";
 import { machineGroupProvider as provider } from "../providers/fly/machineGroupProvider";
 import type { MachineGroupInputs, MachineGroupState } from "../providers/fly/machineGroupTypes";
 import { type Emulator, FLY_RATE_LIMITS, type RecordedRequest, startEmulator, TEST_TOKEN } from "../test/fly/emulator";
@@ -115,7 +115,7 @@ export async function benchFly(): Promise<BenchRow[]> {
     const fly = await startEmulator({ startDelayMs: 20, stopDelayMs: 20, healthDelayMs: HEALTH_DELAY_MS });
     process.env.FLY_API_HOSTNAME = fly.url;
     process.env.FLY_API_TOKEN = TEST_TOKEN;
-    configureFlyClient({ baseDelayMs: 5, maxDelayMs: 2000 });
+    Object.assign(process.env, { FLY_API_BACKOFF_MS: "5", FLY_API_MAX_BACKOFF_MS: "2000" });
     try {
         const rows: BenchRow[] = [];
         for (const strategy of ["rolling", "bluegreen", "immediate"] as const) {
@@ -132,7 +132,6 @@ export async function benchFly(): Promise<BenchRow[]> {
         );
         return rows;
     } finally {
-        configureFlyClient({});
         await fly.close();
         for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
         Object.assign(process.env, saved);

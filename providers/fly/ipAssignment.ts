@@ -20,7 +20,7 @@ export interface IpAssignmentArgs {
     readonly region?: pulumi.Input<string>;
 }
 
-/** An IP address of an app. The id is `<app>/<address>` (`pulumi import` takes the same form). */
+/** An IP address of an app. The id is `<app>/<address>`. */
 export class IpAssignment extends pulumi.CustomResource {
     declare public readonly app: pulumi.Output<string>;
     declare public readonly type: pulumi.Output<IpType>;

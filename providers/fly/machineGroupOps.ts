@@ -23,7 +23,7 @@ import { RolloutRun, TargetImage } from "./rollout/run";
 import { retireAll } from "./rollout/scale";
 import { type RolloutTiming, resolveRolloutTiming } from "./rollout/timing";
 
-/** The resource id: the app and the group's name, enough for `pulumi import`. */
+/** The resource id: the app and the group's name, enough for `read` to find the machines. */
 export function groupId(app: string, group: string): string {
     return `${app}/${group}`;
 }
@@ -31,7 +31,7 @@ export function groupId(app: string, group: string): string {
 export function parseGroupId(id: string): { app: string; group: string } {
     const slash = id.indexOf("/");
     if (slash <= 0 || slash === id.length - 1) {
-        throw new Error(`MachineGroup: cannot import id "${id}"; use "<app>/<group>", where <group> is the machines' ${TAG_GROUP} metadata value.`);
+        throw new Error(`MachineGroup: cannot use id "${id}"; use "<app>/<group>", where <group> is the machines' ${TAG_GROUP} metadata value.`);
     }
     return { app: id.slice(0, slash), group: id.slice(slash + 1) };
 }
@@ -85,8 +85,8 @@ export async function update(olds: MachineGroupState, news: MachineGroupInputs):
 }
 
 /**
- * Refresh and import. With state, the machines are re-observed and the inputs kept, so drift shows in the next diff.
- * Without state (import), inputs are rebuilt from the tagged machines. An app that no longer exists means the group
+ * Refresh. With state, the machines are re-observed and the inputs kept, so drift shows in the next diff. Without
+ * state, inputs are rebuilt from the tagged machines. An app that no longer exists means the group
  * is gone.
  */
 export async function read(id: string, props: Partial<MachineGroupState> | undefined): Promise<pulumi.dynamic.ReadResult<MachineGroupState>> {

@@ -26,6 +26,14 @@ export interface ManagedPostgresArgs {
      * @default 1800
      */
     readonly readyTimeoutSeconds?: pulumi.Input<number>;
+    /**
+     * The id of an existing cluster to take over instead of creating one (`fly mpg list`). Create reads it, checks that
+     * its name, organization and settings are the program's, and records it without sending a change; a mismatch
+     * fails with every difference. Once created, the input is only state: removing it changes nothing. This is the
+     * way to adopt a cluster: `pulumi import` cannot reach a dynamic provider (pulumi/pulumi#16175).
+     * @default undefined (create a new cluster, or recover one a lost answer left behind with the same settings)
+     */
+    readonly adopt?: pulumi.Input<string>;
 }
 
 /** A Managed Postgres cluster. The id is Fly's cluster id. */
@@ -49,7 +57,7 @@ export class ManagedPostgres extends pulumi.CustomResource {
         super(
             flyType("ManagedPostgres"),
             name,
-            withFlyProvider("ManagedPostgres", { readyTimeoutSeconds: undefined, ...args, clusterId: undefined, status: undefined, pooler: undefined, direct: undefined }),
+            withFlyProvider("ManagedPostgres", { readyTimeoutSeconds: undefined, adopt: undefined, ...args, clusterId: undefined, status: undefined, pooler: undefined, direct: undefined }),
             opts,
         );
     }

@@ -39,6 +39,8 @@ export interface ManagedPostgresInputs {
     diskSizeGb: number;
     pgMajorVersion: 16 | 17;
     readyTimeoutSeconds?: number;
+    /** The id of an existing cluster to take over instead of creating one (see `ManagedPostgresArgs.adopt`). */
+    adopt?: string;
 }
 
 export interface ManagedPostgresOutputs extends ManagedPostgresInputs {
@@ -126,6 +128,7 @@ export function checkManagedPostgres(olds: Partial<ManagedPostgresInputs> | unde
     bad("plan", !PLANS.includes(news.plan as PostgresPlan), `plan must be one of ${PLANS.join(", ")}, got ${JSON.stringify(news.plan)}`);
     bad("diskSizeGb", !Number.isInteger(news.diskSizeGb) || news.diskSizeGb! < 10 || news.diskSizeGb! > 1000, `diskSizeGb must be an integer from 10 to 1000, got ${news.diskSizeGb}`);
     bad("pgMajorVersion", news.pgMajorVersion !== 16 && news.pgMajorVersion !== 17, `pgMajorVersion must be 16 or 17, got ${news.pgMajorVersion}`);
+    bad("adopt", news.adopt !== undefined && (typeof news.adopt !== "string" || !/^[A-Za-z0-9_-]+$/.test(news.adopt)), `adopt must be the id of an existing cluster (\`fly mpg list\`), got ${JSON.stringify(news.adopt)}`);
     bad("readyTimeoutSeconds", news.readyTimeoutSeconds !== undefined && !(typeof news.readyTimeoutSeconds === "number" && news.readyTimeoutSeconds > 0), "readyTimeoutSeconds must be a positive number of seconds");
     const name = typeof olds?.name === "string" ? olds.name : String(news.name);
     return [...failures, ...refusals(olds, news, FIXED, sameSetting, (p, from, to) => fixFor(name, p, from, to))];
@@ -187,13 +190,42 @@ async function findCluster(inputs: ManagedPostgresInputs): Promise<MpgCluster | 
     if (differ.length > 0) {
         throw new Error(
             `${who}: a cluster named ${inputs.name} already exists in org ${inputs.orgSlug} (${cluster.id}) with ${differ.join(", ")}; it is not adopted. ` +
-                `Choose another name, or adopt it with the resource option \`import: "${cluster.id}"\` and the program set to its settings.`,
+                `Choose another name, or take it over: set adopt to "${cluster.id}" and the program to its settings (docs/fly-provider-contract.md, "Adopting existing Fly resources").`,
         );
     }
     return cluster;
 }
 
+/**
+ * The existing cluster `inputs.adopt` names, once verified to be the one the program describes: it exists and is not
+ * going away or failed, and its name, organization and settings are the program's. Nothing is sent but reads; a
+ * mismatch is refused with every difference and the fix, never "corrected" (the API cannot change a cluster).
+ */
+async function adoptCluster(inputs: ManagedPostgresInputs & { adopt: string }): Promise<MpgCluster> {
+    const who = resourceOf(inputs.name);
+    const cluster = await getCluster(inputs.adopt, inputs.name);
+    if (!cluster || GONE_STATUSES.includes(cluster.status)) {
+        throw new Error(`${who}: cannot adopt cluster ${inputs.adopt}: Fly has no such cluster (\`fly mpg list --org ${inputs.orgSlug}\` lists them). Set adopt to one of its ids, or remove adopt to create a new cluster.`);
+    }
+    if (FAILED_STATUSES.includes(cluster.status)) {
+        throw new Error(`${who}: cannot adopt cluster ${cluster.id}: Fly reports it as ${cluster.status} (\`fly mpg status ${cluster.id}\`); a failed cluster is never adopted.`);
+    }
+    const actual = outputsOf(inputs, cluster);
+    const differ = [
+        ...(["name", "orgSlug"] as const).filter((p) => actual[p] !== inputs[p]).map((p) => `${p} ${JSON.stringify(actual[p])} (the program says ${JSON.stringify(inputs[p])})`),
+        ...mismatches(inputs, cluster),
+    ];
+    if (differ.length > 0) {
+        throw new Error(`${who}: cannot adopt cluster ${cluster.id}: it has ${differ.join(", ")}. Set the program to the cluster's settings (nothing is changed on Fly), then run \`pulumi up\` again.`);
+    }
+    return cluster;
+}
+
 export async function createManagedPostgres(inputs: ManagedPostgresInputs): Promise<pulumi.dynamic.CreateResult<ManagedPostgresOutputs>> {
+    if (inputs.adopt !== undefined) {
+        const ready = await waitReady(await adoptCluster({ ...inputs, adopt: inputs.adopt }), inputs);
+        return { id: ready.id, outs: outputsOf(inputs, ready) };
+    }
     const body: MpgCreateClusterRequest = {
         org_slug: inputs.orgSlug,
         region: inputs.region,
@@ -217,7 +249,7 @@ function inputsOf(outs: ManagedPostgresOutputs): ManagedPostgresInputs {
 }
 
 /**
- * Reads the cluster as it is (refresh and import). The settings come back as inputs too, so after a dashboard change
+ * Reads the cluster as it is (refresh). The settings come back as inputs too, so after a dashboard change
  * and `pulumi refresh` the state holds the new plan or disk, and check compares the program with that.
  */
 export async function readManagedPostgres(id: string, props?: Partial<ManagedPostgresOutputs>): Promise<pulumi.dynamic.ReadResult> {

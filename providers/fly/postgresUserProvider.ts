@@ -109,7 +109,7 @@ export async function createPostgresUser(inputs: PostgresUserInputs): Promise<pu
     return { id: `${inputs.clusterId}/${inputs.username}`, outs: { ...inputs, password: await password(inputs.clusterId, inputs.username) } };
 }
 
-/** Refresh and import: the role and the password as Fly has them now (a rotation out of band shows up here). */
+/** Refresh: the role and the password as Fly has them now (a rotation out of band shows up here). */
 export async function readPostgresUser(id: string): Promise<pulumi.dynamic.ReadResult> {
     const [clusterId, username] = splitId("PostgresUser", id, "<cluster id>/<username>");
     const user = await findUser(clusterId, username);

@@ -1,6 +1,6 @@
 /**
  * What the Fly providers share about their inputs and answers: `check` failures, labels for errors, the engine's
- * unknown-value sentinel, changed keys, import ids and Managed Postgres's `data` envelopes.
+ * unknown-value sentinel, changed keys, `a/b` resource ids, Fly's name rules and Managed Postgres's `data` envelopes.
  */
 
 /** A failure to report from `check`. */
@@ -42,3 +42,9 @@ export function splitId(kind: string, id: string, form: string): [string, string
 
 /** Fly app names: lowercase letters, digits and dashes, 3 to 63 characters. */
 export const APP_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+
+/** Fly volume names: 1 to 30 lowercase letters, digits or underscores. */
+export const VOLUME_NAME = /^[a-z0-9_]{1,30}$/;
+
+/** Fly secret names: letters, digits and underscores, not starting with a digit. */
+export const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

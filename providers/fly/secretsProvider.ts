@@ -7,7 +7,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { AppSecretsResponse, AppSecretsUpdateRequest, SecretsVersionResponse } from "./api";
 import { flyRequest, seg } from "./client";
-import { type CheckFailure, label, isKnown } from "./providerInputs";
+import { type CheckFailure, label, isKnown, SECRET_NAME } from "./providerInputs";
 
 export interface SecretsInputs {
     app: string;
@@ -23,7 +23,6 @@ export interface SecretsOutputs extends SecretsInputs {
     digests: Record<string, string>;
 }
 
-const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 
 function resourceOf(app: string): string {

@@ -29,6 +29,14 @@ export interface VolumeArgs {
      * @default true
      */
     readonly autoBackupEnabled?: pulumi.Input<boolean>;
+    /**
+     * The id of an existing volume (`vol_...`, `fly volumes list`) to take over instead of creating one: create reads
+     * it, checks its name, region, size and encryption against the program, and records it without sending a change.
+     * Once created, the input is only state. This is the way to adopt a volume: `pulumi import` cannot reach a dynamic
+     * provider (pulumi/pulumi#16175).
+     * @default undefined (create a new volume)
+     */
+    readonly adopt?: pulumi.Input<string>;
 }
 
 /**
@@ -50,7 +58,7 @@ export class Volume extends pulumi.CustomResource {
         super(
             flyType("Volume"),
             name,
-            withFlyProvider("Volume", { encrypted: undefined, snapshotRetention: undefined, autoBackupEnabled: undefined, ...args, volumeId: undefined }),
+            withFlyProvider("Volume", { encrypted: undefined, snapshotRetention: undefined, autoBackupEnabled: undefined, adopt: undefined, ...args, volumeId: undefined }),
             opts,
         );
     }

@@ -7,7 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { CreateVolumeRequest, ExtendVolumeResponse, FlyVolume, UpdateVolumeRequest } from "./api";
 import { flyRequest, seg } from "./client";
 import { createOnce } from "./exactlyOnce";
-import { type CheckFailure, changedKeys, label, splitId } from "./providerInputs";
+import { type CheckFailure, changedKeys, label, splitId, VOLUME_NAME } from "./providerInputs";
 
 export interface VolumeInputs {
     app: string;
@@ -17,13 +17,14 @@ export interface VolumeInputs {
     encrypted?: boolean;
     snapshotRetention?: number;
     autoBackupEnabled?: boolean;
+    /** The id of an existing volume to take over instead of creating one (see `VolumeArgs.adopt`). */
+    adopt?: string;
 }
 
 export interface VolumeOutputs extends VolumeInputs {
     volumeId: string;
 }
 
-const VOLUME_NAME = /^[a-z0-9_]{1,30}$/;
 const DEFAULT_RETENTION = 5;
 
 /** Inputs with the documented defaults applied, so diffs compare like with like. */
@@ -68,6 +69,9 @@ export function checkVolume(news: Partial<VolumeInputs>): CheckFailure[] {
     if (typeof news.name !== "string" || !VOLUME_NAME.test(news.name)) failures.push({ property: "name", reason: `${name}: name must be 1-30 lowercase letters, digits or underscores` });
     if (typeof news.region !== "string" || !news.region) failures.push({ property: "region", reason: `${name}: region is required, e.g. "ams"` });
     if (!Number.isInteger(news.sizeGb) || news.sizeGb! < 1 || news.sizeGb! > 500) failures.push({ property: "sizeGb", reason: `${name}: sizeGb must be an integer from 1 to 500, got ${news.sizeGb}` });
+    if (news.adopt !== undefined && (typeof news.adopt !== "string" || !/^vol_[A-Za-z0-9]+$/.test(news.adopt))) {
+        failures.push({ property: "adopt", reason: `${name}: adopt must be the id of an existing volume (vol_..., \`fly volumes list\`), got ${JSON.stringify(news.adopt)}` });
+    }
     const retention = news.snapshotRetention;
     if (retention !== undefined && (!Number.isInteger(retention) || retention < 1 || retention > 60)) {
         failures.push({ property: "snapshotRetention", reason: `${name}: snapshotRetention must be 1-60 days, got ${retention}` });
@@ -84,8 +88,31 @@ export function diffVolume(olds: VolumeOutputs, news: VolumeInputs): pulumi.dyna
     return { changes: replaces.length + updates.length > 0, replaces };
 }
 
+/**
+ * The existing volume `inputs.adopt` names, once verified to be the one the program describes (name, region, size,
+ * encryption: what a replacement or a shrink would change). Only reads are sent; backup settings that differ are
+ * left for the next update to set, as a change to an adopted resource.
+ */
+async function adoptVolume(inputs: Required<VolumeInputs>): Promise<FlyVolume> {
+    const who = label("Volume", inputs.name, inputs.app);
+    const volume = await getVolume(inputs.app, inputs.adopt);
+    if (!volume) {
+        throw new Error(`${who}: cannot adopt volume ${inputs.adopt}: app ${inputs.app} has no such volume (\`fly volumes list -a ${inputs.app}\`). Set adopt to one of its ids, or remove adopt to create a new volume.`);
+    }
+    const actual = { name: volume.name, region: volume.region, sizeGb: volume.size_gb, encrypted: volume.encrypted ?? true };
+    const differ = (["name", "region", "sizeGb", "encrypted"] as const).filter((key) => actual[key] !== inputs[key]).map((key) => `${key} ${JSON.stringify(actual[key])} (the program says ${JSON.stringify(inputs[key])})`);
+    if (differ.length > 0) {
+        throw new Error(`${who}: cannot adopt volume ${volume.id}: it has ${differ.join(", ")}. Set the program to the volume's settings (nothing is changed on Fly; grow it afterwards if needed), then run \`pulumi up\` again.`);
+    }
+    return volume;
+}
+
 export async function createVolume(inputs: VolumeInputs): Promise<pulumi.dynamic.CreateResult<VolumeOutputs>> {
     const n = normalized(inputs) as Required<VolumeInputs>;
+    if (inputs.adopt !== undefined) {
+        const volume = await adoptVolume(n);
+        return { id: `${inputs.app}/${volume.id}`, outs: outputsOf(inputs, volume) };
+    }
     // Many volumes may share a name (one per machine), so an existing volume is not adopted by name alone: only one
     // that appeared since this create began (a lost answer) and matches every setting.
     const before = new Set((await listVolumes(inputs.app)).map((v) => v.id));

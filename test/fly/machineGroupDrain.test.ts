@@ -8,7 +8,6 @@
  */
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
-import { configureFlyClient } from "../../providers/fly/client";
 import { machineGroupProvider as provider } from "../../providers/fly/machineGroupProvider";
 import { TAG_CANDIDATE, validateMachineGroupInputs } from "../../providers/fly/machineGroupConfig";
 import type { MachineGroupInputs, MachineGroupState } from "../../providers/fly/machineGroupTypes";
@@ -32,7 +31,7 @@ function timed(inputs: MachineGroupInputs, timing: Partial<RolloutTiming>): Mach
 
 afterEach(() => {
     suite.fly.options.enforceLeases = true;
-    configureFlyClient({ baseDelayMs: 1, maxDelayMs: 10 });
+    process.env.FLY_API_MAX_BACKOFF_MS = "10";
     suite.fly.faults.clear();
     suite.fly.options.healthDelayMs = 30;
 });
@@ -199,7 +198,7 @@ describe("smoke checks and rate limits", () => {
 
     it("retries an injected 429 after its Retry-After", async () => {
         const { id, inputs, state } = await healthyGroup();
-        configureFlyClient({ baseDelayMs: 1, maxDelayMs: 5000 });
+        process.env.FLY_API_MAX_BACKOFF_MS = "5000";
         suite.fly.faults.add({ method: "POST", path: /\/machines\/[^/]+$/, kind: "429", retryAfterSeconds: 1, times: 1 });
         await provider.update!(id, state, withImage(inputs, "registry.fly.io/api:2.0"));
         const updates = suite.fly.requests.filter((r) => r.method === "POST" && /\/machines\/[^/]+$/.test(r.path));

@@ -3,12 +3,10 @@
  * update) and secrets (with a version that increases on every change).
  */
 import { createHash, randomBytes } from "node:crypto";
-import { unknownOrganization, unknownRegion } from "./known";
+import { APP_NAME, SECRET_NAME, VOLUME_NAME } from "../../../providers/fly/providerInputs";
+import { unknownOrganization, unknownRegion } from "./refusals";
 import { type AppRecord, fail, isReply, nowIso, ok, type Reply, type Route, type RouteContext, type VolumeRecord } from "./types";
 
-const APP_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
-const VOLUME_NAME = /^[a-z0-9_]{1,30}$/;
-const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const IP_TYPES = ["v4", "v6", "shared_v4", "private_v6"] as const;
 
 function findApp(ctx: RouteContext): AppRecord | Reply {
@@ -26,6 +24,11 @@ function renderApp(app: AppRecord): Record<string, unknown> {
         machine_count: live.length,
         volume_count: [...app.volumes.values()].filter((v) => v.state !== "destroyed").length,
     };
+}
+
+/** A new, empty app as the emulator keeps it (also how tests seed one without the API). */
+export function newAppRecord(name: string, orgSlug: string, network = "", id = randomBytes(8).toString("hex")): AppRecord {
+    return { id, name, orgSlug, network, createdAt: nowIso(), machines: new Map(), volumes: new Map(), ips: [], certificates: new Map(), secrets: new Map(), secretsVersion: 0 };
 }
 
 const apps: Route[] = [
@@ -54,19 +57,7 @@ const apps: Route[] = [
             if (!APP_NAME.test(body.name)) return fail(422, `app name "${body.name}" may only contain lowercase letters, numbers and dashes (3-63 characters)`);
             // App names are global across every Fly org.
             if (ctx.state.apps.has(body.name)) return fail(422, `Name has already been taken: ${body.name}`, "name_taken");
-            ctx.state.apps.set(body.name, {
-                id: randomBytes(8).toString("hex"),
-                name: body.name,
-                orgSlug: body.org_slug,
-                network: body.network ?? "",
-                createdAt: nowIso(),
-                machines: new Map(),
-                volumes: new Map(),
-                ips: [],
-                certificates: new Map(),
-                secrets: new Map(),
-                secretsVersion: 0,
-            });
+            ctx.state.apps.set(body.name, newAppRecord(body.name, body.org_slug, body.network));
             return { status: 201 };
         },
     },

@@ -17,7 +17,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { appRoutes } from "./apps";
 import { Faults } from "./faults";
-import { DEFAULT_IMAGES, DEFAULT_ORGANIZATIONS, TEST_TOKEN } from "./fixtures";
+import { DEFAULT_IMAGES, DEFAULT_ORGANIZATIONS, TEST_TOKEN } from "./defaults";
 import { RateLimiter, FLY_RATE_LIMITS } from "./limits";
 import { isServing, machineRoutes } from "./machines";
 import { type ProxyWatch, watchProxy } from "./proxy";
@@ -37,9 +37,10 @@ import {
 
 export type * from "./types";
 export { isServing } from "./machines";
+export { newAppRecord } from "./apps";
 export type { ProxySample, ProxyWatch } from "./proxy";
 export { FLY_RATE_LIMITS } from "./limits";
-export { TEST_TOKEN } from "./fixtures";
+export { TEST_TOKEN } from "./defaults";
 
 /** What {@link startEmulator} returns. */
 export interface Emulator {

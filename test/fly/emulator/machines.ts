@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { secretsNotYetAvailable } from "./apps";
-import { unknownImage, unknownRegion } from "./known";
+import { unknownImage, unknownRegion } from "./refusals";
 import { type AppRecord, type CheckRecord, fail, isReply, type MachineRecord, type MachineState, nowIso, ok, type OneOffExit, type Reply, type Route, type RouteContext, type WaitState } from "./types";
 
 const LEASE_HEADER = "fly-machine-lease-nonce";

@@ -19,7 +19,7 @@ import {
     renderCluster,
     renderSummary,
 } from "./postgresRecord";
-import { unknownOrganization, unknownRegion } from "./known";
+import { unknownOrganization, unknownRegion } from "./refusals";
 import { mpgHasOperation, mpgSchema } from "./postgresSpec";
 import { fail, nowIso, ok, type PostgresClusterRecord, type Route, type RouteContext } from "./types";
 

@@ -90,7 +90,7 @@ export interface EmulatorOptions {
     enforceLeases?: boolean;
     /**
      * The tokens Fly knows (raw, or with their `FlyV1`/`Bearer` scheme): any other answers 401, as Fly's does.
-     * @default [TEST_TOKEN] (test/fly/emulator/fixtures.ts)
+     * @default [TEST_TOKEN] (test/fly/emulator/defaults.ts)
      */
     tokens?: string[];
     /**
