@@ -1,13 +1,15 @@
 /**
  * Every rule against a compliant production baseline, one property changed per case: the expected rule fires (and
  * no other), and no message carries a secret value. Unknown (preview) values must fail a rule, never skip it.
- * Rules are called directly (run.ts); how violations become mandatory is enforcement.test.ts' and stacks.test.ts'.
+ * The real analyzer judges each case (analyzerVerdict.ts, every rule mandatory): a rule the runtime skipped on an unknown
+ * value is reported advisory, so every expected violation must be mandatory.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { rules } from "../../policies/rules";
-import { assertNoSecretIn, baseline, changed, envOf, find, Fixture, findings, SECRETS, secretValues, T, UNKNOWN, wireSecret } from "./fixtures";
-import { check } from "./run";
+import { join } from "node:path";
+import { assertNoSecretIn, baseline, changed, envOf, EVERY_RULE_MANDATORY, find, Fixture, findings, SECRETS, secretValues, T, UNKNOWN, wireSecret } from "./fixtures";
+import { judgeResources } from "./analyzerVerdict";
 
 interface Case {
     /** The rule that must fire. */
@@ -409,7 +411,8 @@ describe("policy rules against a compliant production baseline", () => {
             const fired = violations.filter((v) => v.policy === c.rule);
             assert.ok(fired.length > 0, `expected ${c.rule}, got ${JSON.stringify(violations.map((v) => v.policy))}`);
             for (const v of fired) {
-                assert.ok(!v.couldNotRun, `${c.rule} skipped itself on an unknown value: ${v.message}`);
+                assert.equal(v.level, "mandatory", `${c.rule} was skipped by the runtime (an unknown value read naively): ${v.message}`);
+                assert.ok(!/can't run .* during preview/.test(v.message), v.message);
                 assert.ok(v.message.length > 20);
             }
             if (c.also !== "any") {
@@ -489,14 +492,14 @@ describe("what proves a value that is unknown during preview", () => {
         assert.deepEqual(await findings(resources), []);
     });
 
-    it("a rule that reads an unknown value naively is skipped by the runtime: the silent pass the rules avoid", async () => {
-        const naive = { name: "naive", description: "reads DEBUG directly", validateResource: (args: any, report: (m: string) => void) => {
-            if (args.type === T.group && args.props.config.env.DEBUG !== "false") report("debug on");
-        } };
-        const violations = await check(changed((r) => (envOf(r).DEBUG = UNKNOWN)), { policies: [naive] });
-        assert.equal(violations.length, 1);
-        assert.equal(violations[0].couldNotRun, true);
-        assert.match(violations[0].message, /during preview/);
+    it("control: a rule that reads an unknown value naively is skipped by the runtime, reported advisory however mandatory it is", async () => {
+        const packDir = join(__dirname, "naivePack");
+        const { violations } = await judgeResources("prod", changed((r) => (envOf(r).DEBUG = UNKNOWN)), { enforcement: EVERY_RULE_MANDATORY, packDir });
+        assert.equal(violations.length, 1, JSON.stringify(violations));
+        assert.equal(violations[0].level, "advisory");
+        assert.match(violations[0].message, /can't run .* during preview/);
+        const known = await judgeResources("prod", changed((r) => (envOf(r).DEBUG = "true")), { enforcement: EVERY_RULE_MANDATORY, packDir });
+        assert.deepEqual(known.violations.map((v) => [v.policy, v.level]), [["naive", "mandatory"]], "with the value known, the same rule blocks");
     });
 });
 
