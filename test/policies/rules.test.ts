@@ -438,6 +438,12 @@ describe("one problem repeated by list elements is one violation (issue 21, clas
         assert.match(violations[0].message, /"http:\/\/a\.acme\.dev", "http:\/\/b\.acme\.dev" \(2 entries\)/);
     });
 
+    it("an entry that looks like a credential is named by its problem, never shown", async () => {
+        const violations = await findings(changed((r) => (envOf(r).ALLOWED_HOSTS = "api.acme.dev,deploy:hunter2-host@localhost")));
+        assert.ok(violations.some((v) => v.policy === "production-hosts-only"), JSON.stringify(violations));
+        assertNoSecretIn(violations, ["hunter2-host"]);
+    });
+
     it("control: a single bad origin is reported with its reason", async () => {
         const violations = (await findings(changed((r) => (envOf(r).CORS_ORIGINS = "https://app.acme.dev,https://localhost:3000")))).filter((v) => v.policy === "production-hosts-only");
         assert.equal(violations.length, 1);

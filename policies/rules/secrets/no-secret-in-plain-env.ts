@@ -5,7 +5,7 @@
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { envOf } from "../../lib/env";
-import { urlPassword } from "../../lib/urls";
+import { hasUrlPassword } from "../../../config/credentials";
 import { isUnknown } from "../../lib/known";
 import { configSet, plainProps } from "../../lib/rule";
 import { DOCKER } from "../../lib/types";
@@ -26,7 +26,7 @@ export const noSecretInPlainEnv: ResourceValidationPolicy = {
         if (!env) return;
         for (const [key, value] of env.vars) {
             const byName = SECRET_NAME.test(key);
-            if (!byName && (isUnknown(value) || !urlPassword(value))) continue;
+            if (!byName && (isUnknown(value) || !hasUrlPassword(value))) continue;
             const canonical = key.toUpperCase();
             const fix = PROGRAM_OWNED.has(canonical)
                 ? `the program sets ${canonical} itself and must pass it through the Fly Secrets resource (components/), never ${env.path}`
