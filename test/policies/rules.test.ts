@@ -316,6 +316,7 @@ const cases: Case[] = [
     { rule: "production-isolation", what: "the Fly app in staging's organization", change: (r) => (find(r, T.app).props.orgSlug = "acme-staging") },
     { rule: "production-isolation", what: "the database in a pull request's organization", change: (r) => (find(r, T.pg).props.orgSlug = "acme-pr-42") },
     { rule: "production-isolation", what: "Fly's personal organization", change: (r) => (find(r, T.app).props.orgSlug = "personal") },
+    { rule: "production-isolation", what: "an organization with staging run into its name", change: (r) => (find(r, T.app).props.orgSlug = "acmestaging") },
     { rule: "production-isolation", what: "a Sentry organization of dev", change: (r) => ((find(r, T.sentryProject).props.organization = "acme-dev"), (find(r, T.sentryKey).props.organization = "acme-dev")) },
     { rule: "production-isolation", what: "the GitHub owner of a sandbox", change: (r) => r.push({ type: T.githubProvider, name: "api-github-provider", urn: "urn:pulumi:prod::api-environments::pulumi:providers:github::api-github-provider", props: { owner: "acme-sandbox" } }) },
     { rule: "production-isolation", what: "a secret URL on a staging host", change: (r) => (secretValues(r).REPORTS_API_URL = STAGING_URL), secrets: [STAGING_URL, "hunter2-staging"] },
@@ -436,6 +437,17 @@ describe("one problem repeated by list elements is one violation (issue 21, clas
         const violations = (await findings(changed((r) => (envOf(r).CORS_ORIGINS = "http://a.acme.dev,https://app.acme.dev,http://b.acme.dev")))).filter((v) => v.policy === "strict-cors-and-hosts");
         assert.equal(violations.length, 1, JSON.stringify(violations));
         assert.match(violations[0].message, /"http:\/\/a\.acme\.dev", "http:\/\/b\.acme\.dev" \(2 entries\)/);
+    });
+
+    it("three credentials in plain env: one no-secret-in-plain-env violation naming each variable, the fix once", async () => {
+        const violations = (await findings(changed((r) => Object.assign(envOf(r), { STRIPE_API_KEY: SECRETS.stripe, DB_PASSWORD: SECRETS.dbPassword, REPORTING: "postgres://r:hunter2-r@db.acme.dev/r" })))).filter((v) => v.policy === "no-secret-in-plain-env");
+        assert.equal(violations.length, 1, JSON.stringify(violations));
+        const [message] = violations.map((v) => v.message);
+        assert.match(message, /3 variables that hold credentials are in plain config\.env, where anyone who can read the machine config or state sees it: /);
+        for (const named of ["STRIPE_API_KEY (looks like a secret)", "DB_PASSWORD (looks like a secret)", "REPORTING (holds a URL with a password (value not shown))"]) assert.ok(message.includes(named), named);
+        assert.equal(message.match(/where anyone who can read/g)?.length, 1);
+        assert.equal(message.match(/Fly app secret/g)?.length, 1, message);
+        assertNoSecretIn(violations, ["hunter2-r"]);
     });
 
     it("an entry that looks like a credential is named by its problem, never shown", async () => {
