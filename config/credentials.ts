@@ -11,6 +11,9 @@ export const CREDENTIAL_MASK = "[credential-shaped value, not shown]";
 /** A URL with user-info that carries a password (`scheme://user:password@host`). */
 const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^/@\s:]*:[^/@\s]+@/i;
 
+/** User-info with a password and no scheme (`deploy:pw@db.acme.dev`), as pasted into a host or DSN setting. */
+const BARE_USERINFO = /(^|[\s,"'`=])(?!mailto:)[A-Za-z0-9._~%!$&*+-]+:[^\s/@:,"'`]+@(?=[A-Za-z0-9[])/i;
+
 /** A URL whose user-info is a long key with no password (a Sentry DSN: `https://<key>@o1.ingest.sentry.io/2`). */
 const URL_KEY = /\b[a-z][a-z0-9+.-]*:\/\/[A-Za-z0-9_-]{20,}@/i;
 
@@ -69,7 +72,7 @@ export function hasUrlPassword(value: string): boolean {
 
 /** Whether a plain value looks like a credential (see the module's comment); never says which part. */
 export function looksLikeCredential(value: string): boolean {
-    if (URL_PASSWORD.test(value) || URL_KEY.test(value)) return true;
+    if (URL_PASSWORD.test(value) || URL_KEY.test(value) || BARE_USERINFO.test(value)) return true;
     if (TOKEN_SHAPES.some((shape) => shape.test(value))) return true;
     const assignment = NAMED_ASSIGNMENT.exec(value.trim());
     if (assignment && CREDENTIAL_NAME.test(assignment[1])) return true;
@@ -83,7 +86,8 @@ export function looksLikeCredential(value: string): boolean {
 export function redactCredentials(text: string): string {
     let out = text
         .replace(new RegExp(URL_PASSWORD.source, "gi"), (match) => `${match.slice(0, match.indexOf("://") + 3)}${match.slice(match.indexOf("://") + 3).split(":")[0]}:${CREDENTIAL_MASK}@`)
-        .replace(new RegExp(URL_KEY.source, "gi"), (match) => `${match.slice(0, match.indexOf("://") + 3)}${CREDENTIAL_MASK}@`);
+        .replace(new RegExp(URL_KEY.source, "gi"), (match) => `${match.slice(0, match.indexOf("://") + 3)}${CREDENTIAL_MASK}@`)
+        .replace(new RegExp(BARE_USERINFO.source, "g"), (match, lead: string) => `${lead}${match.slice(lead.length).split(":")[0]}:${CREDENTIAL_MASK}@`);
     for (const shape of TOKEN_SHAPES) out = out.replace(new RegExp(shape.source, "g"), CREDENTIAL_MASK);
     out = out.replace(/(^|[\s"'`,])(-{0,2}[A-Za-z_][A-Za-z0-9_.-]*)=([^\s"'`,]+)/g, (match, lead: string, name: string) => (CREDENTIAL_NAME.test(name) ? `${lead}${name}=${CREDENTIAL_MASK}` : match));
     return out.replace(RANDOM_RUN, (run) => (randomLooking(run) ? CREDENTIAL_MASK : run));

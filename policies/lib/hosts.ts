@@ -21,6 +21,12 @@ const NESTED_PREVIEW_DOMAINS = ["pages.dev"];
 /** Hosting domains that name a branch or preview deploy with `--` in the label (Netlify, Firebase channels). */
 const DOUBLE_DASH_PREVIEW_DOMAINS = ["netlify.app", "netlify.com", "web.app", "firebaseapp.com"];
 
+/**
+ * Environment words long and unusual enough to be recognised inside a word too (`acmestaging`, `previewapi`); the
+ * short ones (`dev`, `qa`) and the ones that start common words (`develop`er, `review`s) only as whole words.
+ */
+const EMBEDDED_WORDS = ["staging", "preview", "sandbox", "preprod"];
+
 const under = (name: string, domain: string) => name === domain || name.endsWith(`.${domain}`);
 
 /**
@@ -34,12 +40,12 @@ export function pullRequestWords(words: readonly string[]): boolean {
 /**
  * Why a name (an organization slug, an account, a hostname label) names another environment, in words; `undefined`
  * when it does not. Judged on whole words (split on `-`, `_`, `.`), so `acme-staging` and `acme_pr-12` do, and
- * `acme-devices` does not.
+ * `acme-devices` does not; the unambiguous long words also inside a word (`acmestaging`).
  */
 export function otherEnvironmentName(name: string, environmentWords: readonly string[]): string | undefined {
     const words = name.toLowerCase().split(/[-_.]+/).filter(Boolean);
     const known = new Set(environmentWords.map((w) => w.toLowerCase()));
-    const word = words.find((w) => known.has(w));
+    const word = words.find((w) => known.has(w)) ?? words.flatMap((w) => EMBEDDED_WORDS.filter((e) => known.has(e) && w.includes(e)))[0];
     if (word) return `names another environment ("${word}")`;
     if (pullRequestWords(words)) return "names a pull request's preview";
     return undefined;

@@ -1,5 +1,5 @@
 /**
- * The fast judge (judge.ts: the in-process harness's graph sent to the real analyzer) against the offline engine's
+ * The fast judge (analyzerVerdict.ts: the in-process harness's graph sent to the real analyzer) against the offline engine's
  * own preview (the real program through `@pulumi/pulumi/cmd/run`, the real providers' checks, the real analyzer):
  * the analyzer must be shown the same resources with the same properties, and give the same verdict. Prod as
  * written, one resource rule's mistake and one stack rule's, so the fast path cannot drift from the real one.
@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { runOperation } from "../../engine";
 import { OFFLINE_FLY_TOKEN } from "../harness/stack";
-import { analyzerInputOf, judge, type JudgedViolation } from "./judge";
+import { analyzerInputOf, judge, type JudgedViolation } from "./analyzerVerdict";
 import { MISTAKES, type StackChange } from "./mutations";
 
 const mistake = (what: string) => {

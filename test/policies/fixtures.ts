@@ -1,9 +1,9 @@
 /**
  * A compliant production stack in the shape the policy runtime receives it (wire shape: secrets in Pulumi's
  * envelope, unknowns as the engine's sentinels), and the helpers the rule tests share. Tests change one property
- * of a fresh copy per case.
+ * of a fresh copy per case; the real analyzer judges it (analyzerVerdict.ts).
  */
-import { check, Finding, RuleInput } from "./run";
+import { judgeResources, type JudgedViolation, type RuleInput } from "./analyzerVerdict";
 
 /** Pulumi's envelope for a secret value on the wire (the runtime opens it before a rule sees it). */
 export function wireSecret(value: unknown): Record<string, unknown> {
@@ -165,9 +165,12 @@ export const envOf = (resources: Fixture[]) => find(resources, T.group).props.co
 /** The Fly secrets' plaintext values (inside the wire envelope). */
 export const secretValues = (resources: Fixture[]) => find(resources, T.secrets).props.values.value as Record<string, string>;
 
-/** Calls every rule of the pack on the resources, with each rule's default settings. */
-export function findings(resources: readonly RuleInput[]): Promise<Finding[]> {
-    return check(resources);
+/** Every rule mandatory: a violation reported advisory is then a rule the runtime skipped on an unknown value. */
+export const EVERY_RULE_MANDATORY = { all: "mandatory" } as const;
+
+/** What the real analyzer reports on the resources, every rule of the pack at its default settings and mandatory. */
+export async function findings(resources: readonly RuleInput[]): Promise<JudgedViolation[]> {
+    return (await judgeResources("prod", resources, { enforcement: EVERY_RULE_MANDATORY })).violations;
 }
 
 /** Fails when any message carries a secret value of the baseline (or the extra ones given). */

@@ -1,6 +1,6 @@
 /**
  * Production mistakes and legitimate variations, as data: each is one change to the compliant `Pulumi.prod.yaml`
- * (a config edit and/or secret config values). stacks.test.ts judges them through judge.ts: every mistake must be
+ * (a config edit and/or secret config values). stacks.test.ts judges them through analyzerVerdict.ts: every mistake must be
  * blocked by the named rule, mandatory in prod and advisory in staging; every variation must pass prod untouched.
  */
 

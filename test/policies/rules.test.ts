@@ -1,13 +1,15 @@
 /**
  * Every rule against a compliant production baseline, one property changed per case: the expected rule fires (and
  * no other), and no message carries a secret value. Unknown (preview) values must fail a rule, never skip it.
- * Rules are called directly (run.ts); how violations become mandatory is enforcement.test.ts' and stacks.test.ts'.
+ * The real analyzer judges each case (analyzerVerdict.ts, every rule mandatory): a rule the runtime skipped on an unknown
+ * value is reported advisory, so every expected violation must be mandatory.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { rules } from "../../policies/rules";
-import { assertNoSecretIn, baseline, changed, envOf, find, Fixture, findings, SECRETS, secretValues, T, UNKNOWN, wireSecret } from "./fixtures";
-import { check } from "./run";
+import { join } from "node:path";
+import { assertNoSecretIn, baseline, changed, envOf, EVERY_RULE_MANDATORY, find, Fixture, findings, SECRETS, secretValues, T, UNKNOWN, wireSecret } from "./fixtures";
+import { judgeResources } from "./analyzerVerdict";
 
 interface Case {
     /** The rule that must fire. */
@@ -314,6 +316,7 @@ const cases: Case[] = [
     { rule: "production-isolation", what: "the Fly app in staging's organization", change: (r) => (find(r, T.app).props.orgSlug = "acme-staging") },
     { rule: "production-isolation", what: "the database in a pull request's organization", change: (r) => (find(r, T.pg).props.orgSlug = "acme-pr-42") },
     { rule: "production-isolation", what: "Fly's personal organization", change: (r) => (find(r, T.app).props.orgSlug = "personal") },
+    { rule: "production-isolation", what: "an organization with staging run into its name", change: (r) => (find(r, T.app).props.orgSlug = "acmestaging") },
     { rule: "production-isolation", what: "a Sentry organization of dev", change: (r) => ((find(r, T.sentryProject).props.organization = "acme-dev"), (find(r, T.sentryKey).props.organization = "acme-dev")) },
     { rule: "production-isolation", what: "the GitHub owner of a sandbox", change: (r) => r.push({ type: T.githubProvider, name: "api-github-provider", urn: "urn:pulumi:prod::api-environments::pulumi:providers:github::api-github-provider", props: { owner: "acme-sandbox" } }) },
     { rule: "production-isolation", what: "a secret URL on a staging host", change: (r) => (secretValues(r).REPORTS_API_URL = STAGING_URL), secrets: [STAGING_URL, "hunter2-staging"] },
@@ -344,6 +347,9 @@ const cases: Case[] = [
         ["flyway clean", ["flyway", "clean"]],
         ["laravel fresh", ["php", "artisan", "migrate:fresh"]],
         ["a drop", ["npm", "run", "db:drop"]],
+        ["prisma accepting data loss", ["npx", "prisma", "db", "push", "--accept-data-loss"]],
+        ["a migration to version 0 as two arguments", ["npm", "run", "migrate", "--", "--to", "0"]],
+        ["rake to VERSION=0", ["bin/rake", "db:migrate", "VERSION=0"]],
     ].map(([what, command]): Case => ({ rule: "safe-release-command", what: what as string, change: (r) => (find(r, T.release).props.command = command) })),
     { rule: "safe-release-command", what: "a database URL with a password as argument", change: (r) => (find(r, T.release).props.command = ["migrate", "-database", SECRETS.databaseUrl, "up"]) },
     { rule: "safe-release-command", what: "PGPASSWORD as argument", change: (r) => (find(r, T.release).props.command = ["env", "PGPASSWORD=hunter2-pg", "npm", "run", "migrate"]), secrets: ["hunter2-pg"] },
@@ -409,7 +415,8 @@ describe("policy rules against a compliant production baseline", () => {
             const fired = violations.filter((v) => v.policy === c.rule);
             assert.ok(fired.length > 0, `expected ${c.rule}, got ${JSON.stringify(violations.map((v) => v.policy))}`);
             for (const v of fired) {
-                assert.ok(!v.couldNotRun, `${c.rule} skipped itself on an unknown value: ${v.message}`);
+                assert.equal(v.level, "mandatory", `${c.rule} was skipped by the runtime (an unknown value read naively): ${v.message}`);
+                assert.ok(!/can't run .* during preview/.test(v.message), v.message);
                 assert.ok(v.message.length > 20);
             }
             if (c.also !== "any") {
@@ -433,6 +440,23 @@ describe("one problem repeated by list elements is one violation (issue 21, clas
         const violations = (await findings(changed((r) => (envOf(r).CORS_ORIGINS = "http://a.acme.dev,https://app.acme.dev,http://b.acme.dev")))).filter((v) => v.policy === "strict-cors-and-hosts");
         assert.equal(violations.length, 1, JSON.stringify(violations));
         assert.match(violations[0].message, /"http:\/\/a\.acme\.dev", "http:\/\/b\.acme\.dev" \(2 entries\)/);
+    });
+
+    it("three credentials in plain env: one no-secret-in-plain-env violation naming each variable, the fix once", async () => {
+        const violations = (await findings(changed((r) => Object.assign(envOf(r), { STRIPE_API_KEY: SECRETS.stripe, DB_PASSWORD: SECRETS.dbPassword, REPORTING: "postgres://r:hunter2-r@db.acme.dev/r" })))).filter((v) => v.policy === "no-secret-in-plain-env");
+        assert.equal(violations.length, 1, JSON.stringify(violations));
+        const [message] = violations.map((v) => v.message);
+        assert.match(message, /3 variables that hold credentials are in plain config\.env, where anyone who can read the machine config or state sees it: /);
+        for (const named of ["STRIPE_API_KEY (looks like a secret)", "DB_PASSWORD (looks like a secret)", "REPORTING (holds a URL with a password (value not shown))"]) assert.ok(message.includes(named), named);
+        assert.equal(message.match(/where anyone who can read/g)?.length, 1);
+        assert.equal(message.match(/Fly app secret/g)?.length, 1, message);
+        assertNoSecretIn(violations, ["hunter2-r"]);
+    });
+
+    it("an entry that looks like a credential is named by its problem, never shown", async () => {
+        const violations = await findings(changed((r) => (envOf(r).ALLOWED_HOSTS = "api.acme.dev,deploy:hunter2-host@localhost")));
+        assert.ok(violations.some((v) => v.policy === "production-hosts-only"), JSON.stringify(violations));
+        assertNoSecretIn(violations, ["hunter2-host"]);
     });
 
     it("control: a single bad origin is reported with its reason", async () => {
@@ -489,14 +513,14 @@ describe("what proves a value that is unknown during preview", () => {
         assert.deepEqual(await findings(resources), []);
     });
 
-    it("a rule that reads an unknown value naively is skipped by the runtime: the silent pass the rules avoid", async () => {
-        const naive = { name: "naive", description: "reads DEBUG directly", validateResource: (args: any, report: (m: string) => void) => {
-            if (args.type === T.group && args.props.config.env.DEBUG !== "false") report("debug on");
-        } };
-        const violations = await check(changed((r) => (envOf(r).DEBUG = UNKNOWN)), { policies: [naive] });
-        assert.equal(violations.length, 1);
-        assert.equal(violations[0].couldNotRun, true);
-        assert.match(violations[0].message, /during preview/);
+    it("control: a rule that reads an unknown value naively is skipped by the runtime, reported advisory however mandatory it is", async () => {
+        const packDir = join(__dirname, "naivePack");
+        const { violations } = await judgeResources("prod", changed((r) => (envOf(r).DEBUG = UNKNOWN)), { enforcement: EVERY_RULE_MANDATORY, packDir });
+        assert.equal(violations.length, 1, JSON.stringify(violations));
+        assert.equal(violations[0].level, "advisory");
+        assert.match(violations[0].message, /can't run .* during preview/);
+        const known = await judgeResources("prod", changed((r) => (envOf(r).DEBUG = "true")), { enforcement: EVERY_RULE_MANDATORY, packDir });
+        assert.deepEqual(known.violations.map((v) => [v.policy, v.level]), [["naive", "mandatory"]], "with the value known, the same rule blocks");
     });
 });
 

@@ -1,5 +1,5 @@
 /**
- * The whole pack over the real stacks, through judge.ts: prod passes every rule; each production mistake of
+ * The whole pack over the real stacks, through analyzerVerdict.ts: prod passes every rule; each production mistake of
  * mutations.ts, one change to prod's config, is blocked by its rule (mandatory); the same change on staging is
  * advisory only; every legitimate variation passes prod with no violation at all.
  */
@@ -8,7 +8,7 @@ import { describe, it } from "node:test";
 import { EnforcementError } from "../../policies/enforcement";
 import { rules } from "../../policies/rules";
 import { assertNoSecretIn } from "./fixtures";
-import { judge, JudgedViolation } from "./judge";
+import { judge, JudgedViolation } from "./analyzerVerdict";
 import { MISTAKES, MistakeClass, VARIATIONS } from "./mutations";
 
 const describeViolations = (violations: readonly JudgedViolation[]) => violations.map((v) => `${v.level} ${v.policy}: ${v.message}`).join("\n");

@@ -13,9 +13,21 @@ import { plainProps, UNPROVEN } from "../../lib/rule";
 import { DOCKER, FLY } from "../../lib/types";
 
 /** Words of an argument that undo or destroy schema and data. */
-const DESTRUCTIVE = new Set(["down", "rollback", "downgrade", "reset", "fresh", "refresh", "drop", "dropdb", "undo", "revert", "unapply", "purge", "truncate", "wipe", "flush", "clean", "destroy", "teardown"]);
+const DESTRUCTIVE = new Set(["down", "rollback", "downgrade", "reset", "fresh", "refresh", "drop", "dropdb", "undo", "revert", "unapply", "purge", "truncate", "wipe", "flush", "clean", "destroy", "teardown", "loss"]);
+
+/** Flags that name the version to migrate to; `0`, `zero` or a negative step after them goes back. */
+const TARGET_FLAG = /^-{1,2}(?:to|target|version|steps?)$/i;
+const EARLIER = /^(?:0+|zero|-\d+)$/i;
 
 const KEY = "app.release.command";
+
+/** Whether argument `i` of a migrate command names an earlier version: `zero`, `-1`, `--to 0`, `VERSION=0`. */
+function goesBack(command: readonly unknown[], i: number): boolean {
+    const arg = String(command[i]).trim();
+    if (/^(?:-{1,2})?(?:to|target|version|steps?)=(?:0+|-\d+)$/i.test(arg)) return true;
+    if (!EARLIER.test(arg)) return false;
+    return /^zero$/i.test(arg) || arg.startsWith("-") || TARGET_FLAG.test(String(command[i - 1] ?? ""));
+}
 
 /** What is wrong with one argument list, one phrase per problem, never an argument's value. */
 export function releaseCommandProblems(command: readonly unknown[]): string[] {
@@ -27,7 +39,7 @@ export function releaseCommandProblems(command: readonly unknown[]): string[] {
         const at = `${KEY}[${i}]`;
         const destructive = words[i].find((word) => DESTRUCTIVE.has(word));
         if (destructive) problems.push(`${at} ("${destructive}") undoes or destroys schema and data`);
-        else if (migrates && (words[i].join(" ") === "zero" || /^-\d+$/.test(arg.trim()) || /^--?(steps?|to|target)=(-\d+|0+)$/.test(arg.trim()))) {
+        else if (migrates && goesBack(command, i)) {
             problems.push(`${at} migrates to an earlier version`);
         }
         if (looksLikeCredential(arg)) problems.push(`${at} looks like a credential (value not shown)`);
