@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as time from "@pulumiverse/time";
+import { SECRETS_DEFAULTS } from "../config/defaults";
 
 /** Type token of {@link AppSecrets}. */
 export const APP_SECRETS_TYPE = "platform:secrets:AppSecrets";
@@ -17,13 +18,13 @@ const SECRET_NAME = /^[A-Z][A-Z0-9_]*$/;
 export interface AppSecretsArgs {
     /**
      * Length of the generated JWT signing secret. Production policy requires at least 64.
-     * @default 64
+     * @default SECRETS_DEFAULTS.jwtLength
      */
     readonly jwtLength?: number;
     /**
      * Days between rotations of the generated JWT secret. When the period has passed, `pulumi preview` shows the
      * `Rotating` resource and the secret being replaced, and the app rolling out with the new one.
-     * @default 90
+     * @default SECRETS_DEFAULTS.rotationDays
      */
     readonly rotationDays?: number;
     /**
@@ -78,10 +79,11 @@ export class AppSecrets extends pulumi.ComponentResource {
     constructor(name: string, args: AppSecretsArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         // Validated before registering, so invalid args leave nothing half-registered.
         const problems = validateAppSecretsArgs(name, args);
-        if (problems.length > 0) throw new Error(problems.join("\n"));
+        // A RunError: the CLI prints the message alone, without a stack trace.
+        if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
         super(APP_SECRETS_TYPE, name, {}, opts);
-        const jwtLength = args.jwtLength ?? 64;
-        const rotationDays = args.rotationDays ?? 90;
+        const jwtLength = args.jwtLength ?? SECRETS_DEFAULTS.jwtLength;
+        const rotationDays = args.rotationDays ?? SECRETS_DEFAULTS.rotationDays;
         const extraInputs = args.extra ?? {};
 
         if (args.jwtSecret !== undefined) {

@@ -158,7 +158,8 @@ export class GitHubEnvironment extends pulumi.ComponentResource {
     constructor(name: string, args: GitHubEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validated before registering, so invalid args leave nothing half-registered.
         const problems = validateGitHubEnvironmentArgs(name, args);
-        if (problems.length > 0) throw new Error(problems.join("\n"));
+        // A RunError: the CLI prints the message alone, without a stack trace.
+        if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
         super(GITHUB_ENVIRONMENT_TYPE, name, {}, opts);
         const users = [...(args.reviewers?.users ?? [])];
         const teams = [...(args.reviewers?.teams ?? [])];

@@ -64,7 +64,8 @@ export class GitHubReadEnvironment extends pulumi.ComponentResource {
 
     constructor(name: string, args: GitHubReadEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         const problems = validateGitHubReadEnvironmentArgs(name, args);
-        if (problems.length > 0) throw new Error(problems.join("\n"));
+        // A RunError: the CLI prints the message alone, without a stack trace.
+        if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
         super(GITHUB_READ_ENVIRONMENT_TYPE, name, {}, opts);
         const branches = [...(args.branches ?? [])];
         const users = [...(args.reviewers?.users ?? [])];

@@ -59,7 +59,8 @@ export class SentryProject extends pulumi.ComponentResource {
     constructor(name: string, args: SentryProjectArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validated before registering, so invalid args leave nothing half-registered.
         const problems = validateSentryProjectArgs(name, args);
-        if (problems.length > 0) throw new Error(problems.join("\n"));
+        // A RunError: the CLI prints the message alone, without a stack trace.
+        if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
         super(SENTRY_PROJECT_TYPE, name, {}, opts);
         const createTeam = args.createTeam ?? false;
         const createProject = args.createProject ?? true;
