@@ -6,6 +6,7 @@
  */
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
+import { GITHUB_DEFAULTS } from "../config/defaults";
 
 /** Type token of {@link GitHubReadEnvironment}; the policy pack tells read environments from deploying ones by it. */
 export const GITHUB_READ_ENVIRONMENT_TYPE = "platform:github:GitHubReadEnvironment";
@@ -30,12 +31,12 @@ export interface GitHubReadEnvironmentArgs {
     readonly reviewers?: { readonly users?: readonly number[]; readonly teams?: readonly number[] };
     /**
      * The person who triggered a run cannot approve it (the author of a pull request cannot release its preview).
-     * @default true
+     * @default GITHUB_DEFAULTS.preventSelfReview
      */
     readonly preventSelfReview?: boolean;
     /**
      * Repository admins may skip the required reviewers.
-     * @default false
+     * @default GITHUB_DEFAULTS.adminsCanBypass
      */
     readonly adminsCanBypass?: boolean;
 }
@@ -70,8 +71,8 @@ export class GitHubReadEnvironment extends pulumi.ComponentResource {
         const branches = [...(args.branches ?? [])];
         const users = [...(args.reviewers?.users ?? [])];
         const teams = [...(args.reviewers?.teams ?? [])];
-        const preventSelfReview = args.preventSelfReview ?? true;
-        const canAdminsBypass = args.adminsCanBypass ?? false;
+        const preventSelfReview = args.preventSelfReview ?? GITHUB_DEFAULTS.preventSelfReview;
+        const canAdminsBypass = args.adminsCanBypass ?? GITHUB_DEFAULTS.adminsCanBypass;
 
         const environment = new github.RepositoryEnvironment(
             `${name}-environment`,

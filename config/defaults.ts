@@ -79,3 +79,35 @@ export const SECRETS_DEFAULTS = {
     /** Days between JWT secret rotations. */
     rotationDays: 90,
 } as const;
+
+/** Defaults of the GitHub environments (`github.*`, `GitHubEnvironmentArgs`, `GitHubReadEnvironmentArgs`). */
+export const GITHUB_DEFAULTS = {
+    /** The person who triggered a deployment (or run) cannot approve it. */
+    preventSelfReview: true,
+    /** Repository admins may bypass the environment's protection rules. */
+    adminsCanBypass: false,
+    /** Minutes a deployment waits before it starts. */
+    waitTimerMinutes: 0,
+    /** Protection of the deploying branch. */
+    protection: {
+        enabled: true,
+        /** Approving reviews a pull request needs. */
+        requiredApprovals: 1,
+        /** Status checks (CI job names) that must pass before merging. */
+        statusChecks: ["ci"] as readonly string[],
+        linearHistory: true,
+        enforceAdmins: true,
+        conversationResolution: true,
+        dismissStaleReviews: true,
+    },
+} as const;
+
+/** Defaults of Sentry (`sentry.*`, `SentryProjectArgs`). */
+export const SENTRY_DEFAULTS = {
+    /** Create the team (true) or use an existing one (false). */
+    createTeam: false,
+    /** Sentry platform of the project. */
+    platform: "python-fastapi",
+    /** `SENTRY_TRACES_SAMPLE_RATE` when Sentry is configured. */
+    tracesSampleRate: 0.1,
+} as const;

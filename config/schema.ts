@@ -6,7 +6,7 @@
  * `pulumi config set --path`, so numbers and booleans arrive typed.
  */
 import { z } from "zod";
-import { APP_DEFAULTS, DATABASE_DEFAULTS, SECRETS_DEFAULTS, SETTINGS_DEFAULTS } from "./defaults";
+import { APP_DEFAULTS, DATABASE_DEFAULTS, GITHUB_DEFAULTS, SECRETS_DEFAULTS, SENTRY_DEFAULTS, SETTINGS_DEFAULTS } from "./defaults";
 import flyManagedPostgres from "./flyManagedPostgresRegions.json";
 import flyRegions from "./flyRegions.json";
 
@@ -228,14 +228,14 @@ const secretsSchema = z.strictObject({
 });
 
 const protectionSchema = z.strictObject({
-    enabled: z.boolean().default(true),
-    requiredApprovals: z.number().int().min(1).max(6).default(1),
+    enabled: z.boolean().default(GITHUB_DEFAULTS.protection.enabled),
+    requiredApprovals: z.number().int().min(1).max(6).default(GITHUB_DEFAULTS.protection.requiredApprovals),
     /** Status checks that must pass before merging (CI job names). */
-    statusChecks: z.array(z.string().min(1)).default(["ci"]),
-    linearHistory: z.boolean().default(true),
-    enforceAdmins: z.boolean().default(true),
-    conversationResolution: z.boolean().default(true),
-    dismissStaleReviews: z.boolean().default(true),
+    statusChecks: z.array(z.string().min(1)).default([...GITHUB_DEFAULTS.protection.statusChecks]),
+    linearHistory: z.boolean().default(GITHUB_DEFAULTS.protection.linearHistory),
+    enforceAdmins: z.boolean().default(GITHUB_DEFAULTS.protection.enforceAdmins),
+    conversationResolution: z.boolean().default(GITHUB_DEFAULTS.protection.conversationResolution),
+    dismissStaleReviews: z.boolean().default(GITHUB_DEFAULTS.protection.dismissStaleReviews),
 });
 
 const branchName = z.string().regex(/^[A-Za-z0-9._\-/]+$/, "must be a branch name such as main");
@@ -255,8 +255,8 @@ const readEnvironmentSchema = z.strictObject({
     /** Branches whose runs may use it; empty admits every run (pull-request previews), which then need reviewers. */
     branches: z.array(branchName).default([]),
     reviewers: reviewersSchema,
-    preventSelfReview: z.boolean().default(true),
-    adminsCanBypass: z.boolean().default(false),
+    preventSelfReview: z.boolean().default(GITHUB_DEFAULTS.preventSelfReview),
+    adminsCanBypass: z.boolean().default(GITHUB_DEFAULTS.adminsCanBypass),
 });
 
 const githubSchema = z.strictObject({
@@ -269,9 +269,9 @@ const githubSchema = z.strictObject({
     /** The only branch that may deploy to the environment. */
     branch: branchName,
     reviewers: reviewersSchema,
-    preventSelfReview: z.boolean().default(true),
-    adminsCanBypass: z.boolean().default(false),
-    waitTimerMinutes: z.number().int().min(0).max(43200).default(0),
+    preventSelfReview: z.boolean().default(GITHUB_DEFAULTS.preventSelfReview),
+    adminsCanBypass: z.boolean().default(GITHUB_DEFAULTS.adminsCanBypass),
+    waitTimerMinutes: z.number().int().min(0).max(43200).default(GITHUB_DEFAULTS.waitTimerMinutes),
     protection: protectionSchema.default(protectionSchema.parse({})),
     /** Environment secrets for the workflows; each value is the config secret of the same name. */
     secrets: z.array(secretName).default([]),
@@ -284,11 +284,11 @@ const sentrySchema = z.strictObject({
     /** Team slug that owns the project. */
     team: slug(50),
     /** Create the team (true) or use an existing one (false). */
-    createTeam: z.boolean().default(false),
+    createTeam: z.boolean().default(SENTRY_DEFAULTS.createTeam),
     /** `perEnvironment`: one project per stack; `shared`: one project, environments told apart by SENTRY_ENVIRONMENT. */
     project: z.enum(["perEnvironment", "shared"]).default("perEnvironment"),
-    platform: z.string().regex(/^[a-z0-9-]+$/, "must be a Sentry platform such as python-fastapi or node-express").default("python-fastapi"),
-    tracesSampleRate: z.number().min(0).max(1).default(0.1),
+    platform: z.string().regex(/^[a-z0-9-]+$/, "must be a Sentry platform such as python-fastapi or node-express").default(SENTRY_DEFAULTS.platform),
+    tracesSampleRate: z.number().min(0).max(1).default(SENTRY_DEFAULTS.tracesSampleRate),
 });
 
 /** The whole stack, as read from the project's config namespace. */
