@@ -5,16 +5,13 @@
  * Keys sit in the project's namespace (`api-environments:<key>`). Nested values are set with
  * `pulumi config set --path`, so numbers and booleans arrive typed.
  */
-import { z } from "zod";
 import { APP_DEFAULTS, DATABASE_DEFAULTS, GITHUB_DEFAULTS, SECRETS_DEFAULTS, SENTRY_DEFAULTS, SETTINGS_DEFAULTS } from "./defaults";
-import flyManagedPostgres from "./flyManagedPostgresRegions.json";
+import { FLY_MANAGED_POSTGRES_CHECKED, FLY_MANAGED_POSTGRES_REGIONS } from "./managedPostgres";
+import { z } from "zod";
 import flyRegions from "./flyRegions.json";
 
 /** Fly's region codes, from the list kept in `flyRegions.json` (with its date and sources). */
 export const FLY_REGIONS: ReadonlySet<string> = new Set(Object.keys(flyRegions.regions));
-
-/** Regions where Fly Managed Postgres runs a cluster, from `flyManagedPostgresRegions.json` (with its date and sources). */
-export const FLY_MANAGED_POSTGRES_REGIONS: ReadonlySet<string> = new Set(flyManagedPostgres.regions);
 
 /** Fly region codes are three lowercase letters (`ams`, `iad`, `fra`) that Fly's region list has. */
 const region = z
@@ -385,6 +382,8 @@ function crossKeyRules(cfg: LooseConfig, ctx: z.RefinementCtx): void {
 
 type Issue = (path: (string | number)[], message: string, withoutValues?: string) => void;
 
+export { FLY_MANAGED_POSTGRES_REGIONS };
+
 /** What Fly Managed Postgres cannot honour, refused here rather than by Fly half-way through an update. */
 function managedPostgresRules(cfg: LooseConfig, issue: Issue): void {
     const database = cfg.database ?? {};
@@ -394,7 +393,7 @@ function managedPostgresRules(cfg: LooseConfig, issue: Issue): void {
         issue(["database", "name"], "must start and end with a letter or digit for Fly Managed Postgres (database.kind fly), such as app");
     }
     const supported = [...FLY_MANAGED_POSTGRES_REGIONS].join(", ");
-    const listed = `Fly Managed Postgres runs only in ${supported} (config/flyManagedPostgresRegions.json, checked ${flyManagedPostgres.checked})`;
+    const listed = `Fly Managed Postgres runs only in ${supported} (config/flyManagedPostgresRegions.json, checked ${FLY_MANAGED_POSTGRES_CHECKED})`;
     if (typeof database.region === "string") {
         if (FLY_REGIONS.has(database.region) && !FLY_MANAGED_POSTGRES_REGIONS.has(database.region)) issue(["database", "region"], `has no Fly Managed Postgres: ${listed}; choose the one nearest the app`);
     } else if (database.region === undefined && Array.isArray(cfg.app?.regions)) {
