@@ -187,7 +187,7 @@ export function validateAppServiceArgs(name: string, args: AppServiceArgs): stri
     }
     if (runtime.kind === "fly") {
         if (runtime.regions.length === 0) problems.push(`${where}: regions must list at least one Fly region, such as ["ams"].`);
-        for (const region of runtime.regions) if (!FLY_REGIONS.has(region)) problems.push(`${where}: region "${region}" is not a Fly region such as ams (the list is config/flyRegions.json).`);
+        for (const region of runtime.regions) if (!FLY_REGIONS.has(region)) problems.push(`${where}: region "${region}" is not a Fly region such as ams.`);
         if (new Set(runtime.regions).size !== runtime.regions.length) problems.push(`${where}: regions lists a region twice: ${runtime.regions.join(", ")}.`);
         if (!between(runtime.machinesPerRegion, 1, 20)) problems.push(`${where}: machinesPerRegion must be a whole number from 1 to 20, got ${runtime.machinesPerRegion}.`);
         const total = (runtime.machinesPerRegion ?? APP_DEFAULTS.machinesPerRegion) * runtime.regions.length;

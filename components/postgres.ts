@@ -113,7 +113,7 @@ export function validatePostgresArgs(name: string, args: PostgresArgs): string[]
         if (runtime.diskGb !== undefined && !(Number.isInteger(runtime.diskGb) && runtime.diskGb >= 10 && runtime.diskGb <= 1000)) {
             problems.push(`${where}: diskGb must be a whole number from 10 to 1000, got ${runtime.diskGb}.`);
         }
-        if (!FLY_REGIONS.has(runtime.region)) problems.push(`${where}: region must be a Fly region such as ams (the list is config/flyRegions.json), got ${JSON.stringify(runtime.region)}.`);
+        if (!FLY_REGIONS.has(runtime.region)) problems.push(`${where}: region must be a Fly region such as ams, got ${JSON.stringify(runtime.region)}.`);
         else if (!FLY_MANAGED_POSTGRES_REGIONS.has(runtime.region)) {
             problems.push(`${where}: Fly Managed Postgres does not run in ${runtime.region}; choose one of ${[...FLY_MANAGED_POSTGRES_REGIONS].join(", ")} (config/flyManagedPostgresRegions.json).`);
         }
