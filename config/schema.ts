@@ -34,13 +34,16 @@ const slug = (max: number) =>
  * A custom domain: a lowercase DNS hostname (no scheme, no port, no path), or a wildcard `*.example.com`, which Fly
  * certifies for every direct subdomain.
  */
+const DOMAIN = /^(?=.{1,253}$)(\*\.(?=[^.]+\.[^.]+))?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const domain = z
     .string()
     .max(253)
-    .regex(
-        /^(?=.{1,253}$)(\*\.(?=[^.]+\.[^.]+))?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/,
-        "must be a lowercase DNS hostname such as api.example.com, or a wildcard such as *.example.com (no scheme, port or path)",
-    );
+    .regex(DOMAIN, "must be a lowercase DNS hostname such as api.example.com, or a wildcard such as *.example.com (no scheme, port or path)")
+    // What Fly's certificate API (and the fly:Certificate check) takes: a name under a top-level domain of letters.
+    // Only a well-formed name is judged, so a malformed one is reported once.
+    .refine((name) => !DOMAIN.test(name) || /\.[a-z]{2,}$/.test(name), {
+        message: "must end in a top-level domain of letters, such as .com or .dev: Fly issues certificates only for public names",
+    });
 
 /**
  * What is wrong with a health check path, or undefined. Fly's proxy requests the path exactly as given, so it must

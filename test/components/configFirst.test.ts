@@ -122,6 +122,17 @@ const defaultRegionCase: ConfigCase = {
     reaches: /Postgres "database": Fly Managed Postgres does not run in cdg/,
 };
 
+/**
+ * What a Fly provider's `check` refuses (providers/fly) and config can know, refused by config first: the user
+ * sees the key and the fix, not a resource property at preview.
+ */
+const providerCheckCases: readonly { what: string; stack: Stack; mutate: (config: Record<string, any>) => void; key: string; problem: RegExp }[] = [
+    { what: "fly:Certificate: a hostname without a top-level domain", stack: "prod", mutate: (c) => (c.app.domains = ["api"]), key: "app.domains[0]", problem: /top-level domain of letters/ },
+    { what: "fly:Certificate: a numeric top-level domain", stack: "prod", mutate: (c) => (c.app.domains = ["api.example.123"]), key: "app.domains[0]", problem: /top-level domain of letters/ },
+    { what: "fly:PostgresDatabase: a name ending in _", stack: "prod", mutate: (c) => (c.database.name = "app_"), key: "database.name", problem: /start and end with a letter or digit/ },
+    { what: "fly:ManagedPostgres: a region Managed Postgres does not run in", stack: "prod", mutate: (c) => (c.database.region = "waw"), key: "database.region", problem: /has no Fly Managed Postgres/ },
+];
+
 const otherCases: OtherCase[] = [
     {
         file: "appServiceLocal.ts",
@@ -225,6 +236,21 @@ describe("every check in components/ is a config error first", () => {
             assert.equal(bypass.error, undefined, `${stack}: ${String(bypass.error)}`);
             assert.ok(bypass.registered > 0);
         }
+    });
+
+    for (const c of providerCheckCases) {
+        it(`what a Fly provider's check refuses is a config error first: ${c.what}`, async () => {
+            const run = await runStack(c.stack, { mutate: c.mutate });
+            assert.deepEqual(run.resources, [], "nothing is registered");
+            const issues = run.configError?.issues.filter((i) => i.key === c.key) ?? [];
+            assert.equal(issues.length, 1, `one issue names ${c.key}: ${run.configError?.message}`);
+            assert.match(issues[0].problem, c.problem);
+        });
+    }
+
+    it("a control for the domain rule: a public name and a wildcard pass", async () => {
+        const run = await runStack("prod", { mutate: (c) => (c.app.domains = ["api.acme.dev", "*.acme.dev"]) });
+        assert.equal(run.configError, undefined, run.configError?.message);
     });
 
     for (const c of otherCases) {
