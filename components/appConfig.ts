@@ -42,7 +42,7 @@ export interface AppSettings {
     readonly sentryEnvironment?: string;
     /**
      * `SENTRY_TRACES_SAMPLE_RATE`, from 0 to 1.
-     * @default 0
+     * @default SETTINGS_DEFAULTS.sentryTracesSampleRate
      */
     readonly sentryTracesSampleRate?: number;
 }
@@ -59,7 +59,7 @@ export function appEnv(settings: AppSettings, port: number, ownHosts: readonly s
         CORS_ORIGINS: (settings.corsOrigins ?? SETTINGS_DEFAULTS.corsOrigins).join(","),
         ALLOWED_HOSTS: allowedHosts.join(","),
         SENTRY_ENVIRONMENT: settings.sentryEnvironment ?? settings.environment,
-        SENTRY_TRACES_SAMPLE_RATE: String(settings.sentryTracesSampleRate ?? 0),
+        SENTRY_TRACES_SAMPLE_RATE: String(settings.sentryTracesSampleRate ?? SETTINGS_DEFAULTS.sentryTracesSampleRate),
         JWT_EXPIRY_MINUTES: String(settings.jwtExpiryMinutes ?? SETTINGS_DEFAULTS.jwtExpiryMinutes),
         PORT: String(port),
     };

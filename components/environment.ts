@@ -138,7 +138,7 @@ export function buildEnvironment(stack: LoadedStack): EnvironmentOutputs {
             allowedHosts: settings.allowedHosts,
             jwtExpiryMinutes: settings.jwtExpiryMinutes,
             sentryEnvironment: config.environment,
-            sentryTracesSampleRate: sentryConfig?.tracesSampleRate ?? 0,
+            sentryTracesSampleRate: sentryConfig?.tracesSampleRate,
         },
         secrets: {
             ...secrets.extra,

@@ -52,6 +52,8 @@ export const SETTINGS_DEFAULTS = {
     allowedHosts: [] as readonly string[],
     /** `JWT_EXPIRY_MINUTES`. */
     jwtExpiryMinutes: 15,
+    /** `SENTRY_TRACES_SAMPLE_RATE` when the stack has no Sentry: no traces. */
+    sentryTracesSampleRate: 0,
 } as const;
 
 /** Defaults of the database (`database.*`, `PostgresArgs`). */
@@ -106,6 +108,8 @@ export const GITHUB_DEFAULTS = {
 export const SENTRY_DEFAULTS = {
     /** Create the team (true) or use an existing one (false). */
     createTeam: false,
+    /** `perEnvironment`: one project per stack; `shared`: one project, stacks told apart by `SENTRY_ENVIRONMENT`. */
+    project: "perEnvironment" as "perEnvironment" | "shared",
     /** Sentry platform of the project. */
     platform: "python-fastapi",
     /** `SENTRY_TRACES_SAMPLE_RATE` when Sentry is configured. */

@@ -286,7 +286,7 @@ const sentrySchema = z.strictObject({
     /** Create the team (true) or use an existing one (false). */
     createTeam: z.boolean().default(SENTRY_DEFAULTS.createTeam),
     /** `perEnvironment`: one project per stack; `shared`: one project, environments told apart by SENTRY_ENVIRONMENT. */
-    project: z.enum(["perEnvironment", "shared"]).default("perEnvironment"),
+    project: z.enum(["perEnvironment", "shared"]).default(SENTRY_DEFAULTS.project),
     platform: z.string().regex(/^[a-z0-9-]+$/, "must be a Sentry platform such as python-fastapi or node-express").default(SENTRY_DEFAULTS.platform),
     tracesSampleRate: z.number().min(0).max(1).default(SENTRY_DEFAULTS.tracesSampleRate),
 });
