@@ -7,12 +7,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as time from "@pulumiverse/time";
 import { SECRETS_DEFAULTS } from "../config/defaults";
+import { ENV_VAR_NAME } from "../config/patterns";
 
 /** Type token of {@link AppSecrets}. */
 export const APP_SECRETS_TYPE = "platform:secrets:AppSecrets";
 
-/** Environment variable names secrets are delivered under. */
-const SECRET_NAME = /^[A-Z][A-Z0-9_]*$/;
 
 /** Arguments of {@link AppSecrets}. */
 export interface AppSecretsArgs {
@@ -60,7 +59,7 @@ export function validateAppSecretsArgs(name: string, args: AppSecretsArgs): stri
         problems.push(`${where}: rotationDays must be a whole number from ${rotationDays.min} to ${rotationDays.max}, got ${args.rotationDays}.`);
     }
     for (const key of Object.keys(args.extra ?? {})) {
-        if (!SECRET_NAME.test(key)) problems.push(`${where}: extra secret name "${key}" must be UPPER_SNAKE_CASE, such as STRIPE_API_KEY.`);
+        if (!ENV_VAR_NAME.test(key)) problems.push(`${where}: extra secret name "${key}" must be UPPER_SNAKE_CASE, such as STRIPE_API_KEY.`);
     }
     return problems;
 }

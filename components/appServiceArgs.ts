@@ -6,6 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { FLY_REGIONS } from "../config";
 import { APP_DEFAULTS } from "../config/defaults";
+import { ENV_VAR_NAME } from "../config/patterns";
 import type * as fly from "../providers/fly";
 import { type AppSettings, PLAIN_ENV_KEYS } from "./appConfig";
 import type { NameScope } from "./naming";
@@ -158,8 +159,6 @@ export interface ResolvedAppArgs<R> extends Omit<AppServiceArgs, "runtime" | "po
     readonly dockerfile: string;
 }
 
-const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
-
 const between = (value: number | undefined, min: number, max: number) => value === undefined || (Number.isInteger(value) && value >= min && value <= max);
 
 /** Problems with plain args, each naming the component, what is allowed and the value received. */
@@ -182,7 +181,7 @@ export function validateAppServiceArgs(name: string, args: AppServiceArgs): stri
         if (!between(timeoutSeconds, 1, 3600)) problems.push(`${where}: release.timeoutSeconds must be a whole number from 1 to 3600, got ${timeoutSeconds}.`);
     }
     for (const key of Object.keys(args.secrets ?? {})) {
-        if (!ENV_NAME.test(key)) problems.push(`${where}: secret name "${key}" must be UPPER_SNAKE_CASE, such as STRIPE_API_KEY.`);
+        if (!ENV_VAR_NAME.test(key)) problems.push(`${where}: secret name "${key}" must be UPPER_SNAKE_CASE, such as STRIPE_API_KEY.`);
         if ((PLAIN_ENV_KEYS as readonly string[]).includes(key)) problems.push(`${where}: secret "${key}" clashes with a plain setting of the same name; rename the secret.`);
     }
     if (runtime.kind === "fly") {

@@ -6,6 +6,7 @@ import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { GitHubReadEnvironment, GitHubReadEnvironmentArgs, validateGitHubReadEnvironmentArgs } from "./githubReadEnvironment";
 import { GITHUB_DEFAULTS } from "../config/defaults";
+import { ENV_VAR_NAME } from "../config/patterns";
 import { NAME_LIMITS, NameScope, physicalName } from "./naming";
 
 /** Type token of {@link GitHubEnvironment}. */
@@ -114,8 +115,6 @@ export const leaveTokenToPlugin: pulumi.ResourceTransformation = ({ props, opts 
     return { props: rest, opts };
 };
 
-const NAME = /^[A-Z][A-Z0-9_]*$/;
-
 /** Problems with plain args, each naming the component, what is allowed and the value received. */
 export function validateGitHubEnvironmentArgs(name: string, args: GitHubEnvironmentArgs): string[] {
     const problems: string[] = [];
@@ -133,7 +132,7 @@ export function validateGitHubEnvironmentArgs(name: string, args: GitHubEnvironm
     const secretNames = Object.keys(args.secrets ?? {});
     for (const [kind, names] of [["secret", secretNames], ["variable", Object.keys(args.variables ?? {})]] as const) {
         for (const key of names) {
-            if (!NAME.test(key)) problems.push(`${where}: ${kind} name "${key}" must be UPPER_SNAKE_CASE, such as FLY_API_TOKEN.`);
+            if (!ENV_VAR_NAME.test(key)) problems.push(`${where}: ${kind} name "${key}" must be UPPER_SNAKE_CASE, such as FLY_API_TOKEN.`);
             else if (key.startsWith("GITHUB_")) problems.push(`${where}: ${kind} name "${key}" starts with GITHUB_, which GitHub reserves; rename it.`);
         }
     }

@@ -7,6 +7,7 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { GITHUB_DEFAULTS } from "../config/defaults";
+import { BRANCH_NAME } from "../config/patterns";
 
 /** Type token of {@link GitHubReadEnvironment}; the policy pack tells read environments from deploying ones by it. */
 export const GITHUB_READ_ENVIRONMENT_TYPE = "platform:github:GitHubReadEnvironment";
@@ -41,8 +42,6 @@ export interface GitHubReadEnvironmentArgs {
     readonly adminsCanBypass?: boolean;
 }
 
-const BRANCH = /^[A-Za-z0-9._\-/]+$/;
-
 /** Problems with plain args, each naming the component, what is allowed and the value received. */
 export function validateGitHubReadEnvironmentArgs(name: string, args: GitHubReadEnvironmentArgs): string[] {
     const problems: string[] = [];
@@ -52,7 +51,7 @@ export function validateGitHubReadEnvironmentArgs(name: string, args: GitHubRead
     if (args.environment.trim() === "") problems.push(`${where}: environment must not be empty.`);
     const branches = args.branches ?? [];
     for (const branch of branches) {
-        if (!BRANCH.test(branch) || branch.includes("*")) problems.push(`${where}: branch ${JSON.stringify(branch)} must be one branch name such as main (no wildcards).`);
+        if (!BRANCH_NAME.test(branch) || branch.includes("*")) problems.push(`${where}: branch ${JSON.stringify(branch)} must be one branch name such as main (no wildcards).`);
     }
     if (new Set(branches).size !== branches.length) problems.push(`${where}: branches lists a branch twice.`);
     return problems;

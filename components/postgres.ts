@@ -9,6 +9,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { FLY_MANAGED_POSTGRES_REGIONS, FLY_REGIONS } from "../config";
 import { DATABASE_DEFAULTS } from "../config/defaults";
+import { FLY_DATABASE_NAME, SQL_IDENTIFIER } from "../config/patterns";
 import * as fly from "../providers/fly";
 import { NAME_LIMITS, NameScope, physicalName } from "./naming";
 
@@ -92,10 +93,6 @@ export interface PostgresArgs {
 
 /** The database user the app connects as (no config key: the app owns its database). */
 export const APP_USER = "app";
-
-const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-/** What Fly Managed Postgres takes as a database name, within `SQL_IDENTIFIER`: a letter or digit at both ends. */
-const FLY_DATABASE_NAME = /^[a-z0-9](?:[a-z0-9_]*[a-z0-9])?$/;
 
 /** Problems with plain args, each naming the component, what is allowed and the value received. */
 export function validatePostgresArgs(name: string, args: PostgresArgs): string[] {

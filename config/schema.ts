@@ -7,6 +7,7 @@
  */
 import { APP_DEFAULTS, DATABASE_DEFAULTS, GITHUB_DEFAULTS, SECRETS_DEFAULTS, SENTRY_DEFAULTS, SETTINGS_DEFAULTS } from "./defaults";
 import { FLY_MANAGED_POSTGRES_CHECKED, FLY_MANAGED_POSTGRES_REGIONS } from "./managedPostgres";
+import { BRANCH_NAME, ENV_VAR_NAME, FLY_DATABASE_NAME, SQL_IDENTIFIER } from "./patterns";
 import { z } from "zod";
 import flyRegions from "./flyRegions.json";
 
@@ -95,7 +96,7 @@ const allowedHost = z
 /** Environment variable names for secrets supplied through config. */
 export const secretName = z
     .string()
-    .regex(/^[A-Z][A-Z0-9_]*$/, "must be an UPPER_SNAKE_CASE environment variable name such as STRIPE_API_KEY");
+    .regex(ENV_VAR_NAME, "must be an UPPER_SNAKE_CASE environment variable name such as STRIPE_API_KEY");
 
 const imageSchema = z
     .strictObject({
@@ -198,7 +199,7 @@ const databaseSchema = z.strictObject({
     /** Database name the app uses. */
     name: z
         .string()
-        .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lowercase SQL identifier such as app")
+        .regex(SQL_IDENTIFIER, "must be a lowercase SQL identifier such as app")
         .default(DATABASE_DEFAULTS.name),
     /** Managed Postgres plan. */
     plan: z.enum(["basic", "starter", "launch", "scale", "performance"]).default(DATABASE_DEFAULTS.plan),
@@ -238,7 +239,7 @@ const protectionSchema = z.strictObject({
     dismissStaleReviews: z.boolean().default(GITHUB_DEFAULTS.protection.dismissStaleReviews),
 });
 
-const branchName = z.string().regex(/^[A-Za-z0-9._\-/]+$/, "must be a branch name such as main");
+const branchName = z.string().regex(BRANCH_NAME, "must be a branch name such as main");
 
 const reviewersSchema = z
     .strictObject({
@@ -392,7 +393,7 @@ function managedPostgresRules(cfg: LooseConfig, issue: Issue): void {
     const database = cfg.database ?? {};
     if (database.backups === false) issue(["database", "backups"], "must be true for Fly Managed Postgres (database.kind fly): Fly always keeps its backups and cannot turn them off");
     // Fly's rule for database names; a local postgres also takes a leading or trailing underscore.
-    if (typeof database.name === "string" && !/^[a-z0-9](?:[a-z0-9_]*[a-z0-9])?$/.test(database.name)) {
+    if (typeof database.name === "string" && !FLY_DATABASE_NAME.test(database.name)) {
         issue(["database", "name"], "must start and end with a letter or digit for Fly Managed Postgres (database.kind fly), such as app");
     }
     const supported = [...FLY_MANAGED_POSTGRES_REGIONS].join(", ");
