@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { LoadedStack, ParsedStackConfig, StackConfig, SUPPLIED_JWT_SECRET } from "../config";
+import { databaseRegion } from "../config/managedPostgres";
 import { AppSecrets } from "./appSecrets";
 import { AppService, FlyAppRuntimeArgs, LocalAppRuntimeArgs } from "./appService";
 import { requireRetainOnDelete } from "./dataSafety";
@@ -43,7 +44,8 @@ function databaseRuntime(config: StackConfig, secrets: AppSecrets): FlyPostgresA
         return {
             kind: "fly",
             orgSlug: config.fly?.org ?? "",
-            region: database.region ?? config.app.regions[0],
+            // app.regions lists at least one region (schema), so there is always one.
+            region: databaseRegion(database, config.app.regions) as string,
             plan: database.plan,
             diskGb: database.diskGb,
             version: database.version,

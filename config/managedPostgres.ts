@@ -6,3 +6,8 @@ export const FLY_MANAGED_POSTGRES_REGIONS: ReadonlySet<string> = new Set(flyMana
 
 /** When the list was last compared with Fly's. */
 export const FLY_MANAGED_POSTGRES_CHECKED: string = flyManagedPostgres.checked;
+
+/** The region a Fly database runs in: `database.region`, or else the app's primary region (the first of `app.regions`). */
+export function databaseRegion<T>(database: { readonly region?: T }, appRegions: readonly T[]): T | undefined {
+    return database.region ?? appRegions[0];
+}

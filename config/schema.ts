@@ -6,7 +6,7 @@
  * `pulumi config set --path`, so numbers and booleans arrive typed.
  */
 import { APP_DEFAULTS, DATABASE_DEFAULTS, GITHUB_DEFAULTS, SECRETS_DEFAULTS, SENTRY_DEFAULTS, SETTINGS_DEFAULTS } from "./defaults";
-import { FLY_MANAGED_POSTGRES_CHECKED, FLY_MANAGED_POSTGRES_REGIONS } from "./managedPostgres";
+import { FLY_MANAGED_POSTGRES_CHECKED, FLY_MANAGED_POSTGRES_REGIONS, databaseRegion } from "./managedPostgres";
 import { BRANCH_NAME, ENV_VAR_NAME, FLY_DATABASE_NAME, SQL_IDENTIFIER } from "./patterns";
 import { z } from "zod";
 import flyRegions from "./flyRegions.json";
@@ -398,13 +398,13 @@ function managedPostgresRules(cfg: LooseConfig, issue: Issue): void {
     }
     const supported = [...FLY_MANAGED_POSTGRES_REGIONS].join(", ");
     const listed = `Fly Managed Postgres runs only in ${supported} (config/flyManagedPostgresRegions.json, checked ${FLY_MANAGED_POSTGRES_CHECKED})`;
-    if (typeof database.region === "string") {
-        if (FLY_REGIONS.has(database.region) && !FLY_MANAGED_POSTGRES_REGIONS.has(database.region)) issue(["database", "region"], `has no Fly Managed Postgres: ${listed}; choose the one nearest the app`);
-    } else if (database.region === undefined && Array.isArray(cfg.app?.regions)) {
-        const primary = cfg.app.regions[0];
-        if (typeof primary === "string" && FLY_REGIONS.has(primary) && !FLY_MANAGED_POSTGRES_REGIONS.has(primary)) {
-            issue(["database", "region"], `is unset, so the database would run in the app's primary region ${primary}, which has no Fly Managed Postgres: ${listed}; set database.region to the one nearest ${primary}`);
-        }
+    // Only a known Fly region is judged here, so an unknown one is reported once (as not a Fly region).
+    const region = databaseRegion(database, Array.isArray(cfg.app?.regions) ? cfg.app.regions : []);
+    if (typeof region !== "string" || !FLY_REGIONS.has(region) || FLY_MANAGED_POSTGRES_REGIONS.has(region)) return;
+    if (database.region === undefined) {
+        issue(["database", "region"], `is unset, so the database would run in the app's primary region ${region}, which has no Fly Managed Postgres: ${listed}; set database.region to the one nearest ${region}`);
+    } else {
+        issue(["database", "region"], `has no Fly Managed Postgres: ${listed}; choose the one nearest the app`);
     }
 }
 
