@@ -9,19 +9,16 @@ import { APP_DEFAULTS, DATABASE_DEFAULTS, GITHUB_DEFAULTS, SECRETS_DEFAULTS, SEN
 import { FLY_MANAGED_POSTGRES_CHECKED, FLY_MANAGED_POSTGRES_REGIONS, databaseRegion } from "./managedPostgres";
 import { BRANCH_NAME, ENV_VAR_NAME, FLY_DATABASE_NAME, SQL_IDENTIFIER } from "./patterns";
 import { z } from "zod";
-import flyRegions from "./flyRegions.json";
+import { FLY_REGIONS, flyRegionProblem } from "../providers/fly/regions";
 
-/** Fly's region codes, from the list kept in `flyRegions.json` (with its date and sources). */
-export const FLY_REGIONS: ReadonlySet<string> = new Set(Object.keys(flyRegions.regions));
+/** Fly's region codes: the one list, kept with its date and sources in providers/fly/regions.json. */
+export { FLY_REGIONS };
 
 /** Fly region codes are three lowercase letters (`ams`, `iad`, `fra`) that Fly's region list has. */
-const region = z
-    .string()
-    .regex(/^[a-z]{3}$/, "must be a three-letter Fly region code such as ams, iad or fra")
-    // Only a well-formed code is looked up, so a malformed one is reported once.
-    .refine((code) => !/^[a-z]{3}$/.test(code) || FLY_REGIONS.has(code), {
-        message: `is not a Fly region (known: ${[...FLY_REGIONS].join(", ")}; from config/flyRegions.json, checked ${flyRegions.checked})`,
-    });
+const region = z.string().superRefine((code, ctx) => {
+    const problem = flyRegionProblem(code);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 /** Lowercase slug: what Fly app names, Sentry slugs and Docker names all accept. */
 const slug = (max: number) =>

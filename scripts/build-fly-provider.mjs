@@ -20,13 +20,13 @@ const { build } = await loadEsbuild();
 
 await build({
     absWorkingDir: root,
-    entryPoints: ["providers/fly/implementation.ts"],
+    entryPoints: ["providers/fly/hostEntry.ts"],
     outfile: "providers/fly/dist/index.js",
     bundle: true,
     platform: "node",
     format: "cjs",
     target: "node20",
-    // The resource classes beside the providers extend Pulumi's; the providers themselves never load the SDK.
+    // The providers use the SDK's types only (the bundle requires nothing of it); external should that ever change.
     external: ["@pulumi/pulumi"],
     logLevel: "warning",
 });

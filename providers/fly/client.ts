@@ -37,6 +37,12 @@ export interface FlyCall {
      * @default false
      */
     allowNotFound?: boolean;
+    /**
+     * Awaited before every attempt, the first and each retry: rollouts pace their calls at Fly's rate limits here, so
+     * a retry after a 429 or a 5xx waits for its token like a first request instead of bursting past the limit.
+     * @default no wait
+     */
+    beforeEachAttempt?: () => Promise<void>;
 }
 
 /** A failed call: an HTTP error answer from Fly, or a network failure / timeout (status 0) after the last attempt. */
@@ -215,6 +221,7 @@ export async function flyRequest<T>(call: FlyCall): Promise<T> {
 
     for (let attempt = 1; ; attempt++) {
         const last = attempt >= t.maxAttempts;
+        if (call.beforeEachAttempt) await call.beforeEachAttempt();
         let response: Response;
         try {
             response = await fetch(buildUrl(call), {

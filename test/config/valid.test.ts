@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { FLY_REGIONS, healthPathProblem, PROJECT, stackConfigSchema } from "../../config";
-import flyRegions from "../../config/flyRegions.json";
+import flyRegions from "../../providers/fly/regions.json";
 import { engineConfig, parseStackFile, readStackFile, runStack } from "../harness/stack";
 import { TYPES } from "../harness/types";
 

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type ManagedPostgresOutputs, managedPostgresProvider } from "../../providers/fly/managedPostgres";
+import { type ManagedPostgresOutputs, managedPostgresProvider } from "../../providers/fly/managedPostgresProvider";
 import { mutations, sleeps } from "./support";
 import { sent, usePostgresEmulator } from "./postgresSupport";
 
@@ -15,7 +15,7 @@ const cluster = { name: "api-db", orgSlug: "personal", region: "ams", plan: "bas
 const stateOf = (outs: ManagedPostgresOutputs): ManagedPostgresOutputs => ({ ...cluster, ...outs });
 
 describe("fly:ManagedPostgres", () => {
-    const env = usePostgresEmulator({ postgresFailingRegions: ["bad"] });
+    const env = usePostgresEmulator({ postgresFailingRegions: ["jnb"] });
 
     it("creates through POST /v1/postgres with the spec's body, waits until ready, refreshes without mutating, deletes", async () => {
         const { fly } = env;
@@ -151,9 +151,9 @@ describe("fly:ManagedPostgres", () => {
 
     it("fails a create that Fly reports as failed with the fix, and does not adopt the failed cluster", async () => {
         const { fly } = env;
-        await assert.rejects(pg.create({ ...cluster, name: "pg-fails", region: "bad" }), /Fly reports cluster \w+ as failed\. See `fly mpg status \w+`, delete it with `fly mpg destroy \w+`/);
+        await assert.rejects(pg.create({ ...cluster, name: "pg-fails", region: "jnb" }), /Fly reports cluster \w+ as failed\. See `fly mpg status \w+`, delete it with `fly mpg destroy \w+`/);
         fly.clearRequests();
-        await assert.rejects(pg.create({ ...cluster, name: "pg-fails", region: "bad" }), /as failed/);
+        await assert.rejects(pg.create({ ...cluster, name: "pg-fails", region: "jnb" }), /as failed/);
         assert.equal(mutations(fly).filter((m) => m === "POST /v1/postgres").length, 1, "a new cluster, not the failed one");
     });
 });

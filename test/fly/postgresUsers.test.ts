@@ -4,9 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { managedPostgresProvider } from "../../providers/fly/managedPostgres";
-import { postgresDatabaseProvider } from "../../providers/fly/postgresDatabase";
-import { postgresUserProvider } from "../../providers/fly/postgresUser";
+import { managedPostgresProvider } from "../../providers/fly/managedPostgresProvider";
+import { postgresDatabaseProvider } from "../../providers/fly/postgresDatabaseProvider";
+import { postgresUserProvider } from "../../providers/fly/postgresUserProvider";
 import { mutations, sleeps } from "./support";
 import { usePostgresEmulator } from "./postgresSupport";
 

@@ -3,10 +3,10 @@
  */
 import { after, afterEach, before, beforeEach } from "node:test";
 import { configureFlyClient, flyRequest } from "../../providers/fly/client";
-import { contractReport, type Emulator, type EmulatorOptions, startEmulator } from "./emulator";
+import type { RolloutTiming } from "../../providers/fly/rollout/timing";
+import { contractReport, type Emulator, type EmulatorOptions, startEmulator, TEST_TOKEN } from "./emulator";
 
-/** A macaroon-shaped test token; tests assert it never leaks into errors or serialized code. */
-export const TEST_TOKEN = "fm2_test-token-9f8e7d6c5b4a";
+export { TEST_TOKEN } from "./emulator";
 
 /** Retry delays the client asked for, in ms (recorded instead of slept). */
 export const sleeps: number[] = [];
@@ -59,15 +59,16 @@ export function useEmulator(options: EmulatorOptions = {}): { readonly fly: Emul
 }
 
 /**
- * Rollout timing for tests: flyctl's delays scaled down (drains 20 ms instead of 10 s, checks read every 20 ms at
- * most), never zero. Suites about draining set their own, longer than the emulator's proxy lag.
+ * Rollout timing for tests, a MachineGroup's `rolloutTiming`: flyctl's delays scaled down (drains 20 ms instead of
+ * 10 s, checks read every 20 ms at most), never zero. Suites about draining set their own, longer than the
+ * emulator's proxy lag.
  */
-export const FAST_ROLLOUTS = {
-    FLY_BLUEGREEN_WAIT_BEFORE_CORDON_MS: "20",
-    FLY_BLUEGREEN_WAIT_BEFORE_STOP_MS: "20",
-    FLY_HEALTH_POLL_MS: "20",
-    FLY_SMOKE_CHECK_MS: "100",
-    FLY_SECRETS_WAIT_MS: "5000",
+export const FAST_ROLLOUTS: Partial<RolloutTiming> = {
+    waitBeforeCordonMs: 20,
+    waitBeforeStopMs: 20,
+    healthPollMs: 20,
+    smokeCheckMs: 100,
+    secretsWaitMs: 5000,
 };
 
 /**
@@ -82,7 +83,6 @@ export function useMachineGroupEmulator(appPrefix: string, options: EmulatorOpti
         holder.fly = await startEmulator({ startDelayMs: 10, stopDelayMs: 10, healthDelayMs: 30, secretsPropagationMs: 40, ...options });
         process.env.FLY_API_HOSTNAME = holder.fly.url;
         process.env.FLY_API_TOKEN = TEST_TOKEN;
-        Object.assign(process.env, FAST_ROLLOUTS);
         configureFlyClient({ baseDelayMs: 1, maxDelayMs: 10 });
     });
     guardContract(holder);
