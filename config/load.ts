@@ -31,7 +31,7 @@ function isSecretKey(key: string): boolean {
  * Without one, the problem is the config's (`app.image.context`) as much as the shell's, so it is reported as a
  * config error, before anything is registered, rather than by the component half-way through an update.
  */
-export function registryTokenProblem(parsed: ParsedStackConfig, token: string | undefined): ConfigError | undefined {
+function registryTokenProblem(parsed: ParsedStackConfig, token: string | undefined): ConfigError | undefined {
     const { config, stack } = parsed;
     if (config.platform !== "fly" || config.app.image.context === undefined || token) return undefined;
     return new ConfigError(stack, [

@@ -19,7 +19,8 @@ import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import * as ts from "typescript";
 import { buildEnvironment } from "../../components/environment";
-import { PROJECT, type StackConfig } from "../../config";
+import { FLY_MANAGED_POSTGRES_REGIONS, FLY_REGIONS, PROJECT, type StackConfig } from "../../config";
+import { FLY_MANAGED_POSTGRES_CHECKED } from "../../config/managedPostgres";
 import { parseStackFile } from "../../scripts/stackFile";
 import { OFFLINE_FLY_TOKEN, ROOT, runStack, underMocks } from "../harness/stack";
 
@@ -247,6 +248,20 @@ describe("every check in components/ is a config error first", () => {
             assert.match(issues[0].problem, c.problem);
         });
     }
+
+    it("the Managed Postgres region list is a dated subset of Fly's regions, with its sources", () => {
+        assert.match(FLY_MANAGED_POSTGRES_CHECKED, /^\d{4}-\d{2}-\d{2}$/);
+        assert.ok(FLY_MANAGED_POSTGRES_REGIONS.size >= 6, `only ${FLY_MANAGED_POSTGRES_REGIONS.size} regions`);
+        assert.deepEqual([...FLY_MANAGED_POSTGRES_REGIONS].filter((region) => !FLY_REGIONS.has(region)), [], "every Managed Postgres region is a Fly region");
+        assert.ok(FLY_MANAGED_POSTGRES_REGIONS.size < FLY_REGIONS.size, "a subset, so the rule can refuse something");
+    });
+
+    it("a control for the Managed Postgres rules: each listed region and both versions pass, backups on", async () => {
+        for (const region of FLY_MANAGED_POSTGRES_REGIONS) {
+            const run = await runStack("prod", { mutate: (c) => ((c.database.region = region), (c.database.version = region === "ams" ? 16 : 17)) });
+            assert.equal(run.configError, undefined, `${region}: ${run.configError?.message}`);
+        }
+    });
 
     it("a control for the domain rule: a public name and a wildcard pass", async () => {
         const run = await runStack("prod", { mutate: (c) => (c.app.domains = ["api.acme.dev", "*.acme.dev"]) });
