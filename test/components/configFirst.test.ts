@@ -1,5 +1,6 @@
 /**
- * Every constraint a component enforces is a config error first (issue 16 item 5, issue 21 class 5).
+ * Every constraint a component enforces is a config error first: the user meets the key and the fix, never a
+ * component's message half-way through an update.
  *
  * The walk reads components/ for every `throw` and every `problems.push(...)` of a validator, and requires each to
  * be named by exactly one case below; a new check without a case fails the first test. A config case makes one
