@@ -9,16 +9,15 @@ import { type OperationOptions, type OperationResult, runOperation } from "../..
 import { isSecret, UNKNOWN, type Wire } from "../../engine/rpc";
 import type { Emulator } from "../fly/emulator";
 import { FAST_ROLLOUTS } from "../fly/support";
+import { OFFLINE_FLY_TOKEN } from "../harness/flyToken";
 
-/** A Fly token shaped like a real one; never a credential. */
-export const ENGINE_TEST_TOKEN = "fm2_engine-lifecycle-token-0a1b2c3d";
 
 /** Environment of the program and the providers: Fly at the emulator, short waits (never absent ones). */
 export function flyEnv(fly: Emulator): Record<string, string> {
     return {
         ...FAST_ROLLOUTS,
         FLY_API_HOSTNAME: fly.url,
-        FLY_API_TOKEN: ENGINE_TEST_TOKEN,
+        FLY_API_TOKEN: OFFLINE_FLY_TOKEN,
         FLY_POLL_INTERVAL_MS: "5",
         FLY_API_BACKOFF_MS: "1",
     };

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, PROJECT } from "../../config";
 import { SECRET_SIG, SIG_KEY } from "../../engine/rpc";
 import { engineConfig, readStackFile } from "../../scripts/stackFile";
+import { OFFLINE_FLY_TOKEN } from "./flyToken";
 import { mockState } from "./outputs";
 
 /** The repository root (where `Pulumi.yaml` lives). */
@@ -81,8 +82,7 @@ export interface RunOptions {
     readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** The Fly token the harness runs with unless told otherwise: clearly fake, never a real credential. */
-export const OFFLINE_FLY_TOKEN = "FlyV1 offline-harness-token-not-a-credential";
+export { OFFLINE_FLY_TOKEN } from "./flyToken";
 
 export { engineConfig, parseStackFile, readStackFile } from "../../scripts/stackFile";
 

@@ -61,7 +61,9 @@ describe("prod stack", () => {
         // Each value its own secret: the names stay known at preview, every value stays secret.
         for (const name of Object.keys(secrets.inputs.values)) assert.ok(secrets.secretPaths.includes(`values.${name}`), name);
         assert.equal(secrets.inputs.values.JWT_SECRET.length, 64);
-        assert.match(secrets.inputs.values.DATABASE_URL, /^postgresql:\/\/app:[^@]+@pgbouncer\.[a-f0-9]+\.flympg\.net:5432\/app$/);
+        const { pooler } = named(run, "database-cluster").state;
+        const password = encodeURIComponent(named(run, "database-user").state.password);
+        assert.equal(secrets.inputs.values.DATABASE_URL, `postgresql://app:${password}@${pooler.host}:${pooler.port}/app`);
         assert.equal(secrets.inputs.values.SENTRY_DSN, run.outputs.sentryDsn);
         assert.equal(named(run, "app-machines").inputs.minSecretsVersion, secrets.state.version);
     });
