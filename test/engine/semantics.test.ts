@@ -14,7 +14,8 @@ import { OFFLINE_FLY_TOKEN } from "../harness/flyToken";
 
 const FIXTURE = join(ROOT, "test", "fixtures", "engine-project");
 
-describe("a provider's check at preview", () => {
+// Each operation starts from no state and keeps none, so the cases of a block run side by side.
+describe("a provider's check at preview", { concurrency: true }, () => {
     const run = (acceptUnknowns: boolean, operation: "preview" | "up") =>
         runOperation({ root: FIXTURE, stack: "fixture", operation, policyPack: false, mutate: (config) => (config.acceptUnknowns = String(acceptUnknowns)) });
 
@@ -37,7 +38,7 @@ describe("a provider's check at preview", () => {
     });
 });
 
-describe("an enforcement file that is not what the CLI accepts", () => {
+describe("an enforcement file that is not what the CLI accepts", { concurrency: true }, () => {
     const dir = mkdtempSync(join(tmpdir(), "engine-enforcement-"));
     after(() => rmSync(dir, { recursive: true, force: true }));
     const withFile = (name: string, json: unknown) => {
