@@ -12,8 +12,9 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 
 /**
- * The files that drive Pulumi's real runtimes or the TypeScript compiler in child processes, left out by --fast: each
- * takes seconds to tens of seconds, and `npm test` still runs them all.
+ * The slowest files (paths or prefixes): they drive Pulumi's real runtimes or the TypeScript compiler in child
+ * processes, or evaluate whole stacks dozens of times. --fast leaves them out; `npm test` starts them first, so none
+ * is left running alone at the end.
  */
 const SLOW = [
     "test/engine/lifecycle.test.ts",
@@ -52,11 +53,12 @@ if (!fast) {
 const built = spawnSync(process.execPath, [join("scripts", "build-fly-provider.mjs")], { stdio: "inherit" });
 if (built.status !== 0) process.exit(built.status ?? 1);
 
+const isSlow = (file) => SLOW.some((slow) => file.startsWith(slow));
 const files = find("test")
     .map((f) => f.split("\\").join("/"))
     .filter((f) => filter.length === 0 || filter.some((part) => f.includes(part)))
-    .filter((f) => !fast || !SLOW.some((slow) => f.startsWith(slow)))
-    .sort();
+    .filter((f) => !fast || !isSlow(f))
+    .sort((a, b) => Number(isSlow(b)) - Number(isSlow(a)) || a.localeCompare(b));
 if (files.length === 0) {
     console.error(`no test files match ${filter.join(" ")}`);
     process.exit(1);

@@ -13,6 +13,7 @@ import { after, before, describe, it } from "node:test";
 import type { OperationResult } from "../../engine";
 import { nameOf } from "../../engine/urn";
 import { type Emulator, startEmulator } from "../fly/emulator";
+import { OFFLINE_FLY_TOKEN } from "../harness/flyToken";
 import { MAX_STATE_BYTES } from "../harness/stateSize";
 import { flyView, imageRolledOut, localView, makeDrift, rotated, type View } from "./lifecycleChecks";
 import { changes, explain, flyEnv, isSecret, isUnknown, StackUnderTest } from "./support";
@@ -60,7 +61,7 @@ describe("each stack's life, the three side by side", { concurrency: EXPECTATION
             const views: Record<"first" | "image" | "rotation", View | undefined> = { first: undefined, image: undefined, rotation: undefined };
 
             before(async () => {
-                fly = await startEmulator({ startDelayMs: 5, stopDelayMs: 5, healthDelayMs: 10, postgresReadyDelayMs: 30, oneOffExits: [{ image: BROKEN_IMAGE, exitCode: 1 }] });
+                fly = await startEmulator({ startDelayMs: 5, stopDelayMs: 5, healthDelayMs: 10, postgresReadyDelayMs: 30, oneOffExits: [{ image: BROKEN_IMAGE, exitCode: 1 }], tokens: [OFFLINE_FLY_TOKEN] });
                 stack = new StackUnderTest(expected.stack, () => flyEnv(fly));
             });
             after(async () => {
