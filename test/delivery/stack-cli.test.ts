@@ -1,13 +1,17 @@
 /**
- * scripts/stack.sh: the preflight fails fast, names what is missing and how to set it, never prints a credential;
- * then the right pulumi command runs with the stack's policy config. A stub `pulumi` on PATH records the calls.
+ * The stack commands (delivery/cli): the preflight fails fast, names what is missing and how to set it, never prints
+ * a credential; then the right pulumi command runs with the stack's policy config, on the pinned CLI, from the
+ * project root, with INT and TERM passed on and waited for. A stand-in CLI at the pinned release's place records
+ * what the module did (fakeRepo.ts).
  */
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createDecipheriv, pbkdf2Sync } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import YAML from "yaml";
 import { ROOT } from "../harness/stack";
-import { allCredentials, FakeRepo, RunResult, SENTINELS } from "./fakeRepo";
+import { allCredentials, FakeRepo, PINNED_VERSION, RunResult, SENTINELS } from "./fakeRepo";
 
 const FAST = { STACK_SKIP_PLAN: "1" };
 
@@ -18,13 +22,16 @@ function assertNoSecrets(result: RunResult): void {
 
 const argsOf = (result: RunResult) => result.calls.map((c) => c.args.join(" "));
 
-describe("stack.sh: usage", () => {
+describe("stack commands: usage", () => {
     let repo: FakeRepo;
     before(() => (repo = new FakeRepo()));
     after(() => repo.remove());
 
-    it("is executable, since workflows and runbooks call scripts/stack.sh directly", () => {
-        assert.ok(statSync(join(ROOT, "scripts", "stack.sh")).mode & 0o100, "chmod +x scripts/stack.sh (git update-index --chmod=+x)");
+    it("npm run up|preview|drift|check run the module, and scripts/stack.sh only hands over to it", () => {
+        const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+        for (const name of ["up", "preview", "drift", "check"]) assert.equal(scripts[name], `node --import tsx delivery/cli/main.ts ${name}`);
+        assert.ok(statSync(join(ROOT, "scripts", "stack.sh")).mode & 0o100, "chmod +x scripts/stack.sh");
+        assert.match(readFileSync(join(ROOT, "scripts", "stack.sh"), "utf8"), /^exec node --import tsx "[^\n]*delivery\/cli\/main\.ts" "\$@"$/m);
     });
 
     it("rejects an unknown command with the list of commands", () => {
@@ -32,7 +39,7 @@ describe("stack.sh: usage", () => {
         assert.equal(r.code, 2);
         assert.match(r.stderr, /unknown command "deploy"/);
         assert.match(r.stderr, /commands: preview, up, refresh, drift, check/);
-        assert.deepEqual(r.calls, []);
+        assert.deepEqual(r.records, []);
     });
 
     it("rejects an unknown stack, naming the known ones and how to add one", () => {
@@ -41,13 +48,13 @@ describe("stack.sh: usage", () => {
         assert.match(r.stderr, /unknown stack "qa": there is no Pulumi\.qa\.yaml/);
         assert.match(r.stderr, /known stacks: dev prod staging/);
         assert.match(r.stderr, /docs\/runbooks\/add-environment\.md/);
-        assert.deepEqual(r.calls, []);
+        assert.deepEqual(r.records, []);
     });
 
-    it("rejects a stack name that is a path", () => {
+    it("rejects a stack name that is a path, with config/stackName.ts's reason", () => {
         const r = repo.run(["preview", "../prod"], FAST);
         assert.equal(r.code, 2);
-        assert.match(r.stderr, /invalid stack name "\.\.\/prod"/);
+        assert.match(r.stderr, /invalid stack name "\.\.\/prod": it contains '\/'/);
     });
 
     it("requires a command and a stack", () => {
@@ -58,7 +65,7 @@ describe("stack.sh: usage", () => {
     });
 });
 
-describe("stack.sh: credentials preflight", () => {
+describe("stack commands: credentials preflight", () => {
     let repo: FakeRepo;
     before(() => (repo = new FakeRepo()));
     after(() => repo.remove());
@@ -72,7 +79,7 @@ describe("stack.sh: credentials preflight", () => {
         assert.match(r.stderr, /fix: export FLY_API_TOKEN="\$\(fly tokens create org --org acme\)"/);
         assert.match(r.stderr, /GITHUB_TOKEN is not set/);
         assert.match(r.stderr, /SENTRY_AUTH_TOKEN is not set/);
-        assert.deepEqual(r.calls, []);
+        assert.deepEqual(r.records, []);
     });
 
     for (const name of ["FLY_API_TOKEN", "GITHUB_TOKEN", "SENTRY_AUTH_TOKEN", "PULUMI_ACCESS_TOKEN"] as const) {
@@ -85,7 +92,7 @@ describe("stack.sh: credentials preflight", () => {
                 assert.equal(r.code, 4, r.stderr);
                 assert.match(r.stderr, /\(1 problem\)/);
                 assert.match(r.stderr, new RegExp(`${name} is not set`));
-                assert.deepEqual(r.calls, []);
+                assert.deepEqual(r.records, []);
                 assertNoSecrets(r);
             }
         });
@@ -141,12 +148,19 @@ describe("stack.sh: credentials preflight", () => {
         const r = repo.run(["up", "dev"], FAST);
         assert.equal(r.code, 0, r.stderr);
         const backend = `file://${repo.root}/.pulumi-state`;
-        assert.ok(r.calls.length >= 3);
+        assert.deepEqual(argsOf(r), [
+            "stack select --stack dev --non-interactive",
+            "stack init dev --non-interactive",
+            "config --show-secrets --json --stack dev --non-interactive",
+            "up --stack dev --yes --policy-pack policies --policy-pack-config policies/dev.json",
+        ]);
         for (const call of r.calls) {
             assert.equal(call.backendUrl, backend);
             assert.equal(call.passphraseSet, true);
         }
-        assert.deepEqual(r.calls[0].args, ["stack", "select", "--create", "dev", "--non-interactive"]);
+        const again = repo.run(["check", "dev"], FAST);
+        assert.equal(again.code, 0, again.stderr);
+        assert.ok(!argsOf(again).some((a) => a.startsWith("stack init")), "an existing dev stack is selected, not created again");
     });
 
     it("dev fails fast with a fix when the Docker engine is not reachable", () => {
@@ -154,7 +168,7 @@ describe("stack.sh: credentials preflight", () => {
         assert.equal(r.code, 4);
         assert.match(r.stderr, /the Docker engine is not reachable: stack "dev" runs on local Docker/);
         assert.match(r.stderr, /docker info/);
-        assert.deepEqual(r.calls, []);
+        assert.deepEqual(r.records, []);
     });
 
     it("names a missing policy enforcement file", () => {
@@ -165,7 +179,7 @@ describe("stack.sh: credentials preflight", () => {
             const r = repo.run(["preview", "staging"], { ...allCredentials(), ...FAST });
             assert.equal(r.code, 4);
             assert.match(r.stderr, /policies\/staging\.json is missing/);
-            assert.deepEqual(r.calls, []);
+            assert.deepEqual(r.records, []);
         } finally {
             writeFileSync(file, original);
         }
@@ -183,7 +197,7 @@ describe("stack.sh: credentials preflight", () => {
     });
 });
 
-describe("stack.sh: backend preflight", () => {
+describe("stack commands: backend preflight", () => {
     let repo: FakeRepo;
     before(() => (repo = new FakeRepo()));
     after(() => repo.remove());
@@ -194,20 +208,20 @@ describe("stack.sh: backend preflight", () => {
         assert.match(r.stderr, /the secrets of stack "prod" do not decrypt/);
         assert.match(r.stderr, /incorrect passphrase/);
         assert.match(r.stderr, /PULUMI_CONFIG_PASSPHRASE/);
-        assert.deepEqual(argsOf(r), ["stack select prod --non-interactive", "config --stack prod --show-secrets --json"]);
+        assert.deepEqual(argsOf(r), ["stack select --stack prod --non-interactive", "config --show-secrets --json --stack prod --non-interactive"]);
         assertNoSecrets(r);
     });
 
-    it("stops when the stack does not exist in the backend, with the command to create it", () => {
+    it("stops when the stack does not exist in the backend, with the command to create it (and never creates it)", () => {
         const r = repo.run(["up", "prod"], { ...allCredentials(), ...FAST, FAKE_NO_STACK: "1" });
         assert.equal(r.code, 4);
         assert.match(r.stderr, /no stack named 'prod' found/);
         assert.match(r.stderr, /pulumi stack init prod/);
-        assert.equal(r.calls.length, 1);
+        assert.deepEqual(argsOf(r), ["stack select --stack prod --non-interactive"]);
     });
 });
 
-describe("stack.sh: commands and policy flags per stack", () => {
+describe("stack commands: commands and policy flags per stack", () => {
     let repo: FakeRepo;
     before(() => (repo = new FakeRepo()));
     after(() => repo.remove());
@@ -218,7 +232,7 @@ describe("stack.sh: commands and policy flags per stack", () => {
             const preview = repo.run(["preview", stack, "--target-dependents"], env);
             assert.equal(preview.code, 0, preview.stderr);
             assert.deepEqual(argsOf(preview).slice(-2), [
-                `config --stack ${stack} --show-secrets --json`,
+                `config --show-secrets --json --stack ${stack} --non-interactive`,
                 `preview --stack ${stack} --diff --policy-pack policies --policy-pack-config policies/${stack}.json --target-dependents`,
             ]);
             const up = repo.run(["up", stack, "--message", "deploy abc (run 1)"], env);
@@ -236,7 +250,7 @@ describe("stack.sh: commands and policy flags per stack", () => {
         assert.equal(argsOf(refresh).at(-1), "refresh --stack staging --yes");
         const check = repo.run(["check", "prod"], env);
         assert.equal(check.code, 0, check.stderr);
-        assert.deepEqual(argsOf(check), ["stack select prod --non-interactive", "config --stack prod --show-secrets --json"]);
+        assert.deepEqual(argsOf(check), ["stack select --stack prod --non-interactive", "config --show-secrets --json --stack prod --non-interactive"]);
         assert.match(check.stdout, /preflight passed for stack "prod"/);
     });
 
@@ -271,7 +285,163 @@ describe("stack.sh: commands and policy flags per stack", () => {
     });
 });
 
-describe("stack.sh: config preflight through npm run plan", () => {
+describe("stack commands: the pinned CLI, never the one on PATH (issue 16 finding 2)", () => {
+    let repo: FakeRepo;
+    before(() => (repo = new FakeRepo()));
+    after(() => repo.remove());
+
+    it("runs the release node_modules/pulumi pins from its install folder, prints its version, and never the decoy first on PATH", () => {
+        const r = repo.run(["preview", "staging"], { ...allCredentials(), ...FAST, PULUMI_VERSION: "3.999.0" });
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, new RegExp(`pulumi v${PINNED_VERSION.replace(/\./g, "\\.")} \\(pinned by node_modules/pulumi\\): ${repo.cli}`));
+        assert.deepEqual(
+            r.records.filter((c) => c.event === "decoy"),
+            [],
+            "the pulumi first on PATH ran",
+        );
+        assert.ok(r.calls.some((c) => c.args[0] === "preview"));
+    });
+
+    it("refuses a CLI in the pinned folder that reports another version, before touching the stack", () => {
+        const r = repo.run(["up", "staging"], { ...allCredentials(), ...FAST, FAKE_REPORTED_VERSION: "3.100.0" });
+        assert.equal(r.code, 4);
+        assert.match(r.stderr, new RegExp(`reports v3\\.100\\.0, but node_modules/pulumi pins v${PINNED_VERSION.replace(/\./g, "\\.")}`));
+        assert.deepEqual(r.calls, []);
+    });
+});
+
+describe("stack commands: INT and TERM reach the CLI, and the command waits for it (issue 16 finding 3)", () => {
+    let repo: FakeRepo;
+    before(() => (repo = new FakeRepo()));
+    after(() => repo.remove());
+
+    async function interrupt(signals: readonly NodeJS.Signals[], cancelMs: number) {
+        const child = repo.start(["up", "staging"], { ...allCredentials(), ...FAST, FAKE_HANG_IN: "up", FAKE_CANCEL_MS: String(cancelMs) });
+        let stderr = "";
+        child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+        const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+        const waitFor = async (done: () => boolean, what: string) => {
+            for (let i = 0; i < 400 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
+            if (!done()) {
+                child.kill("SIGKILL");
+                assert.fail(`timed out waiting for ${what}; stderr: ${stderr}`);
+            }
+        };
+        await waitFor(() => repo.recorded().records.some((r) => r.event === "started"), "the stand-in's up to start");
+        for (const [i, signal] of signals.entries()) {
+            child.kill(signal);
+            await waitFor(() => repo.recorded().records.filter((r) => r.event === "signal").length > i, `${signal} to reach the CLI`);
+        }
+        let code: number | null | undefined;
+        void exited.then((c) => (code = c));
+        await waitFor(() => code !== undefined, "the command to exit");
+        const up = repo.recorded().records.filter((r) => r.args[0] === "up");
+        return { code, stderr, up, pid: up[0].pid };
+    }
+
+    it("passes one INT on and exits only after the CLI finished cancelling, with its exit code", async () => {
+        const r = await interrupt(["SIGINT"], 800);
+        assert.deepEqual(
+            r.up.filter((e) => e.event === "signal").map((e) => e.signal),
+            ["SIGINT"],
+        );
+        assert.equal(r.up.at(-1)!.event, "exit", "the command exited while the CLI was still cancelling");
+        assert.throws(() => process.kill(r.pid, 0), /ESRCH/, "the CLI outlived the command");
+        assert.equal(r.code, 255);
+        assert.match(r.stderr, /SIGINT passed to pulumi; waiting for it to finish/);
+    });
+
+    it("passes TERM, then a second signal, each once and in order", async () => {
+        const r = await interrupt(["SIGTERM", "SIGINT"], 1500);
+        assert.deepEqual(
+            r.up.filter((e) => e.event === "signal").map((e) => e.signal),
+            ["SIGTERM", "SIGINT"],
+        );
+        assert.equal(r.up.at(-1)!.event, "exit");
+    });
+});
+
+describe("stack commands: a first up changes no tracked file (issue 16 finding 5)", () => {
+    let repo: FakeRepo;
+    before(() => (repo = new FakeRepo()));
+    after(() => repo.remove());
+
+    const tracked = () => Object.fromEntries(readdirSync(repo.root).filter((f) => /^Pulumi.*\.yaml$/.test(f)).map((f) => [f, readFileSync(repo.path(f), "utf8")]));
+
+    it("creating dev in the local backend leaves the stack files as they were", () => {
+        const before = tracked();
+        const r = repo.run(["up", "dev"], FAST);
+        assert.equal(r.code, 0, r.stderr);
+        assert.ok(argsOf(r).includes("stack init dev --non-interactive"), "the stack was created");
+        assert.deepEqual(tracked(), before);
+    });
+
+    it("control: without a salt in Pulumi.dev.yaml, creating the stack writes one into it (as the CLI does)", () => {
+        rmSync(repo.path(".pulumi-state"), { recursive: true, force: true });
+        const file = repo.path("Pulumi.dev.yaml");
+        writeFileSync(file, readFileSync(file, "utf8").replace(/^encryptionsalt:.*\n/m, ""));
+        const before = readFileSync(file, "utf8");
+        assert.equal(repo.run(["up", "dev"], FAST).code, 0);
+        assert.notEqual(readFileSync(file, "utf8"), before);
+    });
+
+    it("Pulumi.dev.yaml's salt opens with the empty passphrase the module gives dev (the CLI's check, crypt.go)", () => {
+        const salt = String((YAML.parse(readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8")) as { encryptionsalt?: string }).encryptionsalt);
+        const m = /^v1:([^:]+):v1:([^:]+):([^:]+)$/.exec(salt);
+        assert.ok(m, `encryptionsalt has the passphrase manager's form: ${salt}`);
+        const opens = (passphrase: string) => {
+            const key = pbkdf2Sync(passphrase, Buffer.from(m[1], "base64"), 1_000_000, 32, "sha256");
+            const sealed = Buffer.from(m[3], "base64");
+            const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(m[2], "base64"));
+            decipher.setAuthTag(sealed.subarray(-16));
+            try {
+                return Buffer.concat([decipher.update(sealed.subarray(0, -16)), decipher.final()]).toString() === "pulumi";
+            } catch {
+                return false;
+            }
+        };
+        assert.equal(opens(""), true);
+        assert.equal(opens("not-the-passphrase"), false, "control: another passphrase does not open it");
+    });
+});
+
+describe("stack commands: run from the project root wherever started (issue 16 findings 6 and 7)", () => {
+    let repo: FakeRepo;
+    before(() => (repo = new FakeRepo()));
+    after(() => repo.remove());
+
+    it("started in a subfolder, every pulumi command runs in the root, and the module says so", () => {
+        const r = repo.run(["preview", "staging"], { ...allCredentials(), ...FAST }, repo.path("policies"));
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stderr, /note: started in policies\/ inside the project; every pulumi command runs from the project root/);
+        assert.ok(r.records.length > 0);
+        for (const call of r.records) assert.equal(call.cwd, repo.root, call.args.join(" "));
+        const fromRoot = repo.run(["check", "staging"], { ...allCredentials(), ...FAST });
+        assert.doesNotMatch(fromRoot.stderr, /note: started in/, "control: no note when started in the root");
+    });
+
+    it("names a plugin path of Pulumi.yaml that does not resolve from the root", () => {
+        const plugins = repo.path("startup/plugins");
+        rmSync(plugins, { recursive: true });
+        try {
+            const r = repo.run(["preview", "staging"], { ...allCredentials(), ...FAST });
+            assert.equal(r.code, 4);
+            assert.match(r.stderr, /Pulumi\.yaml plugins\.providers names startup\/plugins, which does not exist/);
+            assert.deepEqual(r.records, []);
+        } finally {
+            mkdirSync(plugins);
+        }
+    });
+
+    it("CI cannot skip the offline gate: STACK_SKIP_PLAN=1 with CI set is refused before anything runs", () => {
+        const r = repo.run(["up", "staging"], { ...allCredentials(), ...FAST, CI: "true" });
+        assert.equal(r.code, 2);
+        assert.match(r.stderr, /STACK_SKIP_PLAN=1 is refused in CI/);
+        assert.deepEqual(r.records, []);
+    });
+});
+
+describe("stack commands: config preflight through npm run plan", () => {
     let repo: FakeRepo;
     before(() => (repo = new FakeRepo(true)));
     after(() => repo.remove());
@@ -290,7 +460,7 @@ describe("stack.sh: config preflight through npm run plan", () => {
         assert.match(r.stderr, /npm run plan -- prod rejected it; nothing was run/);
         assert.match(r.stderr, /app\.machines\.count/);
         assert.match(r.stderr, /pulumi config set --stack prod --path app\.machines\.count 1/);
-        assert.deepEqual(r.calls, []);
+        assert.deepEqual(r.records, []);
         assertNoSecrets(r);
     });
 });
