@@ -249,6 +249,20 @@ describe("ci: the real CLI end to end (issue 16 item 3)", () => {
     });
 });
 
+describe("one Node major: 24 (issue 16 item 1)", () => {
+    it("the setup action installs Node 24, every job gets Node through it, and the sample API builds and declares 24", () => {
+        const setup = parseYaml(readFileSync(join(ROOT, ".github", "actions", "setup", "action.yml"), "utf8")) as { runs: { steps: { uses?: string; with?: Record<string, unknown> }[] } };
+        const node = setup.runs.steps.find((s) => s.uses?.startsWith("actions/setup-node@"));
+        assert.equal(String(node?.with?.["node-version"]), "24");
+        for (const file of workflowFiles()) {
+            assert.ok(!stepsIn(load(file)).some((s) => s.step.uses?.startsWith("actions/setup-node@")), `${file}: set Node up through ./.github/actions/setup`);
+        }
+        assert.match(readFileSync(join(ROOT, "examples", "api", "Dockerfile"), "utf8"), /^FROM node:24-alpine$/m);
+        const api = JSON.parse(readFileSync(join(ROOT, "examples", "api", "package.json"), "utf8")) as { engines: { node: string } };
+        assert.equal(api.engines.node, ">=24");
+    });
+});
+
 describe("ci and drift cover every stack", () => {
     it("ci plans every stack file offline, and runs typecheck, lint and tests", () => {
         const ci = load("ci.yml");
