@@ -299,7 +299,7 @@ export const END_TO_END_STEPS: readonly { readonly what: string; readonly run: R
     { what: "/health after the change", run: /e2eHealth\.ts "\$\(pulumi stack output healthUrl --stack dev\)"/ },
     { what: "pulumi destroy", run: /^pulumi destroy --stack dev --yes$/ },
     { what: "the Fly emulator on 127.0.0.1 as FLY_API_HOSTNAME", run: /flyEmulatorServer\.ts[\s\S]*FLY_API_HOSTNAME=/ },
-    { what: "staging and prod previewed with the policy pack, through the project's plugin", run: /startup\/dynamicProvider[\s\S]*for stack in staging prod[\s\S]*npm run preview -- "\$stack"[\s\S]*test -s "\$RUNNER_TEMP\/hosts\.log"/ },
+    { what: "staging and prod previewed with the policy pack, through the project's plugin", run: /\/dynamicProvider\\\.js[\s\S]*for stack in staging prod[\s\S]*npm run preview -- "\$stack"[\s\S]*test -s "\$RUNNER_TEMP\/hosts\.log"/ },
 ];
 
 /** ci.yml's end-to-end job: every step of {@link END_TO_END_STEPS}, in that order, on ubuntu-latest, without secrets. */
