@@ -323,6 +323,8 @@ describe("stack commands: INT and TERM reach the CLI, and the command waits for 
         const waitFor = async (done: () => boolean, what: string) => {
             for (let i = 0; i < 400 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
             if (!done()) {
+                // Leave no stand-in behind: it would wait for a signal forever.
+                for (const r of repo.recorded().records.filter((e) => e.event === "started")) process.kill(r.pid, "SIGKILL");
                 child.kill("SIGKILL");
                 assert.fail(`timed out waiting for ${what}; stderr: ${stderr}`);
             }
