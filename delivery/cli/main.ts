@@ -7,7 +7,7 @@
  * Commands are in commands.ts; the preflight in preflight.ts. Every pulumi command is the pinned CLI
  * (pinnedCli.ts), run from the project root (root.ts), with INT and TERM passed on and waited for (runCli.ts).
  * Stacks on platform `local` (dev) use a file backend in <root>/.pulumi-state unless PULUMI_BACKEND_URL is set,
- * are created on first use, and may use an empty passphrase. In Pulumi Cloud, stack names resolve in the token's
+ * are created on first use (in any backend), and may use an empty passphrase. In Pulumi Cloud, stack names resolve in the token's
  * default organization (an organization token's own).
  *
  * Exit codes (exitCodes.ts): 0 ok; 2 usage; 3 drift found; 4 preflight failed; otherwise pulumi's.

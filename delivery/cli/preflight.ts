@@ -27,8 +27,10 @@ export interface Problem {
 export interface BackendChoice {
     /** Environment the CLI runs with: PULUMI_BACKEND_URL and the passphrase when this module chose them. */
     readonly env: Record<string, string>;
-    /** The stack lives in `<root>/.pulumi-state`, which this module manages: it is created on first use. */
+    /** The stack lives in `<root>/.pulumi-state`, which this module manages. */
     readonly managed: boolean;
+    /** The stack is created on first use: a stack on platform `local` (dev), in whatever backend. */
+    readonly createOnFirstUse: boolean;
     /** The backend the stack's state is in, for messages. */
     readonly backend: string;
 }
@@ -107,7 +109,7 @@ export function checkLocal(root: string, stack: string, usesPolicyPack: boolean,
         if (docker === "missing") problem(`docker is not installed: stack "${stack}" runs on local Docker (platform: local).`, "install Docker Desktop or Docker Engine, then start it");
         if (docker === "down") problem(`the Docker engine is not reachable: stack "${stack}" runs on local Docker (platform: local).`, "start Docker (Docker Desktop, or: sudo systemctl start docker) and check with: docker info");
     }
-    return { problems, backend: { env: chosen, managed, backend } };
+    return { problems, backend: { env: chosen, managed, createOnFirstUse: facts.platform === "local", backend } };
 }
 
 /** Throws the preflight report when there are problems. */
@@ -153,8 +155,8 @@ function cliStderr(err: unknown): string[] {
 }
 
 /**
- * Check 4, through the Automation API on the pinned CLI: selects the stack (creating it in a managed local backend)
- * and decrypts its config. The decrypted values stay in this process and are dropped: only whether decryption works
+ * Check 4, through the Automation API on the pinned CLI: selects the stack (creating a local one on first use) and
+ * decrypts its config. The decrypted values stay in this process and are dropped: only whether decryption works
  * matters.
  */
 export async function checkBackend(root: string, stack: string, cli: PinnedCli, backend: BackendChoice): Promise<void> {
@@ -162,7 +164,7 @@ export async function checkBackend(root: string, stack: string, cli: PinnedCli, 
     const workspace = await LocalWorkspace.create({ workDir: root, pulumiCommand: cli.command });
     if (backend.managed) mkdirSync(join(root, ".pulumi-state"), { recursive: true });
     try {
-        await (backend.managed ? Stack.createOrSelect(stack, workspace) : Stack.select(stack, workspace));
+        await (backend.createOnFirstUse ? Stack.createOrSelect(stack, workspace) : Stack.select(stack, workspace));
     } catch (err) {
         throw new CommandExit(
             EXIT.preflight,

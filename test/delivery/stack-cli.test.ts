@@ -163,6 +163,14 @@ describe("stack commands: credentials preflight", () => {
         assert.ok(!argsOf(again).some((a) => a.startsWith("stack init")), "an existing dev stack is selected, not created again");
     });
 
+    it("dev is created on first use in a backend of your own too (CI's end-to-end job keeps it under RUNNER_TEMP)", () => {
+        const backend = `file://${repo.home}/state`;
+        const r = repo.run(["up", "dev"], { ...FAST, PULUMI_BACKEND_URL: backend });
+        assert.equal(r.code, 0, r.stderr);
+        assert.deepEqual(argsOf(r).slice(0, 2), ["stack select --stack dev --non-interactive", "stack init dev --non-interactive"]);
+        for (const call of r.calls) assert.equal(call.backendUrl, backend);
+    });
+
     it("dev fails fast with a fix when the Docker engine is not reachable", () => {
         const r = repo.run(["up", "dev"], { ...FAST, FAKE_DOCKER_EXIT: "1" });
         assert.equal(r.code, 4);
