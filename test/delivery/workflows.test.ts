@@ -234,6 +234,7 @@ describe("ci: the real CLI end to end (issue 16 item 3)", () => {
         const steps = wf.jobs.e2e.steps;
         const destroy = steps.findIndex((s: any) => /pulumi destroy/.test(s.run ?? ""));
         const noop = steps.findIndex((s: any) => /--expect-no-changes/.test(s.run ?? ""));
+        assert.ok(destroy > 0 && noop > 0);
         [steps[destroy], steps[noop]] = [steps[noop], steps[destroy]];
         wf.jobs.e2e.steps = steps.filter((s: any) => !/git diff --exit-code/.test(s.run ?? ""));
         let problems = checkEndToEnd(wf).join("\n");
