@@ -191,6 +191,17 @@ export class FakeRepo {
         return spawn(process.execPath, this.argv(args), { cwd: this.root, env: this.env(env), stdio: ["pipe", "pipe", "pipe"] });
     }
 
+    /**
+     * Starts the same at a terminal: `script` gives it a pseudo-terminal, in a session of its own whose foreground
+     * process group is the command and the CLI it starts, so a test can signal that group as Ctrl-C does.
+     */
+    startAtTerminal(args: readonly string[], env: Record<string, string> = {}): ChildProcess {
+        rmSync(this.log, { force: true });
+        const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+        const command = [process.execPath, ...this.argv(args)].map(quote).join(" ");
+        return spawn("script", ["-qefc", `exec ${command}`, "/dev/null"], { cwd: this.root, env: this.env(env), stdio: ["pipe", "pipe", "pipe"] });
+    }
+
     /** The stand-in's records so far. */
     recorded(): { calls: PulumiCall[]; records: PulumiCall[] } {
         const records = existsSync(this.log)

@@ -5,6 +5,7 @@
  * what the module did (fakeRepo.ts).
  */
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { createDecipheriv, pbkdf2Sync } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -323,8 +324,10 @@ describe("stack commands: INT and TERM reach the CLI, and the command waits for 
     before(() => (repo = new FakeRepo()));
     after(() => repo.remove());
 
-    async function interrupt(signals: readonly NodeJS.Signals[], cancelMs: number) {
-        const child = repo.start(["up", "staging"], { ...allCredentials(), ...FAST, FAKE_HANG_IN: "up", FAKE_CANCEL_MS: String(cancelMs) });
+    /** Starts `up staging` on a CLI that hangs until signalled, sends `signals` (to the command, or with `group` to its process group as a terminal's Ctrl-C does), and waits for the end. */
+    async function interrupt(signals: readonly NodeJS.Signals[], cancelMs: number, atTerminal = false) {
+        const env = { ...allCredentials(), ...FAST, FAKE_HANG_IN: "up", FAKE_CANCEL_MS: String(cancelMs) };
+        const child = atTerminal ? repo.startAtTerminal(["up", "staging"], env) : repo.start(["up", "staging"], env);
         let stderr = "";
         child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
         const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -338,8 +341,11 @@ describe("stack commands: INT and TERM reach the CLI, and the command waits for 
             }
         };
         await waitFor(() => repo.recorded().records.some((r) => r.event === "started"), "the stand-in's up to start");
+        const cli = repo.recorded().records.find((r) => r.event === "started")!.pid;
+        const group = Number(execFileSync("ps", ["-o", "pgid=", "-p", String(cli)], { encoding: "utf8" }).trim());
         for (const [i, signal] of signals.entries()) {
-            child.kill(signal);
+            if (atTerminal) process.kill(-group, signal);
+            else child.kill(signal);
             await waitFor(() => repo.recorded().records.filter((r) => r.event === "signal").length > i, `${signal} to reach the CLI`);
         }
         let code: number | null | undefined;
@@ -359,6 +365,17 @@ describe("stack commands: INT and TERM reach the CLI, and the command waits for 
         assert.throws(() => process.kill(r.pid, 0), /ESRCH/, "the CLI outlived the command");
         assert.equal(r.code, 255);
         assert.match(r.stderr, /SIGINT passed to pulumi; waiting for it to finish/);
+    });
+
+    it("at a terminal, Ctrl-C reaches the CLI once: from the terminal, not a second time from the command", async () => {
+        const r = await interrupt(["SIGINT"], 800, true);
+        assert.deepEqual(
+            r.up.filter((e) => e.event === "signal").map((e) => e.signal),
+            ["SIGINT"],
+            "a second SIGINT would make the CLI terminate at once",
+        );
+        assert.equal(r.up.at(-1)!.event, "exit");
+        assert.equal(r.code, 255);
     });
 
     it("passes TERM, then a second signal, each once and in order", async () => {
