@@ -23,7 +23,7 @@ import { buildEnvironment } from "../../components/environment";
 import { FLY_MANAGED_POSTGRES_REGIONS, FLY_REGIONS, PROJECT, type StackConfig } from "../../config";
 import { FLY_MANAGED_POSTGRES_CHECKED } from "../../config/managedPostgres";
 import { parseStackFile } from "../../scripts/stackFile";
-import { OFFLINE_FLY_TOKEN, ROOT, runStack, underMocks } from "../harness/stack";
+import { TEST_TOKEN, ROOT, runStack, underMocks } from "../harness/stack";
 
 type Stack = "dev" | "staging" | "prod";
 
@@ -184,7 +184,7 @@ async function bypassingTheSchema(c: ConfigCase): Promise<{ error: unknown; regi
     const parsed = parseStackFile(c.stack);
     const config = structuredClone(parsed.config) as StackConfig;
     c.mutate?.(config as Record<string, any>);
-    const env = { FLY_API_TOKEN: OFFLINE_FLY_TOKEN, ...c.env };
+    const env = { FLY_API_TOKEN: TEST_TOKEN, ...c.env };
     const names = [...(config.secrets?.extra ?? []), ...(config.github?.secrets ?? [])];
     const run = await underMocks({ stack: c.stack }, () =>
         buildEnvironment({

@@ -15,7 +15,7 @@ import { CREDENTIAL_MASK, looksLikeCredential, redactCredentials } from "../../c
 import { runOperation } from "../../engine";
 import { readStackConfig } from "../../engine/stackConfig";
 import { renderPolicies, renderSteps } from "../../scripts/render";
-import { OFFLINE_FLY_TOKEN, runStack } from "../harness/stack";
+import { TEST_TOKEN, runStack } from "../harness/stack";
 
 const TOKEN = "ghp_Pasted1nto2APlain3Key4aBcDeFgH";
 const URL_WITH_PASSWORD = "https://deploy:hunter2-cors@app.acme.dev";
@@ -63,7 +63,7 @@ describe("credential-shaped plain values are never echoed (class 4)", () => {
 
     it("`npm run plan` output: a credential given as a release argument is masked in the steps and the verdict; the rest is shown", async () => {
         const password = "--password=hunter2-plan-output";
-        const result = await runOperation({ stack: "prod", operation: "preview", mutate: (c) => (c.app.release.command = ["npm", "run", "migrate", "--", password]), env: { FLY_API_TOKEN: OFFLINE_FLY_TOKEN } });
+        const result = await runOperation({ stack: "prod", operation: "preview", mutate: (c) => (c.app.release.command = ["npm", "run", "migrate", "--", password]), env: { FLY_API_TOKEN: TEST_TOKEN } });
         const printed = `${renderSteps(result.steps)}\n${renderPolicies(result, "0.1.0", "policies")}`;
         assert.ok(result.violations.some((v) => v.policyName === "safe-release-command" && v.enforcementLevel === "mandatory"), printed);
         assert.ok(!printed.includes("hunter2-plan-output"), printed);

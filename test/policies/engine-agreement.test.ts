@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { runOperation } from "../../engine";
-import { OFFLINE_FLY_TOKEN } from "../harness/stack";
+import { TEST_TOKEN } from "../harness/stack";
 import { analyzerInputOf, judge, type JudgedViolation } from "./analyzerVerdict";
 import { MISTAKES, type StackChange } from "./mutations";
 
@@ -25,7 +25,7 @@ describe("the fast judge agrees with the engine's preview of the real program", 
     for (const change of CASES) {
         it(`prod, ${change.what}: same resources, same properties, same verdict`, async () => {
             const options = { mutate: change.config, secrets: change.secrets, preview: true };
-            const engine = await runOperation({ stack: "prod", operation: "preview", ...options, env: { FLY_API_TOKEN: OFFLINE_FLY_TOKEN } });
+            const engine = await runOperation({ stack: "prod", operation: "preview", ...options, env: { FLY_API_TOKEN: TEST_TOKEN } });
             assert.ok(engine.program?.code === 0, engine.error);
             const [input, judged] = await Promise.all([analyzerInputOf("prod", options), judge("prod", options)]);
 

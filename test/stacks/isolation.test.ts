@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { OFFLINE_FLY_TOKEN, RegisteredResource, runStack, StackRun } from "../harness/stack";
+import { TEST_TOKEN, RegisteredResource, runStack, StackRun } from "../harness/stack";
 import { TYPES, knownSecretValues, leakedOutputs, named, secretLeaks } from "./graph";
 
 /** Names the providers hold globally or per account, as `kind:name`. */
@@ -150,7 +150,7 @@ describe("the Fly token", () => {
 
     it("is only a secret input of the image push", async () => {
         const run = await runStack("prod");
-        const holders = run.resources.filter((r) => JSON.stringify(r.inputs).includes(OFFLINE_FLY_TOKEN)).map((r) => r.name);
+        const holders = run.resources.filter((r) => JSON.stringify(r.inputs).includes(TEST_TOKEN)).map((r) => r.name);
         assert.deepEqual(holders, ["app-image"]);
         assert.ok(named(run, "app-image").secretPaths.includes("registry.password"));
     });
