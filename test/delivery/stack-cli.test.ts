@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createDecipheriv, pbkdf2Sync } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import YAML from "yaml";
@@ -28,11 +28,9 @@ describe("stack commands: usage", () => {
     before(() => (repo = new FakeRepo()));
     after(() => repo.remove());
 
-    it("npm run up|preview|drift|check run the module, and scripts/stack.sh only hands over to it", () => {
+    it("npm run up|preview|drift|check run the module", () => {
         const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
         for (const name of ["up", "preview", "drift", "check"]) assert.equal(scripts[name], `node --import tsx delivery/cli/main.ts ${name}`);
-        assert.ok(statSync(join(ROOT, "scripts", "stack.sh")).mode & 0o100, "chmod +x scripts/stack.sh");
-        assert.match(readFileSync(join(ROOT, "scripts", "stack.sh"), "utf8"), /^exec node --import tsx "[^\n]*delivery\/cli\/main\.ts" "\$@"$/m);
     });
 
     it("rejects an unknown command with the list of commands", () => {
