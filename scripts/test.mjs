@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Type-checks the project, builds the Fly provider package, then runs every test/**/*.test.ts with node's test runner
-// (Node 20's `--test` does not expand globs itself).
+// Type-checks the project, builds the Fly provider package, starts a PostgreSQL unless TEST_DATABASE_URL names one,
+// then runs every test/**/*.test.ts with node's test runner.
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { startTestPostgres } from "./testPostgres.mjs";
 
 function find(dir) {
     return readdirSync(dir).flatMap((entry) => {
@@ -30,5 +31,18 @@ if (files.length === 0) {
     console.error(`no test files match ${filter.join(" ")}`);
     process.exit(1);
 }
-const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files], { stdio: "inherit" });
-process.exit(result.status ?? 1);
+
+// The sample's migration tests (test/examples) need a real server; a fresh machine has none, so the run brings its own
+// and stops it after.
+// Until the tests report, a run that ends early (an await nothing will settle) must not look like a pass.
+process.exitCode = 1;
+const needsDatabase = !process.env.TEST_DATABASE_URL && files.some((f) => f.startsWith(join("test", "examples")));
+const database = needsDatabase ? await startTestPostgres() : undefined;
+const env = database ? { ...process.env, TEST_DATABASE_URL: database.url } : process.env;
+// Asynchronous, so the server's log keeps draining while the tests run.
+const child = spawn(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files], { stdio: "inherit", env });
+const forward = (signal) => child.kill(signal);
+process.on("SIGINT", forward).on("SIGTERM", forward);
+const status = await new Promise((resolve) => child.on("close", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+await database?.stop();
+process.exit(status);
