@@ -4,7 +4,7 @@
  * blocked by the named rule, mandatory in prod and advisory in staging; every variation must pass prod untouched.
  */
 
-/** The kinds of mistake issue 11 measured (plus the ones issue 5's rules already caught). */
+/** The kinds of production mistake the gate blocks, as measured with held-out cases. */
 export type MistakeClass =
     | "deploy safety and availability"
     | "origins and hosts"
