@@ -8,7 +8,7 @@ import { describe, it } from "node:test";
 import { isDeepStrictEqual } from "node:util";
 import { EnforcementError } from "../../policies/enforcement";
 import { rules } from "../../policies/rules";
-import { assertNoSecretIn } from "./fixtures";
+import { assertNoSecretIn, HOW_TO_FIX } from "./fixtures";
 import { judge, JudgedViolation } from "./analyzerVerdict";
 import { parseStackFile, readStackFile } from "../harness/stack";
 import { MISTAKES, MistakeClass, StackChange, VARIATIONS } from "./mutations";
@@ -97,6 +97,7 @@ describe("production mistakes, one change each", () => {
             const fired = violations.filter((v) => v.policy === mistake.rule);
             assert.ok(fired.length > 0, `expected ${mistake.rule}; got:\n${describeViolations(violations)}`);
             assert.ok(fired.every((v) => v.level === "mandatory"), describeViolations(fired));
+            for (const v of fired) assert.match(v.message.split("\n").slice(1).join(" "), HOW_TO_FIX, `${v.policy} says what is wrong but not how to fix it`);
             assertNoSecretIn(violations, mistake.secretValues);
         });
 
