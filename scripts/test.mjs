@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Type-checks the project, builds the Fly provider package, then runs every test/**/*.test.ts with node's test runner,
-// several files at a time.
+// Type-checks the project, builds the Fly provider package, starts a PostgreSQL when the sample's migration tests run
+// and TEST_DATABASE_URL names none, then runs every test/**/*.test.ts with node's test runner, several files at a time.
 //
 //   node scripts/test.mjs [--fast] [substring...]
 //
@@ -9,7 +9,8 @@
 import { availableParallelism } from "node:os";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { startTestPostgres } from "./testPostgres.mjs";
 
 /**
  * The slowest files, slowest first (15 s or more each on the 2-core machine: they drive Pulumi's real runtimes or the
@@ -45,7 +46,7 @@ const fast = args.includes("--fast");
 const filter = args.filter((a) => a !== "--fast");
 
 if (!fast) {
-    // Preview runs an esbuild bundle that strips types (startup/compile.js), so a type error fails here, before any
+    // Preview runs an esbuild bundle that strips types (startup/bundleCache.js), so a type error fails here, before any
     // test. Incremental: a run after a small edit re-checks what the edit affects, not the whole program.
     const checked = spawnSync(process.platform === "win32" ? "npm.cmd" : "npm", ["run", "--silent", "typecheck", "--", "--incremental", "--tsBuildInfoFile", join("node_modules", ".cache", "api-environments-typecheck", "tsbuildinfo")], { stdio: "inherit" });
     if (checked.status !== 0) {
@@ -76,5 +77,18 @@ if (files.length === 0) {
 const concurrency = Number(process.env.TEST_CONCURRENCY) || availableParallelism() + 2;
 const reporters = ["--test-reporter=spec", "--test-reporter-destination=stdout"];
 if (process.env.TEST_TIMINGS) reporters.push("--test-reporter=./scripts/test-timings.mjs", `--test-reporter-destination=${process.env.TEST_TIMINGS}`);
-const result = spawnSync(process.execPath, ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, ...reporters, ...files], { stdio: "inherit" });
-process.exit(result.status ?? 1);
+
+// Until the tests report, a run that ends early (an await nothing will settle) must not look like a pass.
+process.exitCode = 1;
+// The sample's migration tests (test/examples) need a real server; a fresh machine has none, so the run brings its own
+// and stops it after.
+const needsDatabase = !process.env.TEST_DATABASE_URL && files.some((f) => f.startsWith("test/examples/"));
+const database = needsDatabase ? await startTestPostgres() : undefined;
+const env = database ? { ...process.env, TEST_DATABASE_URL: database.url } : process.env;
+// Asynchronous, so the server's log keeps draining while the tests run.
+const child = spawn(process.execPath, ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, ...reporters, ...files], { stdio: "inherit", env });
+const forward = (signal) => child.kill(signal);
+process.on("SIGINT", forward).on("SIGTERM", forward);
+const status = await new Promise((resolve) => child.on("close", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+await database?.stop();
+process.exit(status);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Postgres, PostgresArgs, databaseUrl, validatePostgresArgs } from "../../components/postgres";
+import { DATABASE_DEFAULTS } from "../../config/defaults";
 import { T, capture, containerEnv } from "./capture";
 
 const scope = { prefix: "api", stack: "prod" };
@@ -52,6 +53,17 @@ describe("Postgres on Fly", () => {
         }
     });
 
+    it("resolves unset args to their DATABASE_DEFAULTS values, protected and retained by default", async () => {
+        const run = await capture(() => expose(new Postgres("db", { scope, runtime: { kind: "fly", orgSlug: "acme", region: "ams" } })));
+        const D = DATABASE_DEFAULTS;
+        const cluster = run.named("db-cluster");
+        assert.deepEqual([cluster.inputs.plan, cluster.inputs.diskSizeGb, cluster.inputs.pgMajorVersion], [D.plan, D.diskGb, D.version]);
+        assert.equal(run.named("db-database").inputs.name, D.name);
+        for (const r of [cluster, run.named("db-database"), run.named("db-user")]) assert.deepEqual([r.protect, r.retainOnDelete], [D.protect, D.retainOnDelete], r.name);
+        const local = await capture(() => expose(new Postgres("db", { scope, runtime: { kind: "local", password: "pw" } })));
+        assert.equal(local.named("db-image").inputs.name, `postgres:${D.version}-alpine`);
+    });
+
     it("refuses to pretend backups can be turned off on Managed Postgres", () => {
         assert.throws(() => new Postgres("db", flyArgs({ backups: false })), /Postgres "db": Fly Managed Postgres always keeps backups.*database\.backups/);
     });
@@ -101,7 +113,7 @@ describe("Postgres validation", () => {
         assert.equal(problems.length, 3, problems.join("\n"));
         assert.match(problems.join("\n"), /databaseName must be a lowercase SQL identifier.*"App-DB"/);
         assert.match(problems.join("\n"), /diskGb must be a whole number from 10 to 1000, got 5/);
-        assert.match(problems.join("\n"), /region must be a three-letter Fly region code.*"amsterdam"/);
+        assert.match(problems.join("\n"), /region must be a Fly region such as ams, got "amsterdam"/);
     });
 
     it("encodes credentials in the URL", () => {

@@ -12,8 +12,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { OperationResult } from "../../engine";
 import { nameOf } from "../../engine/urn";
-import { type Emulator, startEmulator } from "../fly/emulator";
-import { OFFLINE_FLY_TOKEN } from "../harness/flyToken";
+import { type Emulator, startEmulator, TEST_TOKEN } from "../fly/emulator";
 import { MAX_STATE_BYTES } from "../harness/stateSize";
 import { flyView, imageRolledOut, localView, makeDrift, rotated, type View } from "./lifecycleChecks";
 import { changes, explain, flyEnv, isSecret, isUnknown, StackUnderTest } from "./support";
@@ -61,7 +60,7 @@ describe("each stack's life, the three side by side", { concurrency: EXPECTATION
             const views: Record<"first" | "image" | "rotation", View | undefined> = { first: undefined, image: undefined, rotation: undefined };
 
             before(async () => {
-                fly = await startEmulator({ startDelayMs: 5, stopDelayMs: 5, healthDelayMs: 10, postgresReadyDelayMs: 30, oneOffExits: [{ image: BROKEN_IMAGE, exitCode: 1 }], tokens: [OFFLINE_FLY_TOKEN] });
+                fly = await startEmulator({ startDelayMs: 5, stopDelayMs: 5, healthDelayMs: 10, postgresReadyDelayMs: 30, oneOffExits: [{ image: BROKEN_IMAGE, exitCode: 1 }, { command: "npm run migrate", exitCode: 0 }], tokens: [TEST_TOKEN] });
                 stack = new StackUnderTest(expected.stack, () => flyEnv(fly));
             });
             after(async () => {

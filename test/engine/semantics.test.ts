@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { ROOT, runOperation } from "../../engine";
-import { OFFLINE_FLY_TOKEN } from "../harness/flyToken";
+import { TEST_TOKEN } from "../fly/emulator/defaults";
 
 const FIXTURE = join(ROOT, "test", "fixtures", "engine-project");
 
@@ -50,7 +50,7 @@ describe("an enforcement file that is not what the CLI accepts", { concurrency: 
     for (const level of ["Mandatory", "enforced"]) {
         it(`stops prod's preview on the level ${JSON.stringify(level)}, naming the file and the allowed levels`, async () => {
             const file = withFile(`${level}.json`, { all: level });
-            const result = await runOperation({ stack: "prod", operation: "preview", policyConfig: file, env: { FLY_API_TOKEN: OFFLINE_FLY_TOKEN } });
+            const result = await runOperation({ stack: "prod", operation: "preview", policyConfig: file, env: { FLY_API_TOKEN: TEST_TOKEN } });
             assert.equal(result.ok, false);
             assert.ok(result.error?.includes(file), result.error);
             assert.match(result.error ?? "", new RegExp(`${level}`));
@@ -62,7 +62,7 @@ describe("an enforcement file that is not what the CLI accepts", { concurrency: 
     it("stops on a key that is no rule of the pack", async () => {
         const prod = JSON.parse(readFileSync(join(ROOT, "policies", "prod.json"), "utf8"));
         const file = withFile("unknown-rule.json", { ...prod, "no-debug-in-prod": "mandatory" });
-        const result = await runOperation({ stack: "prod", operation: "preview", policyConfig: file, env: { FLY_API_TOKEN: OFFLINE_FLY_TOKEN } });
+        const result = await runOperation({ stack: "prod", operation: "preview", policyConfig: file, env: { FLY_API_TOKEN: TEST_TOKEN } });
         assert.equal(result.ok, false);
         assert.match(result.error ?? "", /no-debug-in-prod/);
     });

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, PROJECT } from "../../config";
 import { SECRET_SIG, SIG_KEY } from "../../engine/rpc";
 import { engineConfig, readStackFile } from "../../scripts/stackFile";
-import { OFFLINE_FLY_TOKEN } from "./flyToken";
+import { TEST_TOKEN } from "../fly/emulator/defaults";
 import { mockState } from "./outputs";
 
 /** The repository root (where `Pulumi.yaml` lives). */
@@ -82,7 +82,7 @@ export interface RunOptions {
     readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-export { OFFLINE_FLY_TOKEN } from "./flyToken";
+export { TEST_TOKEN } from "../fly/emulator/defaults";
 
 export { engineConfig, parseStackFile, readStackFile } from "../../scripts/stackFile";
 
@@ -225,7 +225,7 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
     const config = readStackFile(stack);
     options.mutate?.(config);
     const { values, secretKeys } = engineConfig(config, options.secrets);
-    const env = { FLY_API_TOKEN: OFFLINE_FLY_TOKEN, ...options.env };
+    const env = { FLY_API_TOKEN: TEST_TOKEN, ...options.env };
     const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
     const apply = (entries: Record<string, string | undefined>) => {
         for (const [k, v] of Object.entries(entries)) {

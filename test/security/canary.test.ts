@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { envdiff } from "../../scripts/envdiff";
 import { engineConfig, readStackFile, ROOT, runStack, StackRun } from "../harness/stack";
-import { judgeRun } from "../policies/judge";
+import { judgeRun } from "../policies/analyzerVerdict";
 import { TYPES } from "../harness/types";
 import { Canary, canaryValue, describeLeaks, findLeaks, Leak, publicView, stateSecretPaths } from "./canary";
 
