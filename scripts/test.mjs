@@ -17,9 +17,9 @@ import { spawn, spawnSync } from "node:child_process";
  * them). --fast leaves them out; `npm test` starts them first, in this order, so none is left running alone at the end.
  */
 const SLOW = [
+    "test/delivery/stack-cli.test.ts",
     "test/engine/lifecycle.test.ts",
     "test/policies/stacks.test.ts",
-    "test/delivery/stack-script.test.ts",
     "test/scripts/commands.test.ts",
     "test/policies/rules.test.ts",
     "test/security/canary.test.ts",
