@@ -7,7 +7,7 @@
 // --fast (npm run test:fast) is the inner loop: no type check (the editor's), none of the files in SLOW, no database.
 // TEST_CONCURRENCY sets how many files run at once; TEST_TIMINGS names a file for each file's duration (bench/suite.ts).
 import { availableParallelism } from "node:os";
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 
@@ -61,6 +61,8 @@ if (!fast) {
 const built = spawnSync(process.execPath, [join("scripts", "build-fly-provider.mjs")], { stdio: "inherit" });
 if (built.status !== 0) process.exit(built.status ?? 1);
 
+const gone = SLOW.filter((file) => !existsSync(file));
+if (gone.length > 0) console.error(`scripts/test.mjs: SLOW names files that no longer exist (remove them): ${gone.join(", ")}`);
 const slowRank = (file) => {
     const rank = SLOW.indexOf(file);
     return rank < 0 ? SLOW.length : rank;
