@@ -428,7 +428,7 @@ describe("policy rules against a compliant production baseline", () => {
     }
 });
 
-describe("one problem repeated by list elements is one violation (issue 21, class 7)", () => {
+describe("one problem repeated by list elements is one violation", () => {
     it("three non-production origins: one production-hosts-only violation naming each with its reason, one fix", async () => {
         const violations = (await findings(changed((r) => (envOf(r).CORS_ORIGINS = "https://app.acme.dev,https://localhost:3000,https://staging.acme.dev,https://pr-3.acme.dev")))).filter((v) => v.policy === "production-hosts-only");
         assert.equal(violations.length, 1, JSON.stringify(violations));
