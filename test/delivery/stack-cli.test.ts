@@ -292,7 +292,7 @@ describe("stack commands: commands and policy flags per stack", () => {
     });
 });
 
-describe("stack commands: the pinned CLI, never the one on PATH (issue 16 finding 2)", () => {
+describe("stack commands: the pinned CLI, never the one on PATH", () => {
     let repo: FakeRepo;
     before(() => (repo = new FakeRepo()));
     after(() => repo.remove());
@@ -317,7 +317,7 @@ describe("stack commands: the pinned CLI, never the one on PATH (issue 16 findin
     });
 });
 
-describe("stack commands: INT and TERM reach the CLI, and the command waits for it (issue 16 finding 3)", () => {
+describe("stack commands: INT and TERM reach the CLI, and the command waits for it", () => {
     let repo: FakeRepo;
     before(() => (repo = new FakeRepo()));
     after(() => repo.remove());
@@ -386,7 +386,7 @@ describe("stack commands: INT and TERM reach the CLI, and the command waits for 
     });
 });
 
-describe("stack commands: a first up changes no tracked file (issue 16 finding 5)", () => {
+describe("stack commands: a first up changes no tracked file", () => {
     let repo: FakeRepo;
     before(() => (repo = new FakeRepo()));
     after(() => repo.remove());
@@ -430,7 +430,7 @@ describe("stack commands: a first up changes no tracked file (issue 16 finding 5
     });
 });
 
-describe("stack commands: run from the project root wherever started (issue 16 findings 6 and 7)", () => {
+describe("stack commands: run from the project root wherever started", () => {
     let repo: FakeRepo;
     before(() => (repo = new FakeRepo()));
     after(() => repo.remove());

@@ -221,7 +221,7 @@ describe("secrets and forks", () => {
     });
 });
 
-describe("ci: the real CLI end to end (issue 16 item 3)", () => {
+describe("ci: the real CLI end to end", () => {
     const ci = load("ci.yml");
 
     it("has the e2e job: pinned CLI, dev up, health, no-op preview, image change, destroy, then staging and prod previews", () => {
@@ -250,7 +250,7 @@ describe("ci: the real CLI end to end (issue 16 item 3)", () => {
     });
 });
 
-describe("one Node major: 24 (issue 16 item 1)", () => {
+describe("one Node major: 24", () => {
     it("the setup action installs Node 24, every job gets Node through it, and the sample API builds and declares 24", () => {
         const setup = parseYaml(readFileSync(join(ROOT, ".github", "actions", "setup", "action.yml"), "utf8")) as { runs: { steps: { uses?: string; with?: Record<string, unknown> }[] } };
         const node = setup.runs.steps.find((s) => s.uses?.startsWith("actions/setup-node@"));

@@ -1,7 +1,8 @@
 /**
  * The whole pack over the real stacks, through analyzerVerdict.ts: prod passes every rule; each production mistake of
  * mutations.ts, one change to prod's config, is blocked by its rule (mandatory); the same change on staging is
- * advisory only; every legitimate variation passes prod with no violation at all.
+ * advisory only, or refused by staging's own config where staging cannot express it; every legitimate variation
+ * passes prod with no violation at all.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
