@@ -286,6 +286,20 @@ const sentrySchema = z.strictObject({
     tracesSampleRate: z.number().min(0).max(1).default(0.1),
 });
 
+/**
+ * The stateful-change guard (delivery/preview/guard.ts): whether a replace or delete of a resource that holds data or
+ * identity fails this stack's preview and deploy, and the one-shot allowances for the next up.
+ */
+const guardSchema = z.strictObject({
+    /** `block`: such a change fails the preview and the deploy unless allowed; `off`: it is only listed. */
+    statefulChanges: z.enum(["block", "off"]).default("off"),
+    /** Resources (logical names) the next up may replace or delete, each with why; a preview that uses none of an entry fails until it is removed. */
+    allow: z.array(z.strictObject({ resource: z.string().min(1), reason: z.string().min(10, "must say why losing the resource is intended (at least 10 characters)") })).default([]),
+});
+
+/** The guard's settings, after defaults. */
+export type GuardConfig = z.output<typeof guardSchema>;
+
 /** The whole stack, as read from the project's config namespace. */
 export const stackConfigSchema = z
     .strictObject({
@@ -304,6 +318,7 @@ export const stackConfigSchema = z
         secrets: secretsSchema.default(secretsSchema.parse({})),
         github: githubSchema.optional(),
         sentry: sentrySchema.optional(),
+        guard: guardSchema.default(guardSchema.parse({})),
     })
     // Cross-key rules run even when some keys are invalid, so one run reports every problem; they read the
     // partially parsed value defensively for that reason.
