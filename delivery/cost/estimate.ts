@@ -58,7 +58,11 @@ function linesOf(resource: PricedResource): CostLine[] | "unpriced" {
             const count = Object.values(regions).reduce((a, b) => a + b, 0);
             const each = machineMonthlyUsd(String(guest.cpu_kind), Number(guest.cpus), Number(guest.memory_mb));
             if (each === undefined) return "unpriced";
-            return [{ resource: name, item: `${count} × ${guest.cpu_kind} ${guest.cpus} CPU / ${guest.memory_mb} MB machine, running all month (${Object.entries(regions).map(([r, n]) => `${r} ${n}`).join(", ")}) × ${money(each)}`, monthlyUsd: usd(count * cents(each)) }];
+            // Machines the proxy may stop when idle are priced running all month: the estimate is an upper bound.
+            const service = (inputs.config as { services?: { autostop?: string; min_machines_running?: number }[] }).services?.[0];
+            const stops = service?.autostop === "stop" || service?.autostop === "suspend";
+            const bound = stops ? `running all month, an upper bound: ${count - Math.min(count, service?.min_machines_running ?? 0)} may stop when idle` : "running all month";
+            return [{ resource: name, item: `${count} × ${guest.cpu_kind} ${guest.cpus} CPU / ${guest.memory_mb} MB machine, ${bound} (${Object.entries(regions).map(([r, n]) => `${r} ${n}`).join(", ")}) × ${money(each)}`, monthlyUsd: usd(count * cents(each)) }];
         }
         case `${FLY}ManagedPostgres`: {
             const plan = prices.managedPostgres.plans[String(inputs.plan) as keyof typeof prices.managedPostgres.plans];
