@@ -30,6 +30,11 @@ describe("preview.yml: the guard and our own comment", () => {
         const noJson = copy(preview);
         noJson.jobs.preview.steps = noJson.jobs.preview.steps.filter((s: any) => !/pulumi preview/.test(s.run ?? ""));
         assert.match(checkPreviewGuardAndComment(noJson).join("\n"), /no step runs pulumi preview --json --show-sames --event-log/);
+
+        // Without PULUMI_DEBUG_COMMANDS the CLI does not know --event-log: the step would fail on the flag.
+        const noDebug = copy(preview);
+        delete noDebug.jobs.preview.steps.find((s: any) => /pulumi preview/.test(s.run ?? "")).env.PULUMI_DEBUG_COMMANDS;
+        assert.match(checkPreviewGuardAndComment(noDebug).join("\n"), /no step runs pulumi preview --json/);
     });
 
     it("rejects a comment token that is a provider credential", () => {

@@ -6,10 +6,16 @@ import { stepsIn, type Step, type Workflow } from "./workflows";
 
 const at = (wf: Workflow, jobId: string, step: Step) => `${wf.file} job "${jobId}" step "${step.name ?? step.id ?? "?"}"`;
 
-/** `pulumi preview` writing the digest and the event log the guard reads, with the stack's policy pack. */
+/**
+ * `pulumi preview` writing the digest and the event log the guard reads, with the stack's policy pack. The CLI
+ * registers `--event-log` only when PULUMI_DEBUG_COMMANDS is set (pkg/cmd/pulumi/operations/preview.go).
+ */
 function isJsonPreview(step: Step): boolean {
     const run = step.run ?? "";
-    return /pulumi preview\b/.test(run) && /--json\b/.test(run) && /--show-sames\b/.test(run) && /--event-log\b/.test(run) && /--policy-pack policies\b/.test(run) && /--policy-pack-config "policies\/\$STACK\.json"/.test(run);
+    return (
+        /pulumi preview\b/.test(run) && /--json\b/.test(run) && /--show-sames\b/.test(run) && /--event-log\b/.test(run) && step.env?.PULUMI_DEBUG_COMMANDS === "true" &&
+        /--policy-pack policies\b/.test(run) && /--policy-pack-config "policies\/\$STACK\.json"/.test(run)
+    );
 }
 
 const runsGuard = (step: Step) => /npx tsx scripts\/guard\.ts --stack "\$STACK" --preview "preview-\$STACK\.json" --events "preview-\$STACK\.events\.jsonl"/.test(step.run ?? "");
@@ -23,7 +29,7 @@ export function checkPreviewGuardAndComment(wf: Workflow): string[] {
     const json = steps.findIndex((s) => isJsonPreview(s.step));
     const guard = steps.findIndex((s) => runsGuard(s.step));
     const comment = steps.findIndex((s) => /npx tsx scripts\/comment\.ts --stack "\$STACK" --pr "\$PR_NUMBER" --body "comment-\$STACK\.md"/.test(s.step.run ?? ""));
-    if (json < 0) problems.push(`${wf.file}: no step runs pulumi preview --json --show-sames --event-log with the stack's policy pack`);
+    if (json < 0) problems.push(`${wf.file}: no step runs pulumi preview --json --show-sames --event-log (PULUMI_DEBUG_COMMANDS: "true") with the stack's policy pack`);
     if (guard < 0) problems.push(`${wf.file}: no step runs scripts/guard.ts on the JSON preview`);
     if (comment < 0) problems.push(`${wf.file}: no step posts the comment with scripts/comment.ts`);
     if (json >= 0 && guard >= 0 && json > guard) problems.push(`${wf.file}: the guard runs before the JSON preview it reads`);
@@ -62,7 +68,6 @@ export function checkDeployGuard(wf: Workflow): string[] {
         }
         if (!/--save-plan "plan-\$STACK\.json"/.test(preview.step.run ?? "")) problems.push(`${at(wf, up.jobId, preview.step)}: must save the update plan (--save-plan "plan-$STACK.json")`);
         if (!/--plan "plan-\$STACK\.json"/.test(up.step.run ?? "")) problems.push(`${at(wf, up.jobId, up.step)}: must apply the guarded plan (--plan "plan-$STACK.json")`);
-        for (const s of [preview.step, up.step]) if (s.env?.PULUMI_EXPERIMENTAL !== "true") problems.push(`${at(wf, up.jobId, s)}: update plans need PULUMI_EXPERIMENTAL: "true"`);
     }
     return problems;
 }
