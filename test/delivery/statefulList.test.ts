@@ -1,0 +1,54 @@
+/**
+ * The guard's list (delivery/preview/stateful.ts) against the Fly providers' own behaviour: each input the list says
+ * replaces a resource does, in the provider's diff; or, for the database resources, the provider refuses it at
+ * `check` (Fly cannot change it in place and replacing would lose the data). A control input of each does neither.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { STATEFUL_TYPES } from "../../delivery/preview/stateful";
+import { diffApp } from "../../providers/fly/app";
+import { diffCertificate } from "../../providers/fly/certificate";
+import { diffIpAssignment } from "../../providers/fly/ipAssignment";
+import { checkManagedPostgres } from "../../providers/fly/managedPostgres";
+import { checkPostgresDatabase } from "../../providers/fly/postgresDatabase";
+import { checkPostgresUser } from "../../providers/fly/postgresUser";
+import { diffSecrets } from "../../providers/fly/secrets";
+import { diffVolume } from "../../providers/fly/volume";
+
+type Inputs = Record<string, unknown>;
+const replacedBy = (kind: string) => STATEFUL_TYPES[`pulumi-nodejs:dynamic/fly:${kind}`].replacedBy;
+/** A different value of the same type. */
+const other = (value: unknown) => (typeof value === "boolean" ? !value : typeof value === "number" ? (value === 17 ? 16 : value + 1) : `${String(value)}x`);
+
+const DIFFS: Record<string, { diff: (olds: any, news: any) => { replaces?: string[] }; base: Inputs; control: [string, unknown] }> = {
+    App: { diff: diffApp, base: { name: "api-prod", orgSlug: "acme", network: "n1" }, control: ["network", "n1"] },
+    Volume: { diff: diffVolume, base: { app: "api-prod", name: "data", region: "ams", sizeGb: 10, encrypted: true }, control: ["sizeGb", 20] },
+    Certificate: { diff: diffCertificate, base: { app: "api-prod", hostname: "api.acme.dev" }, control: ["hostname", "api.acme.dev"] },
+    IpAssignment: { diff: diffIpAssignment, base: { app: "api-prod", type: "v4", region: "ams" }, control: ["type", "v4"] },
+    Secrets: { diff: diffSecrets, base: { app: "api-prod", values: {} }, control: ["app", "api-prod"] },
+};
+
+const CHECKS: Record<string, { check: (olds: any, news: any) => { property?: string }[]; base: Inputs; control: [string, unknown] }> = {
+    ManagedPostgres: { check: checkManagedPostgres, base: { name: "api-prod-db", orgSlug: "acme", region: "ams", plan: "launch", diskSizeGb: 40, pgMajorVersion: 17 }, control: ["readyTimeoutSeconds", 60] },
+    PostgresDatabase: { check: checkPostgresDatabase, base: { clusterId: "c1", name: "app" }, control: ["name", "app"] },
+    PostgresUser: { check: checkPostgresUser, base: { clusterId: "c1", username: "app", role: "schema_admin" }, control: ["username", "app"] },
+};
+
+describe("the stateful list and the Fly providers agree", () => {
+    for (const [kind, { diff, base, control }] of Object.entries(DIFFS)) {
+        it(`${kind}: every input the list names replaces it in the provider's diff, and ${control[0]}=${String(control[1])} does not`, () => {
+            for (const key of replacedBy(kind)) assert.ok(diff(base, { ...base, [key]: other(base[key]) }).replaces?.includes(key), `${kind}.${key} replaces`);
+            assert.deepEqual(diff(base, { ...base, [control[0]]: control[1] }).replaces ?? [], []);
+        });
+    }
+    for (const [kind, { check, base, control }] of Object.entries(CHECKS)) {
+        it(`${kind}: every input the list names is refused at check, naming it, and ${control[0]} is not`, () => {
+            for (const key of replacedBy(kind)) assert.ok(check(base, { ...base, [key]: other(base[key]) }).some((f) => f.property === key), `${kind}.${key} refused`);
+            assert.deepEqual(check(base, { ...base, [control[0]]: control[1] }), []);
+        });
+    }
+    it("covers every Fly kind of the list", () => {
+        const fly = Object.keys(STATEFUL_TYPES).filter((t) => t.startsWith("pulumi-nodejs:dynamic/fly:")).map((t) => t.split(":").pop()!);
+        assert.deepEqual(fly.sort(), [...Object.keys(DIFFS), ...Object.keys(CHECKS)].sort());
+    });
+});
