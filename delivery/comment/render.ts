@@ -4,7 +4,7 @@
  * line is how the comment is found again and edited in place (post.ts).
  */
 import { money } from "../cost/estimate";
-import type { ChangeOp, ResourceChange } from "../preview/model";
+import { UNKNOWN_VALUE, type ChangeOp, type ResourceChange } from "../preview/model";
 import { costChange, type PreviewReport } from "../preview/report";
 import { statefulType } from "../preview/stateful";
 
@@ -22,7 +22,8 @@ const GROUPS: readonly [ChangeOp, string][] = [
 
 /** Keeps a long value from flooding the comment; secrets are already `[secret]` in the model. */
 const short = (value: unknown) => {
-    const text = JSON.stringify(value) ?? "undefined";
+    if (value === undefined) return "—";
+    const text = JSON.stringify(value).replaceAll(JSON.stringify(UNKNOWN_VALUE), "(unknown until apply)");
     return text.length > 120 ? `${text.slice(0, 117)}…` : text;
 };
 
@@ -73,7 +74,12 @@ export function renderComment(report: PreviewReport, runUrl?: string): string {
     }
     if (changed.length > 0) {
         out.push("<details><summary>The whole diff</summary>", "", "```diff");
-        for (const c of changed) out.push(`${c.op} ${c.type} ${c.name}`, ...diffLines(c).map((l) => `    ${l}`));
+        for (const c of changed) {
+            const lines = diffLines(c);
+            // Masked on both sides, a secret's change shows as no difference: say so rather than nothing.
+            if (lines.length === 0 && c.op === "update") lines.push("~ (only secret values change)");
+            out.push(`${c.op} ${c.type} ${c.name}`, ...lines.map((l) => `    ${l}`));
+        }
         out.push("```", "", "</details>");
     }
     if (advisory.length > 0) {

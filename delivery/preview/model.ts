@@ -107,6 +107,12 @@ function pairRenames(changes: ResourceChange[], parents: ReadonlyMap<string, str
 
 const isResource = (type: string, custom: boolean) => custom && !type.startsWith("pulumi:providers:");
 
+/** A provider may answer "changed" without naming properties (Fly's dynamic providers do): then the inputs that differ are the diff. */
+function withDiffs(change: ResourceChange): ResourceChange {
+    if ((change.op !== "update" && change.op !== "replace") || change.diffs.length > 0) return change;
+    return { ...change, diffs: differing(change.before ?? {}, change.after ?? {}) };
+}
+
 /** The offline engine's preview (`runOperation({ operation: "preview" })`), whose `state` is the stack before it. */
 export function fromEngine(result: OperationResult): PreviewModel {
     const old = new Map(result.state.resources.map((r) => [r.urn, r]));
@@ -133,7 +139,7 @@ export function fromEngine(result: OperationResult): PreviewModel {
     return {
         stack: result.stack,
         source: "engine",
-        changes: pairRenames(changes, parents),
+        changes: pairRenames(changes, parents).map(withDiffs),
         violations: result.violations.map((v) => ({ policyName: v.policyName, enforcementLevel: v.enforcementLevel, message: v.message, urn: v.urn })),
         errors: result.ok || policyOnly ? [] : [result.error ?? "the preview failed"],
     };
@@ -229,5 +235,5 @@ export function fromCli(stack: string, digest: CliPreviewDigest, eventLog = ""):
         if (p) violations.push({ policyName: p.policyName, enforcementLevel: CLI_LEVELS[p.enforcementLevel] ?? "advisory", message: p.message, urn: p.resourceUrn || undefined });
     }
     const errors = (digest.diagnostics ?? []).filter((d) => d.severity === "error").map((d) => (d.message ?? "").trim());
-    return { stack, source: "cli", changes: pairRenames([...byUrn.values()], parents), violations, errors };
+    return { stack, source: "cli", changes: pairRenames([...byUrn.values()], parents).map(withDiffs), violations, errors };
 }

@@ -10,11 +10,12 @@ import { after, before, describe, it } from "node:test";
 import type { OperationResult } from "../../engine";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { renderComment } from "../../delivery/comment/render";
 import { fromCli, fromEngine } from "../../delivery/preview/model";
 import { previewReport, type PreviewReport } from "../../delivery/preview/report";
 import { parseStackFile, readStackFile } from "../../scripts/stackFile";
 import { type Emulator, startEmulator } from "../fly/emulator";
-import { explain, flyEnv, StackUnderTest } from "../engine/support";
+import { explain, flyEnv, isSecret, StackUnderTest } from "../engine/support";
 
 type Mutate = (config: Record<string, any>) => void;
 
@@ -140,5 +141,22 @@ describe("the guard on staging's offline previews", { concurrency: false }, () =
         assert.equal(report.model.errors.length, 1);
         assert.match(report.model.errors[0], /ManagedPostgres \(database-cluster\)/);
         assert.match(report.model.errors[0], /region: .*cannot move region/);
+    });
+    it("prints no secret's value in the comment of a change that rotates secrets (last: it moves the clock)", async () => {
+        const secrets: string[] = [];
+        const collect = (value: unknown): void => {
+            if (isSecret(value)) secrets.push(JSON.stringify(value.value).replace(/^"|"$/g, ""));
+            else if (value !== null && typeof value === "object") Object.values(value).forEach(collect);
+        };
+        stack.advanceDays(91);
+        const result = await preview();
+        for (const resource of result.state.resources) collect([resource.inputs, resource.outputs]);
+        assert.ok(secrets.some((s) => s.length >= 32), "the state holds secrets to look for");
+        const report = judged(result);
+        assert.ok(report.model.changes.some((c) => c.name === "app-secrets" && c.op === "update"), "the rotation updates the app's secrets");
+        const text = renderComment(report);
+        assert.match(text, /update pulumi-nodejs:dynamic\/fly:Secrets app-secrets\n {4}~ \(only secret values change\)/);
+        assert.match(text, /~ minSecretsVersion: 1 → \(unknown until apply\)/);
+        for (const secret of secrets.filter((s) => s.length >= 8)) assert.ok(!text.includes(secret), "a secret's value is in the comment");
     });
 });
