@@ -156,7 +156,10 @@ const releaseSchema = z.strictObject({
 });
 
 const appSchema = z.strictObject({
-    /** Service name; physical names are `<name>-<stack>-<role>`. */
+    /**
+     * Service name; physical names are `<name>-<stack>-<role>`. Changing it replaces the Fly app (hostname, IPs,
+     * certificates, secrets) and the database cluster: the guard blocks that (`guard.statefulChanges`).
+     */
     name: slug(20),
     image: imageSchema,
     /** Port the container listens on. */
@@ -178,7 +181,10 @@ const appSchema = z.strictObject({
             hard: z.number().int().min(1).max(10000).default(250),
         })
         .default({ soft: 200, hard: 250 }),
-    /** Custom domains (`*.example.com` for every subdomain); each gets a TLS certificate. */
+    /**
+     * Custom domains (`*.example.com` for every subdomain); each gets a TLS certificate. Changing one replaces its
+     * certificate: the guard blocks that (`guard.statefulChanges`).
+     */
     domains: z.array(domain).default([]),
     /** Local runtime only: the host port the API is published on (127.0.0.1). */
     localPort: z.number().int().min(1024).max(65535).default(8080),
@@ -190,7 +196,7 @@ const appSchema = z.strictObject({
 const databaseSchema = z.strictObject({
     /** `local`: a postgres container; `fly`: Fly Managed Postgres. */
     kind: z.enum(["local", "fly"]),
-    /** Database name the app uses. */
+    /** Database name the app uses. Changing it replaces the database: the Fly provider refuses it, and the guard blocks it. */
     name: z
         .string()
         .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lowercase SQL identifier such as app")
@@ -199,9 +205,12 @@ const databaseSchema = z.strictObject({
     plan: z.enum(["basic", "starter", "launch", "scale", "performance"]).default("basic"),
     /** Managed Postgres disk, in GB (grow only). */
     diskGb: z.number().int().min(10).max(1000).default(10),
-    /** PostgreSQL major version. */
+    /** PostgreSQL major version. Changing it replaces the cluster: the Fly provider refuses it, and the guard blocks it. */
     version: z.literal([16, 17]).default(17),
-    /** Fly region of the cluster; defaults to the app's primary region. */
+    /**
+     * Fly region of the cluster; defaults to the app's primary region. Changing it replaces the cluster: the Fly
+     * provider refuses it, and the guard blocks it.
+     */
     region: region.optional(),
     /** `protect` the database resources so `pulumi destroy` refuses to delete them. */
     protect: z.boolean().default(true),
@@ -257,9 +266,9 @@ const readEnvironmentSchema = z.strictObject({
 const githubSchema = z.strictObject({
     /** Repository owner (user or organization). */
     owner: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "must be a GitHub user or organization name"),
-    /** Repository name. */
+    /** Repository name. Changing it replaces the GitHub environment and its secrets: the guard blocks that. */
     repository: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "must be a GitHub repository name"),
-    /** GitHub environment deployments of this stack run in. */
+    /** GitHub environment deployments of this stack run in. Changing it replaces the environment and its secrets: the guard blocks that. */
     environment: z.string().min(1).max(255),
     /** The only branch that may deploy to the environment. */
     branch: branchName,
@@ -275,6 +284,7 @@ const githubSchema = z.strictObject({
 });
 
 const sentrySchema = z.strictObject({
+    /** Sentry organization slug. Changing it replaces the project and its DSN: the guard blocks that. */
     organization: slug(50),
     /** Team slug that owns the project. */
     team: slug(50),
@@ -309,7 +319,7 @@ export const stackConfigSchema = z
         platform: z.enum(["local", "fly"]),
         fly: z
             .strictObject({
-                /** Fly organization slug. */
+                /** Fly organization slug. Changing it replaces the app and the database cluster: the guard blocks that. */
                 org: slug(63),
             })
             .optional(),

@@ -49,7 +49,8 @@ export function statefulChanges(model: PreviewModel): { change: ResourceChange; 
 
 function describe(change: ResourceChange, holds: StatefulType): string {
     if (change.op === "delete") return `would be deleted (the program no longer declares it), losing ${holds.loses}`;
-    const props = change.replaceReasons.length > 0 ? change.replaceReasons.join(", ") : "(the provider named none)";
+    const named = (p: string) => (holds.configKeys[p] ? `${p} (config ${holds.configKeys[p]})` : p);
+    const props = change.replaceReasons.length > 0 ? change.replaceReasons.map(named).join(", ") : "(the provider named none)";
     const renamed = change.renamedFrom ? ` (as ${change.name}, replacing ${change.renamedFrom})` : "";
     return `would be replaced${renamed}, losing ${holds.loses}; forced by a change to ${props}`;
 }

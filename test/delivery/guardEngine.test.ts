@@ -74,7 +74,7 @@ describe("the guard on staging's offline previews", { concurrency: false }, () =
         );
         const message = report.guard.findings[0].message;
         assert.match(message, /pulumi-nodejs:dynamic\/fly:Certificate "app-cert-staging-api\.acme\.dev" would be replaced \(as app-cert-api-staging\.acme\.dev/);
-        assert.match(message, /forced by a change to hostname/);
+        assert.match(message, /forced by a change to hostname \(config app\.domains\)/);
         assert.match(message, /Fix: add the new domain next to the old one/);
         assert.match(message, /label the pull request allow-replace:app-cert-staging-api\.acme\.dev/);
     });

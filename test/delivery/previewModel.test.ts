@@ -46,7 +46,7 @@ describe("the preview model from `pulumi preview --json`", () => {
                 ["app-data", "delete", []],
             ],
         );
-        assert.match(verdict.findings[0].message, /ManagedPostgres "database-cluster" would be replaced, losing the database cluster and every row in it; forced by a change to region\. Fix: keep the cluster's setting/);
+        assert.match(verdict.findings[0].message, /ManagedPostgres "database-cluster" would be replaced, losing the database cluster and every row in it; forced by a change to region \(config database\.region\)\. Fix: keep the cluster's setting/);
         assert.match(verdict.findings[1].message, /Volume "app-data" would be deleted \(the program no longer declares it\), losing the volume and the files on it/);
         assert.match(verdict.findings[1].message, /pulumi config set --stack prod --path 'guard\.allow\[0\]\.resource' app-data/);
     });
