@@ -9,5 +9,6 @@ export function budgetOf(enforcementFile: string): number | undefined {
     if (!existsSync(enforcementFile)) return undefined;
     const budget = (JSON.parse(readFileSync(enforcementFile, "utf8")) as Record<string, unknown>).budget;
     const monthlyUsd = budget !== null && typeof budget === "object" ? (budget as { monthlyUsd?: unknown }).monthlyUsd : undefined;
-    return typeof monthlyUsd === "number" ? monthlyUsd : undefined;
+    // 0 is the policy's default: no budget.
+    return typeof monthlyUsd === "number" && monthlyUsd > 0 ? monthlyUsd : undefined;
 }
