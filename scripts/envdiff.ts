@@ -1,7 +1,8 @@
 /**
- * `npm run envdiff [-- --changed] [stacks...]`: the effective configuration (stack file plus schema defaults) of
- * each stack side by side. Rows whose values differ are marked `≠`, so a reviewer sees environment parity at a
- * glance; secret values are never read, only whether each is set.
+ * `npm run envdiff [-- --changed] [--no-cost] [stacks...]`: the effective configuration (stack file plus schema
+ * defaults) of each stack side by side. Rows whose values differ are marked `≠`, so a reviewer sees environment
+ * parity at a glance; secret values are never read, only whether each is set. Then each stack's monthly estimate,
+ * line by line, from an offline preview (delivery/cost/; `--no-cost` skips those previews).
  */
 import { readdirSync } from "node:fs";
 import { STACK_NAME, StackNameError, stackNameProblem } from "../config";

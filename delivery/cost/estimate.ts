@@ -3,6 +3,7 @@
  * (`fly-prices.json`, with its sources and the day it was read). Only what Fly bills is priced: machines, Managed
  * Postgres, volumes, dedicated IPv4 and certificates; local Docker, GitHub and Sentry cost nothing here.
  */
+import { UNKNOWN_VALUE } from "../preview/model";
 import prices from "./fly-prices.json";
 
 export const PRICES = prices;
@@ -29,7 +30,6 @@ export interface Estimate {
 }
 
 const FLY = "pulumi-nodejs:dynamic/fly:";
-const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Cents-exact sum (prices are in cents; floats would drift). */
 const cents = (usd: number) => Math.round(usd * 100);

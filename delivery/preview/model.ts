@@ -15,11 +15,15 @@ export type ChangeOp = "create" | "update" | "replace" | "delete" | "same" | "re
 /** Inputs as the model keeps them: plain JSON, secrets as `[secret]`, unknowns as {@link UNKNOWN_VALUE}. */
 export type Inputs = Readonly<Record<string, unknown>>;
 
-/** How the engine and the CLI mark a value computed only at apply time. */
+/**
+ * How the engine and the CLI mark a value computed only at apply time (the SDK's sentinel, as engine/rpc.ts has it;
+ * not imported from there, which loads gRPC, because the policy pack prices resources through this module).
+ */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** How a secret is shown: never its value. */
 export const SECRET_VALUE = "[secret]";
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+/** The key that marks a secret on the wire (engine/rpc.ts `SIG_KEY`). */
+export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 export interface ResourceChange {
     readonly urn: string;
