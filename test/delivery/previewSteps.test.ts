@@ -23,7 +23,7 @@ describe("preview.yml: the guard and our own comment", () => {
         steps.find((s: any) => /scripts\/guard\.ts/.test(s.run ?? "")).run = 'npx tsx scripts/guard.ts --stack "$STACK" --preview "preview-$STACK.json" --events "preview-$STACK.events.jsonl" --report "comment-$STACK.md"';
         wf.on.pull_request.types = ["opened", "synchronize"];
         const problems = checkPreviewGuardAndComment(wf).join("\n");
-        assert.match(problems, /needs if: \$\{\{ always\(\) \}\}: the comment is posted on failure too/);
+        assert.match(problems, /needs if: \$\{\{ !cancelled\(\) \}\}: the comment is posted on failure too/);
         assert.match(problems, /must pass the pull request's labels/);
         assert.match(problems, /types need labeled and unlabeled/);
 

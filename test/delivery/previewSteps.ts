@@ -45,7 +45,7 @@ export function checkPreviewGuardAndComment(wf: Workflow): string[] {
     }
     const c = steps[comment]?.step;
     if (c) {
-        if (!/always\(\)/.test(c.if ?? "")) problems.push(`${at(wf, "preview", c)}: needs if: \${{ always() }}: the comment is posted on failure too`);
+        if (!/^\$\{\{\s*(!cancelled\(\)|always\(\))\s*\}\}$/.test(c.if ?? "")) problems.push(`${at(wf, "preview", c)}: needs if: \${{ !cancelled() }}: the comment is posted on failure too`);
         if (!/github\.token/.test(c.env?.COMMENT_TOKEN ?? "")) problems.push(`${at(wf, "preview", c)}: COMMENT_TOKEN must be github.token (pull-requests: write), never a provider credential`);
         if (!/github\.event\.pull_request\.number/.test(c.env?.PR_NUMBER ?? "")) problems.push(`${at(wf, "preview", c)}: PR_NUMBER must be the pull request's number`);
     }
