@@ -15,8 +15,9 @@ export default tseslint.config(
         },
     },
     {
-        // Plain CommonJS that runs without a build step: the sample API, and the entries the Pulumi CLI starts.
-        files: ["examples/**/*.js", "main.js", "policies/main.js", "startup/**/*.js"],
+        // Plain CommonJS that runs without a build step: the sample API, the entries the Pulumi CLI starts, and the Fly
+        // provider package's entry and build (the dynamic-provider host requires them with plain node).
+        files: ["examples/**/*.js", "main.js", "policies/main.js", "startup/**/*.js", "providers/fly/*.js"],
         languageOptions: { globals: { __filename: "readonly" } },
         rules: { "@typescript-eslint/no-require-imports": "off" },
     },

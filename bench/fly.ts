@@ -6,14 +6,14 @@
  * the peak request rate per machine and action against Fly's limit.
  *
  * Both sides run with flyctl's default timing except the blue-green drains, scaled from 10 s to 1 s each on both
- * sides (`FLY_BLUEGREEN_WAIT_BEFORE_*`), so the run stays short; flyctl's wall time is the sum of the sleeps and
+ * sides (the MachineGroup's `rolloutTiming`), so the run stays short; flyctl's wall time is the sum of the sleeps and
  * waits in its sequence, not a measurement. Run alone with `npx tsx bench/fly.ts`, or through `npm run bench`.
  */
 import { performance } from "node:perf_hooks";
-import { configureFlyClient, flyRequest } from "../providers/fly/client";
-import { machineGroupProvider as provider } from "../providers/fly/machineGroup";
+import { flyRequest } from "../providers/fly/client";
+import { machineGroupProvider as provider } from "../providers/fly/machineGroupProvider";
 import type { MachineGroupInputs, MachineGroupState } from "../providers/fly/machineGroupTypes";
-import { type Emulator, FLY_RATE_LIMITS, type RecordedRequest, startEmulator } from "../test/fly/emulator";
+import { type Emulator, FLY_RATE_LIMITS, type RecordedRequest, startEmulator, TEST_TOKEN } from "../test/fly/emulator";
 import { limitKey } from "../test/fly/emulator/limits";
 import { table } from "./table";
 
@@ -63,6 +63,7 @@ function inputsFor(app: string, strategy: MachineGroupInputs["strategy"], image:
         },
         strategy,
         healthTimeoutSeconds: 60,
+        rolloutTiming: { waitBeforeCordonMs: DRAIN_MS, waitBeforeStopMs: DRAIN_MS },
     };
 }
 
@@ -113,10 +114,8 @@ export async function benchFly(): Promise<BenchRow[]> {
     const saved = { ...process.env };
     const fly = await startEmulator({ startDelayMs: 20, stopDelayMs: 20, healthDelayMs: HEALTH_DELAY_MS });
     process.env.FLY_API_HOSTNAME = fly.url;
-    process.env.FLY_API_TOKEN = "fm2_bench-token";
-    process.env.FLY_BLUEGREEN_WAIT_BEFORE_CORDON_MS = String(DRAIN_MS);
-    process.env.FLY_BLUEGREEN_WAIT_BEFORE_STOP_MS = String(DRAIN_MS);
-    configureFlyClient({ baseDelayMs: 5, maxDelayMs: 2000 });
+    process.env.FLY_API_TOKEN = TEST_TOKEN;
+    Object.assign(process.env, { FLY_API_BACKOFF_MS: "5", FLY_API_MAX_BACKOFF_MS: "2000" });
     try {
         const rows: BenchRow[] = [];
         for (const strategy of ["rolling", "bluegreen", "immediate"] as const) {
@@ -133,7 +132,6 @@ export async function benchFly(): Promise<BenchRow[]> {
         );
         return rows;
     } finally {
-        configureFlyClient({});
         await fly.close();
         for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
         Object.assign(process.env, saved);

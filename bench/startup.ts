@@ -5,7 +5,7 @@
  * runs, exactly as the CLI starts them. Cold is the first run with no compile cache (the esbuild
  * builds of startup/compile.js removed, and a fresh TMPDIR so no tool's temporary cache helps either); warm is the
  * median of the runs after it. Also the fixed cost of a bare node requiring `@pulumi/pulumi`, with and without what
- * startup/defer.js defers.
+ * startup/defer.js defers. Beside each stack, the same preview started Pulumi's default way (bench/defaultStart.ts), as a ratio.
  * Figures only; nothing here asserts on time. Run alone with `npx tsx bench/startup.ts [stack...]`.
  */
 import { execFileSync } from "node:child_process";
@@ -14,6 +14,7 @@ import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { ROOT, runOperation } from "../engine";
+import { defaultWayProject } from "./defaultStart";
 import { table } from "./table";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { cacheDirOf } = require("../startup/compile") as typeof import("../startup/compile");
@@ -39,6 +40,8 @@ export interface StartupRow {
     readonly beforeProgramMs: number;
     /** CPU time of the engine and every process it started, warm median; undefined where /proc is missing. */
     readonly warmCpuMs?: number;
+    /** The same preview of the same program started Pulumi's default way (bench/defaultStart.ts), median. */
+    readonly defaultMs: number;
 }
 
 /** Removes every build startup/compile.js keeps: the program's and the policy pack's. */
@@ -82,28 +85,48 @@ function cpuMs(): number | undefined {
     }
 }
 
-async function preview(stack: string): Promise<Sample> {
+async function preview(stack: string, project?: { root: string; policyPack: string }): Promise<Sample> {
     const cpuBefore = cpuMs();
     const start = performance.now();
-    const result = await runOperation({ stack, operation: "preview", env: { FLY_API_TOKEN: FAKE_FLY_TOKEN } });
+    const result = await runOperation({ stack, operation: "preview", env: { FLY_API_TOKEN: FAKE_FLY_TOKEN }, ...project });
     const ms = performance.now() - start;
     if (!result.ok) throw new Error(`preview of ${stack} failed: ${result.error}`);
     const cpuAfter = cpuMs();
     return { ms, programMs: result.program?.durationMs ?? 0, cpuMs: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore };
 }
 
+const sdkVersion = (): string => JSON.parse(readFileSync(join(ROOT, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")).version;
+
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/** Cold then `warmRuns` warm previews of each stack. */
-export async function benchStartup(stacks: readonly string[], warmRuns = 5): Promise<StartupRow[]> {
+/**
+ * Cold then `warmRuns` warm previews of each stack, then `defaultRuns` of the same stack started Pulumi's default way
+ * (it compiles on every run, so it has no warm state to wait for).
+ */
+export async function benchStartup(stacks: readonly string[], warmRuns = 5, defaultRuns = 3): Promise<StartupRow[]> {
     const rows: StartupRow[] = [];
-    for (const stack of stacks) {
-        clearCompileCache();
-        const cold = await withFreshTmpdir(() => preview(stack));
-        const warm: Sample[] = [];
-        for (let i = 0; i < warmRuns; i++) warm.push(await preview(stack));
-        const cpu = warm.map((w) => w.cpuMs).filter((c) => c !== undefined);
-        rows.push({ stack, coldMs: cold.ms, warmMs: median(warm.map((w) => w.ms)), programMs: median(warm.map((w) => w.programMs)), beforeProgramMs: median(warm.map((w) => w.ms - w.programMs)), warmCpuMs: cpu.length > 0 ? median(cpu) : undefined });
+    const defaultWay = defaultWayProject(ROOT);
+    try {
+        for (const stack of stacks) {
+            clearCompileCache();
+            const cold = await withFreshTmpdir(() => preview(stack));
+            const warm: Sample[] = [];
+            for (let i = 0; i < warmRuns; i++) warm.push(await preview(stack));
+            const byDefault: Sample[] = [];
+            for (let i = 0; i < defaultRuns; i++) byDefault.push(await preview(stack, defaultWay));
+            const cpu = warm.map((w) => w.cpuMs).filter((c) => c !== undefined);
+            rows.push({
+                stack,
+                coldMs: cold.ms,
+                warmMs: median(warm.map((w) => w.ms)),
+                programMs: median(warm.map((w) => w.programMs)),
+                beforeProgramMs: median(warm.map((w) => w.ms - w.programMs)),
+                warmCpuMs: cpu.length > 0 ? median(cpu) : undefined,
+                defaultMs: median(byDefault.map((d) => d.ms)),
+            });
+        }
+    } finally {
+        defaultWay.remove();
     }
     return rows;
 }
@@ -139,9 +162,11 @@ export function formatStartup(rows: readonly StartupRow[], fixed: FixedCost): st
         `Start-up: real-runtime preview through the offline engine (budget cold ${COLD_BUDGET_MS / 1000} s, warm ${WARM_BUDGET_MS / 1000} s)`,
         "",
         table(
-            ["stack", "cold ms", "cold/budget", "warm ms", "warm/budget", "pack start ms (warm)", "program ms (warm)", "CPU ms (warm, all processes)"],
-            rows.map((r) => [r.stack, r.coldMs.toFixed(0), (r.coldMs / COLD_BUDGET_MS).toFixed(2), r.warmMs.toFixed(0), (r.warmMs / WARM_BUDGET_MS).toFixed(2), r.beforeProgramMs.toFixed(0), r.programMs.toFixed(0), r.warmCpuMs?.toFixed(0) ?? "n/a"]),
+            ["stack", "cold ms", "cold/budget", "warm ms", "warm/budget", "default way ms", "warm/default", "pack start ms (warm)", "program ms (warm)", "CPU ms (warm, all processes)"],
+            rows.map((r) => [r.stack, r.coldMs.toFixed(0), (r.coldMs / COLD_BUDGET_MS).toFixed(2), r.warmMs.toFixed(0), (r.warmMs / WARM_BUDGET_MS).toFixed(2), r.defaultMs.toFixed(0), (r.warmMs / r.defaultMs).toFixed(2), r.beforeProgramMs.toFixed(0), r.programMs.toFixed(0), r.warmCpuMs?.toFixed(0) ?? "n/a"]),
         ),
+        "",
+        `Default way: the same program, pack and stacks started as Pulumi starts a TypeScript project by default (typescript: true, main: index.ts, the bundled dynamic-provider plugin, no deferrals; bench/defaultStart.ts), on @pulumi/pulumi ${sdkVersion()}. warm/default below 1 is what the start-up machinery saves.`,
         "",
         "The CLI starts the policy pack and waits for it before it runs the program; the program then registers the first Fly resource, which starts the dynamic-provider host.",
         `Fixed cost of each node process Pulumi starts, node + require("@pulumi/pulumi"): ${fixed.fullMs.toFixed(0)} ms with nothing deferred (the CLI's bundled dynamic-provider plugin), ${fixed.deferredMs.toFixed(0)} ms with startup/defer.js (the program, the pack, and this project's dynamic-provider plugin)`,

@@ -4,6 +4,7 @@
  */
 import type { FlyMachineConfig } from "../providers/fly";
 import { PLAIN_ENV_KEYS } from "../config";
+import { SETTINGS_DEFAULTS } from "../config/defaults";
 
 /** Plain settings the app reads from its environment. None of them is secret. */
 export interface AppSettings {
@@ -11,17 +12,17 @@ export interface AppSettings {
     readonly environment: string;
     /**
      * `DEBUG`.
-     * @default false
+     * @default SETTINGS_DEFAULTS.debug
      */
     readonly debug?: boolean;
     /**
      * `LOG_LEVEL`.
-     * @default "INFO"
+     * @default SETTINGS_DEFAULTS.logLevel
      */
     readonly logLevel?: string;
     /**
      * `CORS_ORIGINS`, comma-separated.
-     * @default []
+     * @default SETTINGS_DEFAULTS.corsOrigins (none)
      */
     readonly corsOrigins?: readonly string[];
     /**
@@ -31,7 +32,7 @@ export interface AppSettings {
     readonly allowedHosts?: readonly string[];
     /**
      * `JWT_EXPIRY_MINUTES`.
-     * @default 15
+     * @default SETTINGS_DEFAULTS.jwtExpiryMinutes
      */
     readonly jwtExpiryMinutes?: number;
     /**
@@ -41,7 +42,7 @@ export interface AppSettings {
     readonly sentryEnvironment?: string;
     /**
      * `SENTRY_TRACES_SAMPLE_RATE`, from 0 to 1.
-     * @default 0
+     * @default SETTINGS_DEFAULTS.sentryTracesSampleRate
      */
     readonly sentryTracesSampleRate?: number;
 }
@@ -53,13 +54,13 @@ export function appEnv(settings: AppSettings, port: number, ownHosts: readonly s
     const allowedHosts = settings.allowedHosts && settings.allowedHosts.length > 0 ? settings.allowedHosts : ownHosts;
     return {
         ENVIRONMENT: settings.environment,
-        DEBUG: String(settings.debug ?? false),
-        LOG_LEVEL: settings.logLevel ?? "INFO",
-        CORS_ORIGINS: (settings.corsOrigins ?? []).join(","),
+        DEBUG: String(settings.debug ?? SETTINGS_DEFAULTS.debug),
+        LOG_LEVEL: settings.logLevel ?? SETTINGS_DEFAULTS.logLevel,
+        CORS_ORIGINS: (settings.corsOrigins ?? SETTINGS_DEFAULTS.corsOrigins).join(","),
         ALLOWED_HOSTS: allowedHosts.join(","),
         SENTRY_ENVIRONMENT: settings.sentryEnvironment ?? settings.environment,
-        SENTRY_TRACES_SAMPLE_RATE: String(settings.sentryTracesSampleRate ?? 0),
-        JWT_EXPIRY_MINUTES: String(settings.jwtExpiryMinutes ?? 15),
+        SENTRY_TRACES_SAMPLE_RATE: String(settings.sentryTracesSampleRate ?? SETTINGS_DEFAULTS.sentryTracesSampleRate),
+        JWT_EXPIRY_MINUTES: String(settings.jwtExpiryMinutes ?? SETTINGS_DEFAULTS.jwtExpiryMinutes),
         PORT: String(port),
     };
 }

@@ -6,24 +6,24 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as time from "@pulumiverse/time";
+import { SECRETS_DEFAULTS } from "../config/defaults";
+import { ENV_VAR_NAME } from "../config/patterns";
 
 /** Type token of {@link AppSecrets}. */
 export const APP_SECRETS_TYPE = "platform:secrets:AppSecrets";
 
-/** Environment variable names secrets are delivered under. */
-const SECRET_NAME = /^[A-Z][A-Z0-9_]*$/;
 
 /** Arguments of {@link AppSecrets}. */
 export interface AppSecretsArgs {
     /**
      * Length of the generated JWT signing secret. Production policy requires at least 64.
-     * @default 64
+     * @default SECRETS_DEFAULTS.jwtLength
      */
     readonly jwtLength?: number;
     /**
      * Days between rotations of the generated JWT secret. When the period has passed, `pulumi preview` shows the
      * `Rotating` resource and the secret being replaced, and the app rolling out with the new one.
-     * @default 90
+     * @default SECRETS_DEFAULTS.rotationDays
      */
     readonly rotationDays?: number;
     /**
@@ -59,7 +59,7 @@ export function validateAppSecretsArgs(name: string, args: AppSecretsArgs): stri
         problems.push(`${where}: rotationDays must be a whole number from ${rotationDays.min} to ${rotationDays.max}, got ${args.rotationDays}.`);
     }
     for (const key of Object.keys(args.extra ?? {})) {
-        if (!SECRET_NAME.test(key)) problems.push(`${where}: extra secret name "${key}" must be UPPER_SNAKE_CASE, such as STRIPE_API_KEY.`);
+        if (!ENV_VAR_NAME.test(key)) problems.push(`${where}: extra secret name "${key}" must be UPPER_SNAKE_CASE, such as STRIPE_API_KEY.`);
     }
     return problems;
 }
@@ -78,10 +78,11 @@ export class AppSecrets extends pulumi.ComponentResource {
     constructor(name: string, args: AppSecretsArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         // Validated before registering, so invalid args leave nothing half-registered.
         const problems = validateAppSecretsArgs(name, args);
-        if (problems.length > 0) throw new Error(problems.join("\n"));
+        // A RunError: the CLI prints the message alone, without a stack trace.
+        if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
         super(APP_SECRETS_TYPE, name, {}, opts);
-        const jwtLength = args.jwtLength ?? 64;
-        const rotationDays = args.rotationDays ?? 90;
+        const jwtLength = args.jwtLength ?? SECRETS_DEFAULTS.jwtLength;
+        const rotationDays = args.rotationDays ?? SECRETS_DEFAULTS.rotationDays;
         const extraInputs = args.extra ?? {};
 
         if (args.jwtSecret !== undefined) {

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { LoadedStack, ParsedStackConfig, StackConfig, SUPPLIED_JWT_SECRET } from "../config";
+import { databaseRegion } from "../config/managedPostgres";
 import { AppSecrets } from "./appSecrets";
 import { AppService, FlyAppRuntimeArgs, LocalAppRuntimeArgs } from "./appService";
 import { requireRetainOnDelete } from "./dataSafety";
@@ -37,29 +38,14 @@ function pick(values: LoadedStack["secretValues"], names: readonly string[]): Re
     return Object.fromEntries(names.map((key) => [key, values[key]]));
 }
 
-/**
- * A Fly stack that builds its image pushes it to registry.fly.io with the deployer's Fly token. Refused before
- * anything is registered, so a missing token never shows up half-way through an update.
- */
-export function requireRegistryToken(stack: LoadedStack): pulumi.Output<string> | undefined {
-    const { config } = stack;
-    if (config.platform !== "fly" || config.app.image.context === undefined) return undefined;
-    if (stack.flyApiToken !== undefined) return stack.flyApiToken;
-    const org = config.fly?.org ?? "<org>";
-    throw new pulumi.RunError(
-        `Stack "${stack.stack}": app.image.context builds the image and pushes it to registry.fly.io, which needs a Fly API token, ` +
-            `and FLY_API_TOKEN is not set. Export one before running pulumi (export FLY_API_TOKEN="$(fly tokens create org ${org})"), ` +
-            `or deploy a prebuilt image: pulumi config set --path app.image.ref <repo>@sha256:<digest> --stack ${stack.stack}.`,
-    );
-}
-
 function databaseRuntime(config: StackConfig, secrets: AppSecrets): FlyPostgresArgs | LocalPostgresArgs {
     const { database } = config;
     if (database.kind === "fly") {
         return {
             kind: "fly",
             orgSlug: config.fly?.org ?? "",
-            region: database.region ?? config.app.regions[0],
+            // app.regions lists at least one region (schema), so there is always one.
+            region: databaseRegion(database, config.app.regions) as string,
             plan: database.plan,
             diskGb: database.diskGb,
             version: database.version,
@@ -105,7 +91,8 @@ export function dataSafetyOptions(stack: Pick<ParsedStackConfig, "stack" | "conf
 export function buildEnvironment(stack: LoadedStack): EnvironmentOutputs {
     const { config, secretValues } = stack;
     const scope: NameScope = { prefix: config.app.name, stack: stack.stack };
-    const registryToken = requireRegistryToken(stack);
+    // Load-time validation guarantees the token when a Fly stack builds its image (config/load.ts).
+    const registryToken = config.platform === "fly" && config.app.image.context !== undefined ? stack.flyApiToken : undefined;
     const opts = dataSafetyOptions(stack);
 
     const secrets = new AppSecrets("secrets", {
@@ -153,7 +140,7 @@ export function buildEnvironment(stack: LoadedStack): EnvironmentOutputs {
             allowedHosts: settings.allowedHosts,
             jwtExpiryMinutes: settings.jwtExpiryMinutes,
             sentryEnvironment: config.environment,
-            sentryTracesSampleRate: sentryConfig?.tracesSampleRate ?? 0,
+            sentryTracesSampleRate: sentryConfig?.tracesSampleRate,
         },
         secrets: {
             ...secrets.extra,

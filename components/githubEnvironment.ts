@@ -5,6 +5,8 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { GitHubReadEnvironment, GitHubReadEnvironmentArgs, validateGitHubReadEnvironmentArgs } from "./githubReadEnvironment";
+import { GITHUB_DEFAULTS } from "../config/defaults";
+import { ENV_VAR_NAME } from "../config/patterns";
 import { NAME_LIMITS, NameScope, physicalName } from "./naming";
 
 /** Type token of {@link GitHubEnvironment}. */
@@ -17,32 +19,32 @@ export const REPOSITORY_ADMIN_ROLE_ID = 5;
 export interface BranchProtectionArgs {
     /**
      * Approving reviews a pull request needs.
-     * @default 1
+     * @default GITHUB_DEFAULTS.protection.requiredApprovals
      */
     readonly requiredApprovals?: number;
     /**
      * Status checks (CI job names) that must pass before merging.
-     * @default ["ci"]
+     * @default GITHUB_DEFAULTS.protection.statusChecks
      */
     readonly statusChecks?: readonly string[];
     /**
      * Require a linear history (no merge commits).
-     * @default true
+     * @default GITHUB_DEFAULTS.protection.linearHistory
      */
     readonly linearHistory?: boolean;
     /**
      * Apply the rules to repository admins too.
-     * @default true
+     * @default GITHUB_DEFAULTS.protection.enforceAdmins
      */
     readonly enforceAdmins?: boolean;
     /**
      * Every review conversation must be resolved before merging.
-     * @default true
+     * @default GITHUB_DEFAULTS.protection.conversationResolution
      */
     readonly conversationResolution?: boolean;
     /**
      * A new push dismisses earlier approvals.
-     * @default true
+     * @default GITHUB_DEFAULTS.protection.dismissStaleReviews
      */
     readonly dismissStaleReviews?: boolean;
 }
@@ -66,17 +68,17 @@ export interface GitHubEnvironmentArgs {
     readonly reviewers?: { readonly users?: readonly number[]; readonly teams?: readonly number[] };
     /**
      * The person who triggered a deployment cannot approve it.
-     * @default true
+     * @default GITHUB_DEFAULTS.preventSelfReview
      */
     readonly preventSelfReview?: boolean;
     /**
      * Repository admins may bypass the environment's protection rules.
-     * @default false
+     * @default GITHUB_DEFAULTS.adminsCanBypass
      */
     readonly adminsCanBypass?: boolean;
     /**
      * Minutes a deployment waits before it starts.
-     * @default 0
+     * @default GITHUB_DEFAULTS.waitTimerMinutes
      */
     readonly waitTimerMinutes?: number;
     /**
@@ -113,8 +115,6 @@ export const leaveTokenToPlugin: pulumi.ResourceTransformation = ({ props, opts 
     return { props: rest, opts };
 };
 
-const NAME = /^[A-Z][A-Z0-9_]*$/;
-
 /** Problems with plain args, each naming the component, what is allowed and the value received. */
 export function validateGitHubEnvironmentArgs(name: string, args: GitHubEnvironmentArgs): string[] {
     const problems: string[] = [];
@@ -132,7 +132,7 @@ export function validateGitHubEnvironmentArgs(name: string, args: GitHubEnvironm
     const secretNames = Object.keys(args.secrets ?? {});
     for (const [kind, names] of [["secret", secretNames], ["variable", Object.keys(args.variables ?? {})]] as const) {
         for (const key of names) {
-            if (!NAME.test(key)) problems.push(`${where}: ${kind} name "${key}" must be UPPER_SNAKE_CASE, such as FLY_API_TOKEN.`);
+            if (!ENV_VAR_NAME.test(key)) problems.push(`${where}: ${kind} name "${key}" must be UPPER_SNAKE_CASE, such as FLY_API_TOKEN.`);
             else if (key.startsWith("GITHUB_")) problems.push(`${where}: ${kind} name "${key}" starts with GITHUB_, which GitHub reserves; rename it.`);
         }
     }
@@ -158,13 +158,14 @@ export class GitHubEnvironment extends pulumi.ComponentResource {
     constructor(name: string, args: GitHubEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validated before registering, so invalid args leave nothing half-registered.
         const problems = validateGitHubEnvironmentArgs(name, args);
-        if (problems.length > 0) throw new Error(problems.join("\n"));
+        // A RunError: the CLI prints the message alone, without a stack trace.
+        if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
         super(GITHUB_ENVIRONMENT_TYPE, name, {}, opts);
         const users = [...(args.reviewers?.users ?? [])];
         const teams = [...(args.reviewers?.teams ?? [])];
-        const preventSelfReview = args.preventSelfReview ?? true;
-        const canAdminsBypass = args.adminsCanBypass ?? false;
-        const waitTimer = args.waitTimerMinutes ?? 0;
+        const preventSelfReview = args.preventSelfReview ?? GITHUB_DEFAULTS.preventSelfReview;
+        const canAdminsBypass = args.adminsCanBypass ?? GITHUB_DEFAULTS.adminsCanBypass;
+        const waitTimer = args.waitTimerMinutes ?? GITHUB_DEFAULTS.waitTimerMinutes;
         const secrets = args.secrets ?? {};
         const variables = args.variables ?? {};
 
@@ -222,8 +223,9 @@ export class GitHubEnvironment extends pulumi.ComponentResource {
      * bypass list, which GitHub shows to everyone who can read the repository.
      */
     private protectBranch(name: string, args: GitHubEnvironmentArgs, protection: BranchProtectionArgs, opts: pulumi.CustomResourceOptions): void {
-        const statusChecks = protection.statusChecks ?? ["ci"];
-        const enforceAdmins = protection.enforceAdmins ?? true;
+        const D = GITHUB_DEFAULTS.protection;
+        const statusChecks = protection.statusChecks ?? D.statusChecks;
+        const enforceAdmins = protection.enforceAdmins ?? D.enforceAdmins;
         new github.RepositoryRuleset(
             `${name}-branch-ruleset`,
             {
@@ -236,11 +238,11 @@ export class GitHubEnvironment extends pulumi.ComponentResource {
                 rules: {
                     deletion: true,
                     nonFastForward: true,
-                    requiredLinearHistory: protection.linearHistory ?? true,
+                    requiredLinearHistory: protection.linearHistory ?? D.linearHistory,
                     pullRequest: {
-                        requiredApprovingReviewCount: protection.requiredApprovals ?? 1,
-                        dismissStaleReviewsOnPush: protection.dismissStaleReviews ?? true,
-                        requiredReviewThreadResolution: protection.conversationResolution ?? true,
+                        requiredApprovingReviewCount: protection.requiredApprovals ?? D.requiredApprovals,
+                        dismissStaleReviewsOnPush: protection.dismissStaleReviews ?? D.dismissStaleReviews,
+                        requiredReviewThreadResolution: protection.conversationResolution ?? D.conversationResolution,
                     },
                     // An empty required-checks rule would require nothing; leave it out rather than pretend.
                     requiredStatusChecks:

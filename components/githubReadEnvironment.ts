@@ -6,6 +6,8 @@
  */
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
+import { GITHUB_DEFAULTS } from "../config/defaults";
+import { BRANCH_NAME } from "../config/patterns";
 
 /** Type token of {@link GitHubReadEnvironment}; the policy pack tells read environments from deploying ones by it. */
 export const GITHUB_READ_ENVIRONMENT_TYPE = "platform:github:GitHubReadEnvironment";
@@ -30,17 +32,15 @@ export interface GitHubReadEnvironmentArgs {
     readonly reviewers?: { readonly users?: readonly number[]; readonly teams?: readonly number[] };
     /**
      * The person who triggered a run cannot approve it (the author of a pull request cannot release its preview).
-     * @default true
+     * @default GITHUB_DEFAULTS.preventSelfReview
      */
     readonly preventSelfReview?: boolean;
     /**
      * Repository admins may skip the required reviewers.
-     * @default false
+     * @default GITHUB_DEFAULTS.adminsCanBypass
      */
     readonly adminsCanBypass?: boolean;
 }
-
-const BRANCH = /^[A-Za-z0-9._\-/]+$/;
 
 /** Problems with plain args, each naming the component, what is allowed and the value received. */
 export function validateGitHubReadEnvironmentArgs(name: string, args: GitHubReadEnvironmentArgs): string[] {
@@ -51,7 +51,7 @@ export function validateGitHubReadEnvironmentArgs(name: string, args: GitHubRead
     if (args.environment.trim() === "") problems.push(`${where}: environment must not be empty.`);
     const branches = args.branches ?? [];
     for (const branch of branches) {
-        if (!BRANCH.test(branch) || branch.includes("*")) problems.push(`${where}: branch ${JSON.stringify(branch)} must be one branch name such as main (no wildcards).`);
+        if (!BRANCH_NAME.test(branch) || branch.includes("*")) problems.push(`${where}: branch ${JSON.stringify(branch)} must be one branch name such as main (no wildcards).`);
     }
     if (new Set(branches).size !== branches.length) problems.push(`${where}: branches lists a branch twice.`);
     return problems;
@@ -64,13 +64,14 @@ export class GitHubReadEnvironment extends pulumi.ComponentResource {
 
     constructor(name: string, args: GitHubReadEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         const problems = validateGitHubReadEnvironmentArgs(name, args);
-        if (problems.length > 0) throw new Error(problems.join("\n"));
+        // A RunError: the CLI prints the message alone, without a stack trace.
+        if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
         super(GITHUB_READ_ENVIRONMENT_TYPE, name, {}, opts);
         const branches = [...(args.branches ?? [])];
         const users = [...(args.reviewers?.users ?? [])];
         const teams = [...(args.reviewers?.teams ?? [])];
-        const preventSelfReview = args.preventSelfReview ?? true;
-        const canAdminsBypass = args.adminsCanBypass ?? false;
+        const preventSelfReview = args.preventSelfReview ?? GITHUB_DEFAULTS.preventSelfReview;
+        const canAdminsBypass = args.adminsCanBypass ?? GITHUB_DEFAULTS.adminsCanBypass;
 
         const environment = new github.RepositoryEnvironment(
             `${name}-environment`,

@@ -25,6 +25,9 @@ export const NAME_LIMITS = {
     github: 100,
 } as const;
 
+/** One of the providers' length limits: every one leaves room for a name and its hash suffix. */
+export type NameLimit = (typeof NAME_LIMITS)[keyof typeof NAME_LIMITS];
+
 const HASH_LENGTH = 6;
 
 /** Lowercase letters, digits and single dashes, no leading or trailing dash. */
@@ -43,22 +46,19 @@ function shortHash(value: string): string {
 /**
  * Joins parts into a slug of at most `limit` characters.
  *
- * When slugging changed a part (`my_stack` and `my-stack` would otherwise meet) or the result is too long, a short
- * hash of the original parts is appended, so distinct inputs never share a name and the name is stable.
+ * When slugging changed a part (`my_stack` and `my-stack` would otherwise meet, and a part of only `_` or `.` has
+ * no slug at all) or the result is too long, a short hash of the original parts is appended, so distinct inputs
+ * never share a name and the name is stable.
  */
-export function joinName(parts: readonly string[], limit: number): string {
-    if (limit < HASH_LENGTH + 3) throw new Error(`naming: limit ${limit} is too small; use at least ${HASH_LENGTH + 3}`);
+export function joinName(parts: readonly string[], limit: NameLimit): string {
     const kept = parts.filter((part) => part.length > 0);
     const slugs = kept.map(slugify);
-    if (slugs.some((slug) => slug.length === 0)) {
-        throw new Error(`naming: ${JSON.stringify(kept)} has a part with no letter or digit; use letters, digits and dashes`);
-    }
-    const plain = slugs.join("-");
+    const plain = slugs.filter((slug) => slug.length > 0).join("-");
     const lossy = slugs.some((slug, i) => slug !== kept[i]);
     if (!lossy && plain.length <= limit) return plain;
     const suffix = shortHash(kept.join("\u0000"));
     const head = plain.slice(0, limit - HASH_LENGTH - 1).replace(/-+$/, "");
-    return `${head}-${suffix}`;
+    return head.length > 0 ? `${head}-${suffix}` : suffix;
 }
 
 /**
@@ -66,7 +66,7 @@ export function joinName(parts: readonly string[], limit: number): string {
  *
  * @example physicalName({ prefix: "api", stack: "staging" }, "db", NAME_LIMITS.fly) // "api-staging-db"
  */
-export function physicalName(scope: NameScope, role: string | undefined, limit: number): string {
+export function physicalName(scope: NameScope, role: string | undefined, limit: NameLimit): string {
     return joinName([scope.prefix, scope.stack, role ?? ""], limit);
 }
 
@@ -74,6 +74,6 @@ export function physicalName(scope: NameScope, role: string | undefined, limit: 
  * A name shared by every stack of the service (`<prefix>[-<role>]`), for things the stacks share on purpose, such
  * as one Sentry project whose environments tell the stacks apart.
  */
-export function sharedName(scope: NameScope, role: string | undefined, limit: number): string {
+export function sharedName(scope: NameScope, role: string | undefined, limit: NameLimit): string {
     return joinName([scope.prefix, role ?? ""], limit);
 }

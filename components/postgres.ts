@@ -7,6 +7,9 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { FLY_MANAGED_POSTGRES_REGIONS, FLY_REGIONS } from "../config";
+import { DATABASE_DEFAULTS } from "../config/defaults";
+import { FLY_DATABASE_NAME, SQL_IDENTIFIER } from "../config/patterns";
 import * as fly from "../providers/fly";
 import { NAME_LIMITS, NameScope, physicalName } from "./naming";
 
@@ -22,17 +25,17 @@ export interface FlyPostgresArgs {
     readonly region: string;
     /**
      * Managed Postgres plan.
-     * @default "basic"
+     * @default DATABASE_DEFAULTS.plan
      */
     readonly plan?: fly.PostgresPlan;
     /**
      * Disk size in GB (it can only grow).
-     * @default 10
+     * @default DATABASE_DEFAULTS.diskGb
      */
     readonly diskGb?: number;
     /**
      * PostgreSQL major version.
-     * @default 17
+     * @default DATABASE_DEFAULTS.version
      */
     readonly version?: 16 | 17;
 }
@@ -44,7 +47,7 @@ export interface LocalPostgresArgs {
     readonly password: pulumi.Input<string>;
     /**
      * PostgreSQL major version (the `postgres:<version>-alpine` image).
-     * @default 17
+     * @default DATABASE_DEFAULTS.version
      */
     readonly version?: 16 | 17;
     /**
@@ -62,33 +65,34 @@ export interface PostgresArgs {
     readonly runtime: FlyPostgresArgs | LocalPostgresArgs;
     /**
      * Name of the app's database.
-     * @default "app"
+     * @default DATABASE_DEFAULTS.name
      */
     readonly databaseName?: string;
     /**
      * Name of the app's database user.
-     * @default "app"
+     * @default APP_USER
      */
     readonly username?: string;
     /**
      * `protect` every resource that holds data, so `pulumi destroy` refuses to delete it.
-     * @default true
+     * @default DATABASE_DEFAULTS.protect
      */
     readonly protect?: boolean;
     /**
      * Keep the data resources when they leave the program.
-     * @default true
+     * @default DATABASE_DEFAULTS.retainOnDelete
      */
     readonly retainOnDelete?: boolean;
     /**
      * Automatic backups. Fly Managed Postgres always backs up, so `false` is refused there rather than silently
      * ignored; the local container has no backup facility.
-     * @default true
+     * @default DATABASE_DEFAULTS.backups
      */
     readonly backups?: boolean;
 }
 
-const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+/** The database user the app connects as (no config key: the app owns its database). */
+export const APP_USER = "app";
 
 /** Problems with plain args, each naming the component, what is allowed and the value received. */
 export function validatePostgresArgs(name: string, args: PostgresArgs): string[] {
@@ -106,7 +110,14 @@ export function validatePostgresArgs(name: string, args: PostgresArgs): string[]
         if (runtime.diskGb !== undefined && !(Number.isInteger(runtime.diskGb) && runtime.diskGb >= 10 && runtime.diskGb <= 1000)) {
             problems.push(`${where}: diskGb must be a whole number from 10 to 1000, got ${runtime.diskGb}.`);
         }
-        if (!/^[a-z]{3}$/.test(runtime.region)) problems.push(`${where}: region must be a three-letter Fly region code such as ams, got ${JSON.stringify(runtime.region)}.`);
+        if (!FLY_REGIONS.has(runtime.region)) problems.push(`${where}: region must be a Fly region such as ams, got ${JSON.stringify(runtime.region)}.`);
+        else if (!FLY_MANAGED_POSTGRES_REGIONS.has(runtime.region)) {
+            problems.push(`${where}: Fly Managed Postgres does not run in ${runtime.region}; choose one of ${[...FLY_MANAGED_POSTGRES_REGIONS].join(", ")} (config/flyManagedPostgresRegions.json).`);
+        }
+        const databaseName = args.databaseName ?? DATABASE_DEFAULTS.name;
+        if (SQL_IDENTIFIER.test(databaseName) && !FLY_DATABASE_NAME.test(databaseName)) {
+            problems.push(`${where}: databaseName must start and end with a letter or digit on Fly Managed Postgres, got ${JSON.stringify(databaseName)}.`);
+        }
     } else if (runtime.hostPort !== undefined && !(Number.isInteger(runtime.hostPort) && runtime.hostPort >= 1024 && runtime.hostPort <= 65535)) {
         problems.push(`${where}: hostPort must be a whole number from 1024 to 65535, got ${runtime.hostPort}.`);
     }
@@ -130,11 +141,12 @@ export class Postgres extends pulumi.ComponentResource {
     constructor(name: string, args: PostgresArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validated before registering, so invalid args leave nothing half-registered.
         const problems = validatePostgresArgs(name, args);
-        if (problems.length > 0) throw new Error(problems.join("\n"));
+        // A RunError: the CLI prints the message alone, without a stack trace.
+        if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
         super(POSTGRES_TYPE, name, {}, opts);
-        const databaseName = args.databaseName ?? "app";
-        const username = args.username ?? "app";
-        const data: pulumi.CustomResourceOptions = { parent: this, protect: args.protect ?? true, retainOnDelete: args.retainOnDelete ?? true };
+        const databaseName = args.databaseName ?? DATABASE_DEFAULTS.name;
+        const username = args.username ?? APP_USER;
+        const data: pulumi.CustomResourceOptions = { parent: this, protect: args.protect ?? DATABASE_DEFAULTS.protect, retainOnDelete: args.retainOnDelete ?? DATABASE_DEFAULTS.retainOnDelete };
 
         const runtime = args.runtime;
         if (runtime.kind === "fly") {
@@ -144,9 +156,9 @@ export class Postgres extends pulumi.ComponentResource {
                     name: physicalName(args.scope, "db", NAME_LIMITS.fly),
                     orgSlug: runtime.orgSlug,
                     region: runtime.region,
-                    plan: runtime.plan ?? "basic",
-                    diskSizeGb: runtime.diskGb ?? 10,
-                    pgMajorVersion: runtime.version ?? 17,
+                    plan: runtime.plan ?? DATABASE_DEFAULTS.plan,
+                    diskSizeGb: runtime.diskGb ?? DATABASE_DEFAULTS.diskGb,
+                    pgMajorVersion: runtime.version ?? DATABASE_DEFAULTS.version,
                 },
                 data,
             );
@@ -164,7 +176,7 @@ export class Postgres extends pulumi.ComponentResource {
             const containerName = physicalName(args.scope, "db", NAME_LIMITS.docker);
             const network = new docker.Network(`${name}-network`, { name: networkName, driver: "bridge" }, { parent: this });
             const volume = new docker.Volume(`${name}-volume`, { name: physicalName(args.scope, "db-data", NAME_LIMITS.docker) }, data);
-            const image = new docker.RemoteImage(`${name}-image`, { name: `postgres:${runtime.version ?? 17}-alpine`, keepLocally: true }, { parent: this });
+            const image = new docker.RemoteImage(`${name}-image`, { name: `postgres:${runtime.version ?? DATABASE_DEFAULTS.version}-alpine`, keepLocally: true }, { parent: this });
             new docker.Container(
                 `${name}-container`,
                 {

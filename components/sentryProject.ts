@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as sentry from "@pulumiverse/sentry";
+import { SENTRY_DEFAULTS } from "../config/defaults";
 
 /** Type token of {@link SentryProject}. */
 export const SENTRY_PROJECT_TYPE = "platform:observability:SentryProject";
@@ -16,7 +17,7 @@ export interface SentryProjectArgs {
     readonly team: string;
     /**
      * Create the team (true) or use an existing one (false).
-     * @default false
+     * @default SENTRY_DEFAULTS.createTeam
      */
     readonly createTeam?: boolean;
     /** Project slug (a physical name: per stack, or shared by every stack). */
@@ -29,7 +30,7 @@ export interface SentryProjectArgs {
     readonly createProject?: boolean;
     /**
      * Sentry platform of the project.
-     * @default "node"
+     * @default SENTRY_DEFAULTS.platform
      */
     readonly platform?: string;
     /** Name of the client key, e.g. the environment it serves. */
@@ -59,11 +60,12 @@ export class SentryProject extends pulumi.ComponentResource {
     constructor(name: string, args: SentryProjectArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validated before registering, so invalid args leave nothing half-registered.
         const problems = validateSentryProjectArgs(name, args);
-        if (problems.length > 0) throw new Error(problems.join("\n"));
+        // A RunError: the CLI prints the message alone, without a stack trace.
+        if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
         super(SENTRY_PROJECT_TYPE, name, {}, opts);
-        const createTeam = args.createTeam ?? false;
+        const createTeam = args.createTeam ?? SENTRY_DEFAULTS.createTeam;
         const createProject = args.createProject ?? true;
-        const platform = args.platform ?? "node";
+        const platform = args.platform ?? SENTRY_DEFAULTS.platform;
 
         const team: pulumi.Input<string> = createTeam
             ? new sentry.SentryTeam(`${name}-team`, { organization: args.organization, name: args.team, slug: args.team }, { parent: this }).slug

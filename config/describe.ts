@@ -1,9 +1,10 @@
 /**
  * Zod issues as `ConfigIssue`s a user can act on: the key path, what is wrong with the allowed range and the value
  * received, and the `pulumi config set` that fixes it. A value under a key written with `--secret` is never quoted:
- * it prints as `[secret]`.
+ * it prints as `[secret]`; nor is a plain value that looks like a credential.
  */
 import { z } from "zod";
+import { CREDENTIAL_MASK, looksLikeCredential } from "./credentials";
 import { ConfigIssue, MASKED, removeCommand, setCommand } from "./errors";
 import { stackConfigSchema, ValueFreeParams } from "./schema";
 
@@ -19,9 +20,13 @@ export function valueAt(root: unknown, path: Path): unknown {
     return path.reduce<unknown>((node, part) => (node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[part] : undefined), root);
 }
 
-/** A value as the message quotes it; numbers JSON cannot write (overflowed, NaN) by name rather than as `null`. */
+/**
+ * A value as the message quotes it; numbers JSON cannot write (overflowed, NaN) by name rather than as `null`, and
+ * a value that looks like a credential (even in a plain key) not at all.
+ */
 function received(value: unknown): string {
     if (value === undefined) return "nothing";
+    if (typeof value === "string" && looksLikeCredential(value)) return CREDENTIAL_MASK;
     if (typeof value === "number" && !Number.isFinite(value)) return String(value);
     const text = JSON.stringify(value);
     return text.length > 60 ? `${text.slice(0, 57)}...` : text;
@@ -196,7 +201,8 @@ export function describeIssue(stack: string, issue: z.core.$ZodIssue, settings: 
             break;
         default: {
             const params = (issue as { params?: Partial<ValueFreeParams> }).params;
-            const message = secret && params?.withoutValues ? params.withoutValues : issue.message;
+            const credential = typeof value === "string" && looksLikeCredential(value);
+            const message = (secret || credential) && params?.withoutValues ? params.withoutValues : issue.message;
             problem = value === undefined || (value !== null && typeof value === "object") ? message : `${message}, received ${shown}`;
         }
     }

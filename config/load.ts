@@ -3,6 +3,7 @@
  * program that touches `pulumi.Config`, the stack name or config secrets.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "./errors";
 import { PROJECT, ParsedStackConfig, parseStackConfig } from "./parse";
 
 /** A validated stack with its secret config values as secret Outputs. */
@@ -25,15 +26,36 @@ function isSecretKey(key: string): boolean {
     return runtimeConfig.isConfigSecret(key);
 }
 
+/**
+ * A Fly stack that builds its image pushes it to registry.fly.io with the deployer's Fly token (`FLY_API_TOKEN`).
+ * Without one, the problem is the config's (`app.image.context`) as much as the shell's, so it is reported as a
+ * config error, before anything is registered, rather than by the component half-way through an update.
+ */
+function registryTokenProblem(parsed: ParsedStackConfig, token: string | undefined): ConfigError | undefined {
+    const { config, stack } = parsed;
+    if (config.platform !== "fly" || config.app.image.context === undefined || token) return undefined;
+    return new ConfigError(stack, [
+        {
+            key: "app.image.context",
+            problem: "builds the image and pushes it to registry.fly.io, which needs a Fly API token, and FLY_API_TOKEN is not set",
+            fix:
+                `export FLY_API_TOKEN="$(fly tokens create org ${config.fly?.org ?? "<org>"})" before running pulumi, ` +
+                `or deploy a prebuilt image: pulumi config set --stack ${stack} --path app.image.ref <repo>@sha256:<digest> (and remove app.image.context)`,
+        },
+    ]);
+}
+
 /** Validates the running stack's config; throws `ConfigError` (every problem at once) before anything is created. */
 export function loadStackConfig(): LoadedStack {
     const stack = pulumi.getStack();
     const values = pulumi.runtime.allConfig();
     const secretKeys = new Set(Object.keys(values).filter(isSecretKey));
     const parsed = parseStackConfig({ stack, values, secretKeys });
-    const config = new pulumi.Config(PROJECT);
-    const secretValues = Object.fromEntries(parsed.secretNames.map((name) => [name, config.requireSecret(name)]));
     // Read here, once, so components never touch the environment (STYLE: config is parsed in one place).
     const token = process.env.FLY_API_TOKEN;
+    const tokenProblem = registryTokenProblem(parsed, token);
+    if (tokenProblem !== undefined) throw tokenProblem;
+    const config = new pulumi.Config(PROJECT);
+    const secretValues = Object.fromEntries(parsed.secretNames.map((name) => [name, config.requireSecret(name)]));
     return { ...parsed, project: pulumi.getProject(), secretValues, flyApiToken: token ? pulumi.secret(token) : undefined };
 }

@@ -63,6 +63,21 @@ function misplacedKey(stack: string, fullKey: string, namespace: string | undefi
     return { key: namespace === undefined ? key : fullKey, problem, fix };
 }
 
+/**
+ * A key of a stack file written with no namespace at all (`app:` instead of `api-environments:app:`). The Pulumi
+ * CLI reads stack-file keys as `<namespace>:<name>` and cannot parse one without, so this is reported as what it is,
+ * with the rename that fixes it, never as a key of some other namespace.
+ */
+export function keyWithoutNamespace(stack: string, key: string, value: string, secure: boolean): ConfigIssue {
+    const ours = misplacedKey(stack, key, undefined, key, value, secure);
+    if (ours) return ours;
+    return {
+        key,
+        problem: "is written without a namespace; stack-file keys are <namespace>:<name> (a provider's, such as docker:host, or this project's)",
+        fix: `rename the key ${key} to <namespace>:${key} in Pulumi.${stack}.yaml, or remove it: delete the line, since pulumi config rm cannot name it`,
+    };
+}
+
 /** A setting (not a secret value) written with `--secret`: the program would put its value in plain state. */
 function secureSetting(stack: string, key: string, value: string): ConfigIssue {
     const structured = /^\s*[[{]/.test(value);

@@ -5,20 +5,20 @@
  * Keys sit in the project's namespace (`api-environments:<key>`). Nested values are set with
  * `pulumi config set --path`, so numbers and booleans arrive typed.
  */
+import { APP_DEFAULTS, DATABASE_DEFAULTS, GITHUB_DEFAULTS, SECRETS_DEFAULTS, SENTRY_DEFAULTS, SETTINGS_DEFAULTS } from "./defaults";
+import { FLY_MANAGED_POSTGRES_CHECKED, FLY_MANAGED_POSTGRES_REGIONS, databaseRegion } from "./managedPostgres";
+import { BRANCH_NAME, ENV_VAR_NAME, FLY_DATABASE_NAME, SQL_IDENTIFIER } from "./patterns";
 import { z } from "zod";
-import flyRegions from "./flyRegions.json";
+import { FLY_REGIONS, flyRegionProblem } from "../providers/fly/regions";
 
-/** Fly's region codes, from the list kept in `flyRegions.json` (with its date and sources). */
-export const FLY_REGIONS: ReadonlySet<string> = new Set(Object.keys(flyRegions.regions));
+/** Fly's region codes: the one list, kept with its date and sources in providers/fly/regions.json. */
+export { FLY_REGIONS };
 
 /** Fly region codes are three lowercase letters (`ams`, `iad`, `fra`) that Fly's region list has. */
-const region = z
-    .string()
-    .regex(/^[a-z]{3}$/, "must be a three-letter Fly region code such as ams, iad or fra")
-    // Only a well-formed code is looked up, so a malformed one is reported once.
-    .refine((code) => !/^[a-z]{3}$/.test(code) || FLY_REGIONS.has(code), {
-        message: `is not a Fly region (known: ${[...FLY_REGIONS].join(", ")}; from config/flyRegions.json, checked ${flyRegions.checked})`,
-    });
+const region = z.string().superRefine((code, ctx) => {
+    const problem = flyRegionProblem(code);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 /** Lowercase slug: what Fly app names, Sentry slugs and Docker names all accept. */
 const slug = (max: number) =>
@@ -32,13 +32,16 @@ const slug = (max: number) =>
  * A custom domain: a lowercase DNS hostname (no scheme, no port, no path), or a wildcard `*.example.com`, which Fly
  * certifies for every direct subdomain.
  */
+const DOMAIN = /^(?=.{1,253}$)(\*\.(?=[^.]+\.[^.]+))?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const domain = z
     .string()
     .max(253)
-    .regex(
-        /^(?=.{1,253}$)(\*\.(?=[^.]+\.[^.]+))?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/,
-        "must be a lowercase DNS hostname such as api.example.com, or a wildcard such as *.example.com (no scheme, port or path)",
-    );
+    .regex(DOMAIN, "must be a lowercase DNS hostname such as api.example.com, or a wildcard such as *.example.com (no scheme, port or path)")
+    // What Fly's certificate API (and the fly:Certificate check) takes: a name under a top-level domain of letters.
+    // Only a well-formed name is judged, so a malformed one is reported once.
+    .refine((name) => !DOMAIN.test(name) || /\.[a-z]{2,}$/.test(name), {
+        message: "must end in a top-level domain of letters, such as .com or .dev: Fly issues certificates only for public names",
+    });
 
 /**
  * What is wrong with a health check path, or undefined. Fly's proxy requests the path exactly as given, so it must
@@ -90,14 +93,14 @@ const allowedHost = z
 /** Environment variable names for secrets supplied through config. */
 export const secretName = z
     .string()
-    .regex(/^[A-Z][A-Z0-9_]*$/, "must be an UPPER_SNAKE_CASE environment variable name such as STRIPE_API_KEY");
+    .regex(ENV_VAR_NAME, "must be an UPPER_SNAKE_CASE environment variable name such as STRIPE_API_KEY");
 
 const imageSchema = z
     .strictObject({
         /** Build context directory, relative to the project root. */
         context: z.string().min(1).optional(),
         /** Dockerfile path, relative to the build context. */
-        dockerfile: z.string().min(1).default("Dockerfile"),
+        dockerfile: z.string().min(1).default(APP_DEFAULTS.dockerfile),
         /** A prebuilt image reference; pin it with `@sha256:` for production. */
         ref: z
             .string()
@@ -116,32 +119,32 @@ const imageSchema = z
 
 const settingsSchema = z.strictObject({
     /** `DEBUG` for the app. Production must keep it off (policy `no-debug-in-production`). */
-    debug: z.boolean().default(false),
+    debug: z.boolean().default(SETTINGS_DEFAULTS.debug),
     /** `LOG_LEVEL` for the app. */
-    logLevel: z.enum(["TRACE", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]).default("INFO"),
+    logLevel: z.enum(["TRACE", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]).default(SETTINGS_DEFAULTS.logLevel),
     /** `CORS_ORIGINS`: origins browsers may call the API from. */
-    corsOrigins: z.array(corsOrigin).default([]),
+    corsOrigins: z.array(corsOrigin).default([...SETTINGS_DEFAULTS.corsOrigins]),
     /** `ALLOWED_HOSTS`: Host headers the app answers. Empty means the app's own public hostnames. */
-    allowedHosts: z.array(allowedHost).default([]),
+    allowedHosts: z.array(allowedHost).default([...SETTINGS_DEFAULTS.allowedHosts]),
     /** `JWT_EXPIRY_MINUTES`: lifetime of access tokens. */
-    jwtExpiryMinutes: z.number().int().min(1).max(1440).default(15),
+    jwtExpiryMinutes: z.number().int().min(1).max(1440).default(SETTINGS_DEFAULTS.jwtExpiryMinutes),
 });
 
 const machinesSchema = z.strictObject({
     /** Machines per region. */
-    count: z.number().int().min(1).max(20).default(1),
-    cpuKind: z.enum(["shared", "performance"]).default("shared"),
-    cpus: z.number().int().min(1).max(16).default(1),
-    memoryMb: z.number().int().min(256).max(131072).multipleOf(256).default(512),
+    count: z.number().int().min(1).max(20).default(APP_DEFAULTS.machinesPerRegion),
+    cpuKind: z.enum(["shared", "performance"]).default(APP_DEFAULTS.cpuKind),
+    cpus: z.number().int().min(1).max(16).default(APP_DEFAULTS.cpus),
+    memoryMb: z.number().int().min(256).max(131072).multipleOf(256).default(APP_DEFAULTS.memoryMb),
 });
 
 const deploySchema = z.strictObject({
     /** How machines are replaced on an update. */
-    strategy: z.enum(["rolling", "bluegreen", "immediate"]).default("rolling"),
+    strategy: z.enum(["rolling", "bluegreen", "immediate"]).default(APP_DEFAULTS.strategy),
     /** Rolling only: machines updated at once. */
-    maxUnavailable: z.number().int().min(1).max(20).default(1),
+    maxUnavailable: z.number().int().min(1).max(20).default(APP_DEFAULTS.maxUnavailable),
     /** How long a new machine may take to pass its checks before the rollout is rolled back. */
-    healthTimeoutSeconds: z.number().int().min(10).max(3600).default(300),
+    healthTimeoutSeconds: z.number().int().min(10).max(3600).default(APP_DEFAULTS.healthTimeoutSeconds),
 });
 
 /**
@@ -152,7 +155,7 @@ const releaseSchema = z.strictObject({
     /** The command as an argument list (no shell), run in the app's image, e.g. ["npm", "run", "migrate"]. */
     command: z.array(z.string().min(1)).min(1),
     /** Seconds the command may run before the deploy fails. */
-    timeoutSeconds: z.number().int().min(10).max(3600).default(600),
+    timeoutSeconds: z.number().int().min(10).max(3600).default(APP_DEFAULTS.releaseTimeoutSeconds),
 });
 
 const appSchema = z.strictObject({
@@ -163,31 +166,31 @@ const appSchema = z.strictObject({
     name: slug(20),
     image: imageSchema,
     /** Port the container listens on. */
-    port: z.number().int().min(1).max(65535).default(8080),
+    port: z.number().int().min(1).max(65535).default(APP_DEFAULTS.port),
     /** HTTP path of the health endpoint. */
-    healthPath: healthPath.default("/health"),
+    healthPath: healthPath.default(APP_DEFAULTS.healthPath),
     /** Fly regions to run in (the first is the primary). */
-    regions: z.array(region).min(1).default(["ams"]),
+    regions: z.array(region).min(1).default([...APP_DEFAULTS.regions]),
     machines: machinesSchema.default(machinesSchema.parse({})),
     /** Fly proxy autostop: `off` keeps machines running. */
-    autostop: z.enum(["off", "stop", "suspend"]).default("off"),
+    autostop: z.enum(["off", "stop", "suspend"]).default(APP_DEFAULTS.autostop),
     /** Machines the Fly proxy keeps running in the primary region even when idle. */
-    minRunning: z.number().int().min(0).max(100).default(1),
+    minRunning: z.number().int().min(0).max(100).default(APP_DEFAULTS.minRunning),
     deploy: deploySchema.default(deploySchema.parse({})),
     /** Fly proxy concurrency limits, in requests. */
     concurrency: z
         .strictObject({
-            soft: z.number().int().min(1).max(10000).default(200),
-            hard: z.number().int().min(1).max(10000).default(250),
+            soft: z.number().int().min(1).max(10000).default(APP_DEFAULTS.concurrency.soft),
+            hard: z.number().int().min(1).max(10000).default(APP_DEFAULTS.concurrency.hard),
         })
-        .default({ soft: 200, hard: 250 }),
+        .default({ ...APP_DEFAULTS.concurrency }),
     /**
      * Custom domains (`*.example.com` for every subdomain); each gets a TLS certificate. Changing one replaces its
      * certificate: the guard blocks that (`guard.statefulChanges`).
      */
-    domains: z.array(domain).default([]),
+    domains: z.array(domain).default([...APP_DEFAULTS.domains]),
     /** Local runtime only: the host port the API is published on (127.0.0.1). */
-    localPort: z.number().int().min(1024).max(65535).default(8080),
+    localPort: z.number().int().min(1024).max(65535).default(APP_DEFAULTS.hostPort),
     settings: settingsSchema.default(settingsSchema.parse({})),
     /** The release step (migrations); none when unset. */
     release: releaseSchema.optional(),
@@ -199,50 +202,50 @@ const databaseSchema = z.strictObject({
     /** Database name the app uses. Changing it replaces the database: the Fly provider refuses it, and the guard blocks it. */
     name: z
         .string()
-        .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lowercase SQL identifier such as app")
-        .default("app"),
+        .regex(SQL_IDENTIFIER, "must be a lowercase SQL identifier such as app")
+        .default(DATABASE_DEFAULTS.name),
     /** Managed Postgres plan. */
-    plan: z.enum(["basic", "starter", "launch", "scale", "performance"]).default("basic"),
+    plan: z.enum(["basic", "starter", "launch", "scale", "performance"]).default(DATABASE_DEFAULTS.plan),
     /** Managed Postgres disk, in GB (grow only). */
-    diskGb: z.number().int().min(10).max(1000).default(10),
+    diskGb: z.number().int().min(10).max(1000).default(DATABASE_DEFAULTS.diskGb),
     /** PostgreSQL major version. Changing it replaces the cluster: the Fly provider refuses it, and the guard blocks it. */
-    version: z.literal([16, 17]).default(17),
+    version: z.literal([16, 17]).default(DATABASE_DEFAULTS.version),
     /**
      * Fly region of the cluster; defaults to the app's primary region. Changing it replaces the cluster: the Fly
      * provider refuses it, and the guard blocks it.
      */
     region: region.optional(),
     /** `protect` the database resources so `pulumi destroy` refuses to delete them. */
-    protect: z.boolean().default(true),
+    protect: z.boolean().default(DATABASE_DEFAULTS.protect),
     /** Keep the database when it leaves the program. */
-    retainOnDelete: z.boolean().default(true),
+    retainOnDelete: z.boolean().default(DATABASE_DEFAULTS.retainOnDelete),
     /** Automatic backups. */
-    backups: z.boolean().default(true),
+    backups: z.boolean().default(DATABASE_DEFAULTS.backups),
     /** Local only: host port for psql (127.0.0.1); unset keeps the database private to the Docker network. */
     localPort: z.number().int().min(1024).max(65535).optional(),
 });
 
 const secretsSchema = z.strictObject({
     /** Length of the generated JWT signing secret. */
-    jwtLength: z.number().int().min(16).max(512).default(64),
+    jwtLength: z.number().int().min(16).max(512).default(SECRETS_DEFAULTS.jwtLength),
     /** Days between JWT secret rotations. */
-    rotationDays: z.number().int().min(1).max(365).default(90),
+    rotationDays: z.number().int().min(1).max(365).default(SECRETS_DEFAULTS.rotationDays),
     /** Extra secrets the app needs; each value is the config secret of the same name. */
     extra: z.array(secretName).default([]),
 });
 
 const protectionSchema = z.strictObject({
-    enabled: z.boolean().default(true),
-    requiredApprovals: z.number().int().min(1).max(6).default(1),
+    enabled: z.boolean().default(GITHUB_DEFAULTS.protection.enabled),
+    requiredApprovals: z.number().int().min(1).max(6).default(GITHUB_DEFAULTS.protection.requiredApprovals),
     /** Status checks that must pass before merging (CI job names). */
-    statusChecks: z.array(z.string().min(1)).default(["ci"]),
-    linearHistory: z.boolean().default(true),
-    enforceAdmins: z.boolean().default(true),
-    conversationResolution: z.boolean().default(true),
-    dismissStaleReviews: z.boolean().default(true),
+    statusChecks: z.array(z.string().min(1)).default([...GITHUB_DEFAULTS.protection.statusChecks]),
+    linearHistory: z.boolean().default(GITHUB_DEFAULTS.protection.linearHistory),
+    enforceAdmins: z.boolean().default(GITHUB_DEFAULTS.protection.enforceAdmins),
+    conversationResolution: z.boolean().default(GITHUB_DEFAULTS.protection.conversationResolution),
+    dismissStaleReviews: z.boolean().default(GITHUB_DEFAULTS.protection.dismissStaleReviews),
 });
 
-const branchName = z.string().regex(/^[A-Za-z0-9._\-/]+$/, "must be a branch name such as main");
+const branchName = z.string().regex(BRANCH_NAME, "must be a branch name such as main");
 
 const reviewersSchema = z
     .strictObject({
@@ -259,8 +262,8 @@ const readEnvironmentSchema = z.strictObject({
     /** Branches whose runs may use it; empty admits every run (pull-request previews), which then need reviewers. */
     branches: z.array(branchName).default([]),
     reviewers: reviewersSchema,
-    preventSelfReview: z.boolean().default(true),
-    adminsCanBypass: z.boolean().default(false),
+    preventSelfReview: z.boolean().default(GITHUB_DEFAULTS.preventSelfReview),
+    adminsCanBypass: z.boolean().default(GITHUB_DEFAULTS.adminsCanBypass),
 });
 
 const githubSchema = z.strictObject({
@@ -273,9 +276,9 @@ const githubSchema = z.strictObject({
     /** The only branch that may deploy to the environment. */
     branch: branchName,
     reviewers: reviewersSchema,
-    preventSelfReview: z.boolean().default(true),
-    adminsCanBypass: z.boolean().default(false),
-    waitTimerMinutes: z.number().int().min(0).max(43200).default(0),
+    preventSelfReview: z.boolean().default(GITHUB_DEFAULTS.preventSelfReview),
+    adminsCanBypass: z.boolean().default(GITHUB_DEFAULTS.adminsCanBypass),
+    waitTimerMinutes: z.number().int().min(0).max(43200).default(GITHUB_DEFAULTS.waitTimerMinutes),
     protection: protectionSchema.default(protectionSchema.parse({})),
     /** Environment secrets for the workflows; each value is the config secret of the same name. */
     secrets: z.array(secretName).default([]),
@@ -289,11 +292,11 @@ const sentrySchema = z.strictObject({
     /** Team slug that owns the project. */
     team: slug(50),
     /** Create the team (true) or use an existing one (false). */
-    createTeam: z.boolean().default(false),
+    createTeam: z.boolean().default(SENTRY_DEFAULTS.createTeam),
     /** `perEnvironment`: one project per stack; `shared`: one project, environments told apart by SENTRY_ENVIRONMENT. */
-    project: z.enum(["perEnvironment", "shared"]).default("perEnvironment"),
-    platform: z.string().regex(/^[a-z0-9-]+$/, "must be a Sentry platform such as python-fastapi or node-express").default("python-fastapi"),
-    tracesSampleRate: z.number().min(0).max(1).default(0.1),
+    project: z.enum(["perEnvironment", "shared"]).default(SENTRY_DEFAULTS.project),
+    platform: z.string().regex(/^[a-z0-9-]+$/, "must be a Sentry platform such as python-fastapi or node-express").default(SENTRY_DEFAULTS.platform),
+    tracesSampleRate: z.number().min(0).max(1).default(SENTRY_DEFAULTS.tracesSampleRate),
 });
 
 /**
@@ -345,9 +348,12 @@ type LooseConfig = {
         deploy?: { maxUnavailable?: unknown };
         concurrency?: { soft?: unknown; hard?: unknown };
     };
-    database?: { kind?: unknown; protect?: unknown; retainOnDelete?: unknown };
+    database?: { kind?: unknown; name?: unknown; region?: unknown; protect?: unknown; retainOnDelete?: unknown; backups?: unknown };
     secrets?: { extra?: unknown[] };
+    github?: LooseGitHub & { environment?: unknown; secrets?: unknown[]; readEnvironments?: (LooseGitHub & { environment?: unknown; branches?: unknown[] })[] };
 };
+
+type LooseGitHub = { reviewers?: { users?: unknown[]; teams?: unknown[] } };
 
 const isNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
 
@@ -395,6 +401,62 @@ function crossKeyRules(cfg: LooseConfig, ctx: z.RefinementCtx): void {
     }
     (cfg.secrets?.extra ?? []).forEach((name, i) => {
         if (typeof name === "string" && RESERVED_ENV.has(name)) issue(["secrets", "extra", i], `${name} is set by the program itself; choose another name`, "names a variable the program sets itself; choose another name");
+    });
+    if (cfg.database?.kind === "fly") managedPostgresRules(cfg, issue);
+    if (cfg.github !== undefined) gitHubRules(cfg.github, issue);
+}
+
+type Issue = (path: (string | number)[], message: string, withoutValues?: string) => void;
+
+export { FLY_MANAGED_POSTGRES_REGIONS };
+
+/** What Fly Managed Postgres cannot honour, refused here rather than by Fly half-way through an update. */
+function managedPostgresRules(cfg: LooseConfig, issue: Issue): void {
+    const database = cfg.database ?? {};
+    if (database.backups === false) issue(["database", "backups"], "must be true for Fly Managed Postgres (database.kind fly): Fly always keeps its backups and cannot turn them off");
+    // Fly's rule for database names; a local postgres also takes a leading or trailing underscore.
+    if (typeof database.name === "string" && !FLY_DATABASE_NAME.test(database.name)) {
+        issue(["database", "name"], "must start and end with a letter or digit for Fly Managed Postgres (database.kind fly), such as app");
+    }
+    const supported = [...FLY_MANAGED_POSTGRES_REGIONS].join(", ");
+    const listed = `Fly Managed Postgres runs only in ${supported} (config/flyManagedPostgresRegions.json, checked ${FLY_MANAGED_POSTGRES_CHECKED})`;
+    // Only a known Fly region is judged here, so an unknown one is reported once (as not a Fly region).
+    const region = databaseRegion(database, Array.isArray(cfg.app?.regions) ? cfg.app.regions : []);
+    if (typeof region !== "string" || !FLY_REGIONS.has(region) || FLY_MANAGED_POSTGRES_REGIONS.has(region)) return;
+    if (database.region === undefined) {
+        issue(["database", "region"], `is unset, so the database would run in the app's primary region ${region}, which has no Fly Managed Postgres: ${listed}; set database.region to the one nearest ${region}`);
+    } else {
+        issue(["database", "region"], `has no Fly Managed Postgres: ${listed}; choose the one nearest the app`);
+    }
+}
+
+/** Variables the program itself writes into the deploying GitHub environment; a secret may not claim their names. */
+export const GITHUB_VARIABLES = ["PULUMI_STACK", "APP_NAME", "HEALTH_URL"] as const;
+
+/** GitHub's limits on environments, checked across keys. */
+function gitHubRules(github: NonNullable<LooseConfig["github"]>, issue: Issue): void {
+    const reviewers = (owner: LooseGitHub, path: (string | number)[]) => {
+        const count = (Array.isArray(owner.reviewers?.users) ? owner.reviewers.users.length : 0) + (Array.isArray(owner.reviewers?.teams) ? owner.reviewers.teams.length : 0);
+        if (count > 6) issue([...path, "reviewers"], `lists ${count} required reviewers (users and teams together); GitHub allows at most 6`);
+    };
+    reviewers(github, ["github"]);
+    (Array.isArray(github.secrets) ? github.secrets : []).forEach((name, i) => {
+        if (typeof name !== "string") return;
+        if (name.startsWith("GITHUB_")) issue(["github", "secrets", i], `${name} starts with GITHUB_, which GitHub reserves; rename the secret`, "starts with GITHUB_, which GitHub reserves; rename the secret");
+        else if ((GITHUB_VARIABLES as readonly string[]).includes(name)) issue(["github", "secrets", i], `${name} is a variable the program sets in the environment itself; choose another name`, "names a variable the program sets itself; choose another name");
+    });
+    const reads = Array.isArray(github.readEnvironments) ? github.readEnvironments : [];
+    const names = [github.environment, ...reads.map((read) => read?.environment)];
+    reads.forEach((read, i) => {
+        if (read === null || typeof read !== "object") return;
+        reviewers(read, ["github", "readEnvironments", i]);
+        if (typeof read.environment === "string" && names.indexOf(read.environment) !== i + 1) {
+            issue(["github", "readEnvironments", i, "environment"], `${read.environment} is already the name of another environment of this stack; each needs its own name`, "repeats the name of another environment of this stack; each needs its own name");
+        }
+        const branches = Array.isArray(read.branches) ? read.branches : [];
+        branches.forEach((branch, j) => {
+            if (branches.indexOf(branch) !== j) issue(["github", "readEnvironments", i, "branches", j], `lists ${String(branch)} twice`, "repeats a branch listed before");
+        });
     });
 }
 

@@ -1,13 +1,15 @@
 /**
- * Stack names as Pulumi accepts them. The rule is the Pulumi Service's (`pkg/backend/httpstate` in pulumi/pulumi):
- * 1 to 100 characters, each an ASCII letter, a digit, `-`, `_` or `.`. A name is also a file name here
- * (`Pulumi.<stack>.yaml`, `policies/<stack>.json`), so the rule is checked before any file is read: a name with
- * `/` or `..` in a path position can never reach another file.
+ * Stack names: the one rule of the project, imported wherever a name is read (the config parser, the offline engine,
+ * the policy pack's enforcement file, `npm run plan`/`envdiff`, the CLI driver). Pulumi's rule is the Pulumi
+ * Service's (`pkg/backend/httpstate` in pulumi/pulumi): 1 to 100 characters, each an ASCII letter, a digit, `-`, `_`
+ * or `.`. A name is also a file name here (`Pulumi.<stack>.yaml`, `policies/<stack>.json`), so the rule is checked
+ * before any file is read, and it is stricter by one: no leading `.`, so `policies/<stack>.json` is never a hidden
+ * file and `.`/`..` never name a folder. A name with `/` can never reach another file.
  */
 import * as pulumi from "@pulumi/pulumi";
 
-/** Pulumi's stack name rule. Kept identical in scripts/stack.sh (`STACK_NAME_PATTERN`). */
-export const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+/** The stack name rule as one pattern, for callers that only need a yes or no (`stackNameProblem` says why). */
+export const STACK_NAME = /^(?!\.)[A-Za-z0-9_.-]{1,100}$/;
 
 /** The longest stack name Pulumi accepts. */
 export const STACK_NAME_MAX = 100;
@@ -19,6 +21,7 @@ export function stackNameProblem(name: string): string | undefined {
     if (name.includes("/")) return "contains '/': give the bare stack name (e.g. prod), not an organization/project/stack path";
     const bad = [...new Set([...name].filter((c) => !/[A-Za-z0-9_.-]/.test(c)))];
     if (bad.length > 0) return `contains ${bad.map((c) => JSON.stringify(c)).join(", ")}; Pulumi allows only letters, digits, '-', '_' and '.'`;
+    if (name.startsWith(".")) return "starts with '.', which would make its files hidden (policies/.<name>.json) or name a folder ('.', '..')";
     return undefined;
 }
 
@@ -28,7 +31,7 @@ export class StackNameError extends pulumi.RunError {
         readonly stack: string,
         readonly problem: string,
     ) {
-        super(`Invalid stack name ${JSON.stringify(stack)}: it ${problem}.\n      fix: use a name of letters, digits, '-', '_' and '.' (at most ${STACK_NAME_MAX}), e.g. prod; list the stacks with: pulumi stack ls`);
+        super(`Invalid stack name ${JSON.stringify(stack)}: it ${problem}.\n      fix: use a name of letters, digits, '-', '_' and '.' (at most ${STACK_NAME_MAX}, not starting with '.'), e.g. prod; list the stacks with: pulumi stack ls`);
         this.name = "StackNameError";
     }
 }

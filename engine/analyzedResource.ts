@@ -1,7 +1,7 @@
 /**
  * What the engine shows the policy analyzer of one resource, and the default providers it records on the way, in
  * one place: deployment.ts builds its Analyze and AnalyzeStack requests with these, and so does the tests' fast
- * policy judge (test/policies/judge.ts), so the two cannot show the analyzer different shapes.
+ * policy judge (test/policies/analyzerVerdict.ts), so the two cannot show the analyzer different shapes.
  *
  * As the CLI does: a resource's `provider` is its explicit provider or the package's default one (named after the
  * package version it asked for), with that provider's inputs.

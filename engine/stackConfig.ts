@@ -10,17 +10,28 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { ConfigError } from "../config/errors";
+import { keyWithoutNamespace } from "../config/parse";
 import { checkStackName } from "../config/stackName";
 import type { ProgramConfig } from "./program";
 
 /**
  * Reads `Pulumi.<stack>.yaml` and returns its `config` map as written (full keys). The name is checked first
- * (`StackNameError`), so a name like `../x` never reaches the file system.
+ * (`StackNameError`), so a name like `../x` never reaches the file system. A key without a namespace is refused
+ * here, as the CLI refuses the file (`ConfigError` naming each such key and its rename): split at a colon it does
+ * not have, it would reach the program as some other key (`app` as `ap:app`), with a fix for a key that does not
+ * exist.
  */
 export function readStackConfig(root: string, stack: string): Record<string, unknown> {
     checkStackName(stack);
     const document = parseYaml(readFileSync(join(root, `Pulumi.${stack}.yaml`), "utf8")) ?? {};
-    return (document.config ?? {}) as Record<string, unknown>;
+    const config = (document.config ?? {}) as Record<string, unknown>;
+    const bare = Object.keys(config).filter((key) => !key.includes(":"));
+    if (bare.length > 0) {
+        const { values, secretKeys } = programConfig(Object.fromEntries(bare.map((key) => [`:${key}`, config[key]])), "");
+        throw new ConfigError(stack, bare.map((key) => keyWithoutNamespace(stack, key, values[`:${key}`], secretKeys.includes(`:${key}`))));
+    }
+    return config;
 }
 
 function isSecure(value: unknown): value is { secure: string } {

@@ -1,7 +1,8 @@
 /**
  * Per-stack enforcement files (`policies/<stack>.json`), validated before any policy runs, and failing closed. The
- * one validator of the file: the offline engine (engine/policyConfig.ts) runs it on the policies the real analyzer
- * describes, the tests on the pack's rule objects; both have the fields it reads.
+ * one validator of the file: the pack runs it on its own rules as it starts (`checkStackEnforcement`, so a slip
+ * stops `pulumi preview`/`up` wherever they run, not only `npm run plan`), the offline engine (engine/policyConfig.ts)
+ * on the policies the real analyzer describes; both have the fields it reads.
  *
  * The Pulumi CLI reads a policy's level from the file as a plain string: a level it does not know ("Mandatory",
  * "enforced") or a key naming no policy would leave the rule at its default, advisory, and nothing would say so.
@@ -11,8 +12,10 @@
  *   { "all": <level>, "<rule>": <level> | { "enforcementLevel"?: <level>, "<setting>": <value>, ... } }
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import type { EnforcementLevel, PolicyPackConfig } from "@pulumi/policy";
+import { checkStackName } from "../config/stackName";
 import { schemaProblems, SettingSchema } from "./lib/schema";
 
 export type { EnforcementLevel } from "@pulumi/policy";
@@ -31,11 +34,11 @@ export interface PolicyLike {
 /** The key that sets every policy's level at once. */
 export const ALL = "all";
 
-/** Enforcement when a stack has no file: as strict as production, so a new stack fails closed. */
-export const FALLBACK_ENFORCEMENT: PolicyPackConfig = { all: "mandatory" };
-
-/** An enforcement file that cannot be used; `problems` has one line per wrong key. */
-export class EnforcementError extends Error {
+/**
+ * An enforcement file that cannot be used; `problems` has one line per wrong key. A `RunError`: the policy host and
+ * the CLI print its message alone, without a stack trace.
+ */
+export class EnforcementError extends pulumi.RunError {
     constructor(
         readonly file: string,
         readonly problems: readonly string[],
@@ -131,16 +134,13 @@ export function readEnforcement(path: string, file: string, policies: readonly P
 }
 
 /**
- * A stack's enforcement file (`<dir>/<stack>.json`), parsed and validated; the fail-closed fallback when the stack
- * has none. `file` is the path relative to the project (`policies/<stack>.json`), for messages.
+ * The enforcement file of `stack` in the pack's directory (`<packDir>/<stack>.json`, what `--policy-pack-config`
+ * names in every command of this project), validated against `policies`; `undefined` when the stack has none. The
+ * name is checked first (config/stackName.ts), so `../x` reads nothing. Throws `EnforcementError` naming the file.
  */
-export function readEnforcementFile(stack: string, policies: readonly PolicyLike[], dir: string = __dirname): { config: PolicyPackConfig; file?: string } {
-    // Pulumi's own rule for stack names; it also keeps `../` from reading a file outside `dir`.
-    if (!/^[A-Za-z0-9_.-]{1,100}$/.test(stack) || stack.startsWith(".")) {
-        throw new Error(`"${stack}" is not a valid stack name (letters, digits, "_", "-" and ".", at most 100, not starting with "."), so it has no enforcement file`);
-    }
-    const path = join(dir, `${stack}.json`);
-    const file = `policies/${stack}.json`;
-    if (!existsSync(path)) return { config: FALLBACK_ENFORCEMENT };
-    return { config: readEnforcement(path, file, policies), file };
+export function checkStackEnforcement(packDir: string, stack: string, policies: readonly PolicyLike[]): PolicyPackConfig | undefined {
+    checkStackName(stack);
+    const path = join(packDir, `${stack}.json`);
+    if (!existsSync(path)) return undefined;
+    return readEnforcement(path, `${basename(packDir)}/${stack}.json`, policies);
 }

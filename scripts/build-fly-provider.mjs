@@ -1,32 +1,18 @@
 #!/usr/bin/env node
-// Builds the Fly provider package (providers/fly, `@api-environments/fly-provider`) to plain JavaScript: the
-// dynamic-provider plugin runs it with plain node, without a TypeScript loader. Run by the root `postinstall` and
-// before the tests, so nothing runs a stale build. Output: providers/fly/dist/index.js (not committed).
+// Builds the Fly provider package (providers/fly, `@api-environments/fly-provider`) to plain JavaScript with the
+// package's own build (providers/fly/build.js): the dynamic-provider plugin runs it with plain node, without a
+// TypeScript loader. Run by the root `postinstall` and before the tests; the package's entry (providers/fly/load.js)
+// also rebuilds whenever the sources changed, so nothing runs a stale build. Output: providers/fly/dist/ (not committed).
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(import.meta.url);
+const dir = join(dirname(fileURLToPath(import.meta.url)), "..", "providers", "fly");
 
-async function loadEsbuild() {
-    try {
-        return await import("esbuild");
-    } catch (error) {
-        console.error(`build-fly-provider: cannot load esbuild (${error.message}). It is a devDependency: install with \`npm ci\` (not --omit=dev).`);
-        process.exit(1);
-    }
+try {
+    require(join(dir, "build.js")).build(dir);
+} catch (error) {
+    console.error(`build-fly-provider: ${error.message}`);
+    process.exit(1);
 }
-
-const { build } = await loadEsbuild();
-
-await build({
-    absWorkingDir: root,
-    entryPoints: ["providers/fly/implementation.ts"],
-    outfile: "providers/fly/dist/index.js",
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    // The resource classes beside the providers extend Pulumi's; the providers themselves never load the SDK.
-    external: ["@pulumi/pulumi"],
-    logLevel: "warning",
-});

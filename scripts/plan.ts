@@ -13,6 +13,7 @@ import { renderEstimate } from "../delivery/cost/estimate";
 import { fromEngine } from "../delivery/preview/model";
 import { previewReport, renderGuard } from "../delivery/preview/report";
 import { ROOT, runOperation } from "../engine";
+import { redactCredentials } from "../config/credentials";
 import { paint, renderOutputs, renderPolicies, renderSteps, renderSummary, STAND_IN } from "./render";
 import { parseStackFile } from "./stackFile";
 
@@ -46,7 +47,8 @@ async function main(): Promise<number> {
     const result = await runOperation({ stack, operation: "preview", env: OFFLINE_ENV });
     // A program that failed (invalid config, a refused check) registered a partial graph: its error is the plan.
     if (!result.ok && (result.program === undefined || result.program.code !== 0)) {
-        console.error(paint.red(`error: preview of ${stack} failed:\n${result.error}`));
+        // A component's or provider's message may quote a value; none that looks like a credential is printed.
+        console.error(paint.red(`error: preview of ${stack} failed:\n${redactCredentials(result.error ?? "")}`));
         return 1;
     }
     if (result.steps.length > 0) console.log(renderSteps(result.steps));
@@ -68,7 +70,7 @@ async function main(): Promise<number> {
     }
     if (result.ok) return 0;
     const mandatory = result.violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    console.error(paint.red(`\nerror: preview of ${stack} failed: ${mandatory > 0 ? `${mandatory} mandatory policy violation${mandatory === 1 ? "" : "s"} (policies/${stack}.json); pulumi up would be blocked` : result.error}`));
+    console.error(paint.red(`\nerror: preview of ${stack} failed: ${mandatory > 0 ? `${mandatory} mandatory policy violation${mandatory === 1 ? "" : "s"} (policies/${stack}.json); pulumi up would be blocked` : redactCredentials(result.error ?? "")}`));
     return 1;
 }
 

@@ -3,6 +3,7 @@
  * it out (a resource tree with each step, the outputs, the policy packs' verdict), with every secret masked, every
  * value not known until apply printed as such, and every stand-in (plugin-backed provider) marked.
  */
+import { redactCredentials } from "../config/credentials";
 import type { OperationResult, PolicyViolation, Step } from "../engine";
 import { isSecret, UNKNOWN, type Wire } from "../engine/rpc";
 
@@ -37,10 +38,11 @@ const KEY_INPUTS: Record<string, readonly string[]> = {
 /** The CLI's symbol per operation. */
 const SYMBOLS: Record<string, string> = { create: "+", update: "~", replace: "+-", delete: "-", same: " ", read: ">", refresh: "~" };
 
-/** A wire value made printable: secrets masked, unknowns named, whatever is nested. */
+/** A wire value made printable: secrets masked, plain values that look like credentials too, unknowns named, whatever is nested. */
 export function printable(value: Wire): unknown {
     if (value === UNKNOWN) return UNKNOWN_TEXT;
     if (isSecret(value)) return MASK;
+    if (typeof value === "string") return redactCredentials(value);
     if (Array.isArray(value)) return value.map(printable);
     if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, printable(v)]));
     return value;
@@ -129,7 +131,7 @@ export function renderPolicies(result: Pick<OperationResult, "policyPack" | "vio
     for (const v of violations) {
         lines.push(`        - [${v.enforcementLevel}]  ${v.policyName}  ${resourceOf(v, result.steps)}`.trimEnd());
         // The analyzer's message already opens with the rule's description, as the CLI prints it.
-        for (const line of v.message.split("\n")) if (line.trim() !== "") lines.push(`          ${line}`);
+        for (const line of redactCredentials(v.message).split("\n")) if (line.trim() !== "") lines.push(`          ${line}`);
     }
     return lines.join("\n");
 }

@@ -6,20 +6,15 @@
  * - the TypeScript compiler (about 9 MB of JavaScript), which `runtime/closure/parseFunction.js` requires at load but
  *   only calls while serializing a function (`runtime.serializeFunction`, `pulumi.dynamic.Resource`). The Fly
  *   resources register a hand-written `__provider` text (providers/fly/registration.ts), so nothing here serializes.
- * - npm's `@npmcli/arborist` (and pacote, sigstore and the rest it pulls in), which `runtime/closure/codePaths.js`
- *   requires at load but only calls in `computeCodePaths`, for packaging a function's dependencies.
  * - the Automation API (`pulumi.automation`, with execa and the workspace classes), which `index.js` loads for its
  *   export: it drives the CLI from a program of its own, and none runs here.
- * - OpenTelemetry's SDK, exporter and gRPC instrumentation, which `cmd/run/tracing.js` requires at load but only
- *   calls in `start()`, when the CLI passes `--tracing`; without it, spans go through `@opentelemetry/api` alone.
- *   `cmd/run` loads that file before `main.js`, so this one is deferred only when `startup/preload.js` runs first
- *   (Pulumi.yaml `nodeargs`).
  *
- * Together they are more than half of what `require("@pulumi/pulumi")` costs (README, "Start-up"). A deferred module is a
+ * Together they are a large part of what `require("@pulumi/pulumi")` costs (docs/startup.md). A deferred module is a
  * stand-in that loads the real one, through node's own `require`, the first time any property is read, so a caller
- * that does use it gets exactly what it would have got, only later. Only the requests listed below, from the files listed, are
- * deferred; where the SDK moves them, nothing matches and the start is merely slower. A module already loaded (the
- * policy host registers ts-node, and so TypeScript, before the pack runs) is returned as it is.
+ * that does use it gets exactly what it would have got, only later. Only the requests listed below, from the files
+ * listed, are deferred; where the SDK moves or destructures one, it defers nothing and test/repo/startupDefer.test.ts
+ * fails, so each entry is kept true for the installed SDK or removed. A module already loaded (the policy host
+ * registers ts-node, and so TypeScript, before the pack runs) is returned as it is.
  */
 const Module = require("node:module");
 const { sep } = require("node:path");
@@ -35,11 +30,7 @@ const { sep } = require("node:path");
 /** @type {readonly Deferral[]} */
 const DEFERRALS = [
     { from: ["@pulumi", "pulumi", "runtime", "closure", "parseFunction.js"].join(sep), request: "../../typescript-shim", namespace: false },
-    { from: ["@pulumi", "pulumi", "runtime", "closure", "codePaths.js"].join(sep), request: "@npmcli/arborist", namespace: true },
     { from: ["@pulumi", "pulumi", "index.js"].join(sep), request: "./automation", namespace: true },
-    ...["@opentelemetry/resources", "@opentelemetry/sdk-trace-base", "@opentelemetry/exporter-zipkin", "@opentelemetry/instrumentation-grpc", "@opentelemetry/sdk-trace-node", "@opentelemetry/instrumentation"].map(
-        (request) => ({ from: ["@pulumi", "pulumi", "cmd", "run", "tracing.js"].join(sep), request, namespace: false }),
-    ),
 ];
 
 /**
@@ -83,4 +74,4 @@ function deferUnusedModules() {
     Module.prototype.require = /** @type {NodeJS.Require} */ (/** @type {unknown} */ (deferringRequire));
 }
 
-module.exports = { deferUnusedModules, deferredModule };
+module.exports = { DEFERRALS, deferUnusedModules, deferredModule };

@@ -23,6 +23,14 @@ export interface DynamicProviderOptions {
 
 const DIFF_CHANGES: Record<number, DiffResult["changes"]> = { 0: "unknown", 1: "none", 2: "some" };
 
+/** Names the resource a provider request is about, as every request of the protocol does (`id` once it has one). */
+function address(request: any, target: Target, id?: string): void {
+    if (id !== undefined) request.setId(id);
+    request.setUrn(target.urn);
+    request.setType(target.type);
+    request.setName(target.name);
+}
+
 /** Starts the host, configures it, and returns a provider that talks to it. */
 export async function startDynamicProvider(options: DynamicProviderOptions): Promise<ResourceProvider> {
     const project = readProjectFile(options.cwd);
@@ -52,9 +60,7 @@ export async function startDynamicProvider(options: DynamicProviderOptions): Pro
         standIn: false,
         async check(target, olds, news): Promise<CheckResult> {
             const request = new provproto.CheckRequest();
-            request.setUrn(target.urn);
-            request.setType(target.type);
-            request.setName(target.name);
+            address(request, target);
             request.setOlds(send(olds ?? {}));
             request.setNews(send(news));
             const response = await call<any>(rpc, "check", request).catch((e) => Promise.reject(failed(e, "check")));
@@ -63,10 +69,7 @@ export async function startDynamicProvider(options: DynamicProviderOptions): Pro
         },
         async diff(target, id, oldInputs, oldOutputs, news, ignoreChanges): Promise<DiffResult> {
             const request = new provproto.DiffRequest();
-            request.setId(id);
-            request.setUrn(target.urn);
-            request.setType(target.type);
-            request.setName(target.name);
+            address(request, target, id);
             request.setOlds(send(oldOutputs));
             request.setOldInputs(send(oldInputs));
             request.setNews(send(news));
@@ -81,9 +84,7 @@ export async function startDynamicProvider(options: DynamicProviderOptions): Pro
         },
         async create(target, inputs) {
             const request = new provproto.CreateRequest();
-            request.setUrn(target.urn);
-            request.setType(target.type);
-            request.setName(target.name);
+            address(request, target);
             request.setProperties(send(inputs));
             request.setPreview(false);
             const response = await call<any>(rpc, "create", request).catch((e) => Promise.reject(failed(e, "create")));
@@ -91,10 +92,7 @@ export async function startDynamicProvider(options: DynamicProviderOptions): Pro
         },
         async read(target, id, inputs, outputs): Promise<ReadResult> {
             const request = new provproto.ReadRequest();
-            request.setId(id);
-            request.setUrn(target.urn);
-            request.setType(target.type);
-            request.setName(target.name);
+            address(request, target, id);
             request.setProperties(send(outputs));
             request.setInputs(send(inputs));
             const response = await call<any>(rpc, "read", request).catch((e) => Promise.reject(failed(e, "read")));
@@ -103,10 +101,7 @@ export async function startDynamicProvider(options: DynamicProviderOptions): Pro
         },
         async update(target, id, oldInputs, oldOutputs, news) {
             const request = new provproto.UpdateRequest();
-            request.setId(id);
-            request.setUrn(target.urn);
-            request.setType(target.type);
-            request.setName(target.name);
+            address(request, target, id);
             request.setOlds(send(oldOutputs));
             request.setOldInputs(send(oldInputs));
             request.setNews(send(news));
@@ -116,10 +111,7 @@ export async function startDynamicProvider(options: DynamicProviderOptions): Pro
         },
         async delete(target, id, inputs, outputs) {
             const request = new provproto.DeleteRequest();
-            request.setId(id);
-            request.setUrn(target.urn);
-            request.setType(target.type);
-            request.setName(target.name);
+            address(request, target, id);
             request.setProperties(send(outputs));
             request.setOldInputs(send(inputs));
             await call<any>(rpc, "delete", request).catch((e) => Promise.reject(failed(e, "delete")));

@@ -1,7 +1,7 @@
 /**
  * Which provider the engine runs for a package: the real dynamic-provider host for `pulumi-nodejs`, else a stand-in
  * checked against the package's pinned schema (its plugin cannot run offline). One place, so the engine and the
- * tests' fast policy judge (test/policies/judge.ts) check inputs with the same providers.
+ * tests' fast policy judge (test/policies/analyzerVerdict.ts) check inputs with the same providers.
  */
 import { startDynamicProvider } from "./dynamic";
 import type { PackageSchema } from "./schema";

@@ -75,51 +75,80 @@ function inventValue(name: string, spec: PropertySpec, seed: string): Wire {
     }
 }
 
+/** What a stand-in derives a resource's outputs from. */
+export interface StandInResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly id: string;
+    readonly inputs: Record<string, Wire>;
+    /** When the resource was created (time.Rotating's start). */
+    readonly created: Date;
+}
+
+/**
+ * The outputs a stand-in reports for one resource: its inputs, plus what the real provider would compute, invented
+ * from the resource and its inputs (the same resource and inputs give the same value), secrets marked as the schema
+ * marks them. The one home of stand-in outputs: the engine's stand-in providers and the in-process test harness
+ * both call it.
+ */
+export function standInOutputs(schema: PackageSchema, resource: StandInResource): Record<string, Wire> {
+    const { urn, type, id, inputs } = resource;
+    const spec = schema.resources[type] ?? schema.provider;
+    const plain = stripSecrets(inputs);
+    const seed = `${urn}\n${id}\n${JSON.stringify(plain)}`;
+    const outputs: Record<string, Wire> = { ...inputs };
+    // Only the outputs the schema says are always set (`required`) are invented; an optional one the inputs leave
+    // out stays absent, as a real provider leaves it (an invented `tagPattern` would read as a tag policy).
+    for (const name of spec.required ?? []) {
+        const property = spec.properties?.[name];
+        if (outputs[name] !== undefined || property === undefined) continue;
+        outputs[name] = inventValue(name, property, seed);
+    }
+    if (type === "random:index/randomPassword:RandomPassword" || type === "random:index/randomString:RandomString") {
+        outputs.result = password(plain, seed);
+    }
+    // Pushed and pulled images report `<repository>@sha256:<hash>`, which is what the program pins machines to.
+    if ((type === "docker:index/image:Image" || type === "docker:index/remoteImage:RemoteImage") && "repoDigest" in outputs) {
+        const name = String(plain.imageName ?? plain.name ?? "stand-in");
+        // An image pulled by digest reports that very digest; a tag or a build gets an invented one.
+        outputs.repoDigest = /@sha256:[a-f0-9]{64}$/.test(name) ? name : `${name.replace(/:[^/:@]+$/, "")}@sha256:${hash(seed, "repoDigest")}`;
+    }
+    // A container run attached (the release step's one-off job) has exited when create returns: a stand-in job
+    // succeeds, as the invented integer would otherwise read as a failed migration.
+    if (type === "docker:index/container:Container" && plain.attach === true) outputs.exitCode = 0;
+    if (type === ROTATING) {
+        const start = resource.created;
+        const days = typeof plain.rotationDays === "number" ? plain.rotationDays : 0;
+        outputs.rfc3339 = start.toISOString().replace(/\.\d{3}Z$/, "Z");
+        outputs.rotationRfc3339 = new Date(start.getTime() + days * DAY_MS).toISOString().replace(/\.\d{3}Z$/, "Z");
+        outputs.unix = Math.floor(start.getTime() / 1000);
+    }
+    // Outputs the schema marks secret stay secret, as the provider's SDK would mark them.
+    for (const [name, property] of Object.entries(spec.properties ?? {})) {
+        if (property.secret && outputs[name] !== undefined && !isSecret(outputs[name])) outputs[name] = secret(outputs[name]);
+    }
+    return outputs;
+}
+
 /** Options for {@link standInProvider}. */
 export interface StandInOptions {
     /** The engine's clock (time.Rotating compares against it). */
     readonly now: () => Date;
 }
 
-/** A stand-in provider for one package. */
+/** When a stand-in resource was created, as its stored outputs say (time.Rotating records it); else now. */
+function createdOf(outputs: Record<string, Wire>, now: () => Date): Date {
+    const stored = stripSecrets(outputs).rfc3339;
+    return typeof stored === "string" && !Number.isNaN(Date.parse(stored)) ? new Date(stored) : now();
+}
+
+/**
+ * A stand-in provider for one package. It keeps nothing of its own: `read` reports what the provider would report
+ * for the stored inputs, so a refresh finds drift wherever the state holds outputs the provider would not give.
+ */
 export function standInProvider(schema: PackageSchema, options: StandInOptions): ResourceProvider {
-    const outputsOf = (target: Target, id: string, inputs: Record<string, Wire>): Record<string, Wire> => {
-        const spec = schema.resources[target.type] ?? schema.provider;
-        const plain = stripSecrets(inputs);
-        const seed = `${target.urn}\n${id}\n${JSON.stringify(plain)}`;
-        const outputs: Record<string, Wire> = { ...inputs };
-        // Only the outputs the schema says are always set (`required`) are invented; an optional one the inputs leave
-        // out stays absent, as a real provider leaves it (an invented `tagPattern` would read as a tag policy).
-        for (const name of spec.required ?? []) {
-            const property = spec.properties?.[name];
-            if (outputs[name] !== undefined || property === undefined) continue;
-            outputs[name] = inventValue(name, property, seed);
-        }
-        if (target.type === "random:index/randomPassword:RandomPassword" || target.type === "random:index/randomString:RandomString") {
-            outputs.result = password(plain, seed);
-        }
-        // Pushed and pulled images report `<repository>@sha256:<hash>`, which is what the program pins machines to.
-        if ((target.type === "docker:index/image:Image" || target.type === "docker:index/remoteImage:RemoteImage") && "repoDigest" in outputs) {
-            const name = String(plain.imageName ?? plain.name ?? "stand-in");
-            // An image pulled by digest reports that very digest; a tag or a build gets an invented one.
-            outputs.repoDigest = /@sha256:[a-f0-9]{64}$/.test(name) ? name : `${name.replace(/:[^/:@]+$/, "")}@sha256:${hash(seed, "repoDigest")}`;
-        }
-        // A container run attached (the release step's one-off job) has exited when create returns: a stand-in job
-        // succeeds, as the invented integer would otherwise read as a failed migration.
-        if (target.type === "docker:index/container:Container" && plain.attach === true) outputs.exitCode = 0;
-        if (target.type === ROTATING) {
-            const start = options.now();
-            const days = typeof plain.rotationDays === "number" ? plain.rotationDays : 0;
-            outputs.rfc3339 = start.toISOString().replace(/\.\d{3}Z$/, "Z");
-            outputs.rotationRfc3339 = new Date(start.getTime() + days * DAY_MS).toISOString().replace(/\.\d{3}Z$/, "Z");
-            outputs.unix = Math.floor(start.getTime() / 1000);
-        }
-        // Outputs the schema marks secret stay secret, as the provider's SDK would mark them.
-        for (const [name, property] of Object.entries(spec.properties ?? {})) {
-            if (property.secret && outputs[name] !== undefined && !isSecret(outputs[name])) outputs[name] = secret(outputs[name]);
-        }
-        return outputs;
-    };
+    const outputsOf = (target: Target, id: string, inputs: Record<string, Wire>, created: Date): Record<string, Wire> =>
+        standInOutputs(schema, { urn: target.urn, type: target.type, id, inputs, created });
     return {
         label: `${schema.name} ${schema.version} (stand-in)`,
         standIn: true,
@@ -139,13 +168,13 @@ export function standInProvider(schema: PackageSchema, options: StandInOptions):
         },
         async create(target, inputs) {
             const id = target.type.startsWith("pulumi:providers:") ? hash(target.urn).slice(0, 36) : `stand-in-${hash(target.urn, stripSecrets(inputs)).slice(0, 12)}`;
-            return { id, outputs: outputsOf(target, id, inputs) };
+            return { id, outputs: outputsOf(target, id, inputs, options.now()) };
         },
-        async read(_target, id, inputs, outputs) {
-            return { id, outputs, inputs };
+        async read(target, id, inputs, outputs) {
+            return { id, outputs: outputsOf(target, id, inputs, createdOf(outputs, options.now)), inputs };
         },
-        async update(target, id, _oldInputs, _oldOutputs, news) {
-            return outputsOf(target, id, news);
+        async update(target, id, _oldInputs, oldOutputs, news) {
+            return outputsOf(target, id, news, createdOf(oldOutputs, options.now));
         },
         async delete() {},
         async close() {},

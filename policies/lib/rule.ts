@@ -3,6 +3,7 @@
  * their defaults, the stack's resources as a graph, and the `pulumi config` commands that fix a violation.
  */
 import type { PolicyResource, StackValidationArgs } from "@pulumi/policy";
+import { CREDENTIAL_MASK, looksLikeCredential } from "../../config/credentials";
 import { isObject, Plain, PlainObject, snapshot } from "./known";
 
 /** A snapshot of a resource's properties (never throws on unknowns). */
@@ -73,9 +74,10 @@ export function configRm(key: string): string {
     return `pulumi config rm ${nested ? "--path " : ""}${/^[A-Za-z0-9_.:\-/@]+$/.test(key) ? key : `'${key}'`}`;
 }
 
-/** A short, quoted rendering of a non-secret value for a message. */
+/** A short, quoted rendering of a non-secret value for a message; a value that looks like a credential is not shown. */
 export function show(value: Plain): string {
     const text = typeof value === "string" ? value : String(JSON.stringify(value));
+    if (looksLikeCredential(text)) return CREDENTIAL_MASK;
     return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
 }
 

@@ -21,6 +21,9 @@ export const DOCKER = {
 
 export const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 
+/** `@pulumiverse/time`'s `Rotating`: the keeper that rotates the generated JWT secret. */
+export const TIME_ROTATING = "time:index/rotating:Rotating";
+
 export const GITHUB = {
     environment: "github:index/repositoryEnvironment:RepositoryEnvironment",
     deploymentPolicy: "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",

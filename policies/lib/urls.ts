@@ -51,8 +51,3 @@ export function databaseEngine(value: string): string | undefined {
 export function isPostgresEngine(engine: string): boolean {
     return engine === "PostgreSQL";
 }
-
-/** Whether a value is a URL whose user-info carries a password (`scheme://user:password@host`). */
-export function urlPassword(value: string): boolean {
-    return /^\s*[a-z][a-z0-9+.-]*:\/\/[^/@\s:]*:[^/@\s]+@/i.test(value);
-}

@@ -1,4 +1,4 @@
-/** Every rule of the pack: the fifteen of issue 5, then the ones issue 11 added. */
+/** Every rule of the pack: the fifteen of issue 5, then the ones issues 11, 12 and 21 added. */
 import type { Policies } from "@pulumi/policy";
 import { noDebugInProduction } from "./app/no-debug-in-production";
 import { productionLogLevel } from "./app/production-log-level";
@@ -11,6 +11,7 @@ import { dataProtection } from "./data/data-protection";
 import { noSqliteInProduction } from "./data/no-sqlite-in-production";
 import { postgresOnlyDatabase } from "./data/postgres-only-database";
 import { releaseStepPresent } from "./data/release-step-present";
+import { safeReleaseCommand } from "./data/safe-release-command";
 import { protectedDeployBranch } from "./github/protected-deploy-branch";
 import { protectedDeployEnvironment } from "./github/protected-deploy-environment";
 import { healthCheckRequired } from "./network/health-check-required";
@@ -19,7 +20,9 @@ import { productionHostsOnly } from "./network/production-hosts-only";
 import { sentryInProduction } from "./observability/sentry-in-production";
 import { noSecretInPlainEnv } from "./secrets/no-secret-in-plain-env";
 import { strongJwtSecret } from "./secrets/strong-jwt-secret";
+import { tokenLifetimes } from "./secrets/token-lifetimes";
 import { productionIdentity } from "./stack/production-identity";
+import { productionIsolation } from "./stack/production-isolation";
 import { productionStackComplete } from "./stack/production-stack-complete";
 import { imagePinnedByDigest } from "./supply-chain/image-pinned-by-digest";
 
@@ -45,5 +48,8 @@ export const rules: Policies = [
     postgresOnlyDatabase,
     productionIdentity,
     releaseStepPresent,
+    productionIsolation,
+    tokenLifetimes,
+    safeReleaseCommand,
     budget,
 ];

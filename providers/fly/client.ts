@@ -37,6 +37,12 @@ export interface FlyCall {
      * @default false
      */
     allowNotFound?: boolean;
+    /**
+     * Awaited before every attempt, the first and each retry: rollouts pace their calls at Fly's rate limits here, so
+     * a retry after a 429 or a 5xx waits for its token like a first request instead of bursting past the limit.
+     * @default no wait
+     */
+    beforeEachAttempt?: () => Promise<void>;
 }
 
 /** A failed call: an HTTP error answer from Fly, or a network failure / timeout (status 0) after the last attempt. */
@@ -63,8 +69,8 @@ export class FlyApiError extends Error {
     }
 }
 
-/** Tuning for retries. Tests use {@link configureFlyClient}; a child process uses the environment variables. */
-export interface FlyClientTuning {
+/** Tuning for retries, read from the environment at call time (the host's, where the providers run). */
+interface FlyClientTuning {
     /**
      * Attempts per call, including the first (env `FLY_API_MAX_ATTEMPTS`).
      * @default 6
@@ -80,30 +86,26 @@ export interface FlyClientTuning {
      * @default 30000
      */
     maxDelayMs: number;
-    /** How to wait; tests inject a recorder. @default setTimeout */
-    sleep: (ms: number) => Promise<void>;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-let overrides: Partial<FlyClientTuning> = {};
 
-/** Overrides retry tuning in this process (tests). Pass `{}` to restore the defaults. */
-export function configureFlyClient(tuning: Partial<FlyClientTuning>): void {
-    overrides = { ...tuning };
-}
-
-function tuning(): FlyClientTuning {
+/** The tuning in effect now. */
+function flyClientTuning(): FlyClientTuning {
     const env = (name: string, fallback: number): number => {
         const raw = process.env[name];
         const value = raw === undefined || raw === "" ? NaN : Number(raw);
         return Number.isFinite(value) && value >= 0 ? value : fallback;
     };
     return {
-        maxAttempts: overrides.maxAttempts ?? Math.max(1, env("FLY_API_MAX_ATTEMPTS", 6)),
-        baseDelayMs: overrides.baseDelayMs ?? env("FLY_API_BACKOFF_MS", 500),
-        maxDelayMs: overrides.maxDelayMs ?? env("FLY_API_MAX_BACKOFF_MS", 30_000),
-        sleep: overrides.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+        maxAttempts: Math.max(1, env("FLY_API_MAX_ATTEMPTS", 6)),
+        baseDelayMs: env("FLY_API_BACKOFF_MS", 500),
+        maxDelayMs: env("FLY_API_MAX_BACKOFF_MS", 30_000),
     };
+}
+
+function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The API base URL, from `FLY_API_HOSTNAME` at call time. @default "https://api.machines.dev" */
@@ -202,7 +204,7 @@ async function readBody(response: Response): Promise<{ json?: unknown; text: str
  */
 export async function flyRequest<T>(call: FlyCall): Promise<T> {
     const token = readToken(call.resource);
-    const t = tuning();
+    const t = flyClientTuning();
     const retry = call.retry ?? (call.method === "POST" || call.method === "PATCH" ? "never" : "safe");
     const callName = `${call.method} ${call.path}`;
     const headers: Record<string, string> = {
@@ -215,6 +217,7 @@ export async function flyRequest<T>(call: FlyCall): Promise<T> {
 
     for (let attempt = 1; ; attempt++) {
         const last = attempt >= t.maxAttempts;
+        if (call.beforeEachAttempt) await call.beforeEachAttempt();
         let response: Response;
         try {
             response = await fetch(buildUrl(call), {
@@ -226,7 +229,7 @@ export async function flyRequest<T>(call: FlyCall): Promise<T> {
         } catch (error) {
             // The request may or may not have reached Fly: only retry when the caller said the call is idempotent.
             if (retry === "safe" && !last) {
-                await t.sleep(backoffMs(attempt, t));
+                await sleep(backoffMs(attempt, t));
                 continue;
             }
             const reason = error instanceof Error && error.name === "TimeoutError" ? "timed out" : "network error";
@@ -245,7 +248,7 @@ export async function flyRequest<T>(call: FlyCall): Promise<T> {
             // Fly sends Retry-After with 429 and with Managed Postgres' 503 (pg-admin unavailable).
             const asked = response.status === 429 || response.status === 503 ? retryAfterMs(response.headers.get("retry-after")) : undefined;
             const delay = asked === undefined ? backoffMs(attempt, t) : Math.min(t.maxDelayMs, Math.max(asked, backoffMs(attempt, t)));
-            await t.sleep(delay);
+            await sleep(delay);
             continue;
         }
         const errorBody = (json && typeof json === "object" ? json : {}) as ErrorBody;

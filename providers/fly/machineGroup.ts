@@ -1,13 +1,12 @@
 /**
- * MachineGroup (`pulumi-nodejs:dynamic/fly:MachineGroup`): N machines per region of one Fly app running one config,
- * updated in place through a rolling, blue-green or immediate rollout that rolls back when the new machines fail their
- * checks. Only a new `app` replaces the group.
+ * MachineGroup (`pulumi-nodejs:dynamic/fly:MachineGroup`), as the program declares it: N machines per region of one Fly app running one config.
+ * Plain args are validated at construction; the provider (machineGroupProvider.ts) runs the rollouts.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { validateMachineGroupInputs } from "./machineGroupConfig";
-import { check, create, diff, read, remove, update } from "./machineGroupOps";
-import type { FlyMachineConfig, MachineGroupInputs, MachineGroupState, RolloutStrategy } from "./machineGroupTypes";
+import type { FlyMachineConfig, MachineGroupInputs, RolloutStrategy } from "./machineGroupTypes";
 import { flyType, withFlyProvider } from "./registration";
+import type { RolloutTiming } from "./rollout/timing";
 
 export type { FlyMachineConfig, RolloutStrategy } from "./machineGroupTypes";
 
@@ -28,8 +27,7 @@ export interface MachineGroupArgs {
     /**
      * How a change reaches the machines: `rolling` updates in place, `maxUnavailable` at a time, waiting for health;
      * `bluegreen` starts a full new set, switches traffic once it is healthy, then retires the old set after
-     * flyctl's drains (10 s before the cordon, 10 s before the stop; env `FLY_BLUEGREEN_WAIT_BEFORE_CORDON_MS` /
-     * `FLY_BLUEGREEN_WAIT_BEFORE_STOP_MS`) and needs at least one health check; `immediate` updates every machine at
+     * flyctl's drains (10 s before the cordon, 10 s before the stop; `rolloutTiming`) and needs at least one health check; `immediate` updates every machine at
      * once without waiting for health.
      */
     readonly strategy: pulumi.Input<RolloutStrategy>;
@@ -49,32 +47,14 @@ export interface MachineGroupArgs {
      * @default no minimum
      */
     readonly minSecretsVersion?: pulumi.Input<number>;
+    /**
+     * The rollouts' delays: blue-green's drains, the lease TTL, how often checks are read, the crash-loop window and
+     * the wait for new secrets. Each key left out keeps flyctl's value (`DEFAULT_ROLLOUT_TIMING`, rollout/timing.ts);
+     * shorter drains than Fly's proxies need cost requests routed to stopped machines. Changing it alone rolls nothing.
+     * @default { waitBeforeCordonMs: 10000, waitBeforeStopMs: 10000, leaseTtlSeconds: 13, healthPollMs: 1000, smokeCheckMs: 10000, secretsWaitMs: 60000 }
+     */
+    readonly rolloutTiming?: pulumi.Input<Partial<RolloutTiming>>;
 }
-
-/**
- * The provider (the plugin loads it from the built package: registration.ts). The Fly client reads `FLY_API_TOKEN` /
- * `FLY_API_HOSTNAME` at call time, so no credential or host is captured, and none is stored in state.
- */
-export const machineGroupProvider: pulumi.dynamic.ResourceProvider<MachineGroupInputs, MachineGroupState> = {
-    async check(_olds, news) {
-        return check(news);
-    },
-    async diff(_id, olds, news) {
-        return diff(olds, news);
-    },
-    async create(inputs) {
-        return create(inputs);
-    },
-    async read(id, props) {
-        return read(id, props);
-    },
-    async update(_id, olds, news) {
-        return update(olds, news);
-    },
-    async delete(id, props) {
-        return remove(id, props);
-    },
-};
 
 /** A group of Fly machines with zero-downtime rollouts. */
 export class MachineGroup extends pulumi.CustomResource {

@@ -3,6 +3,9 @@
  * pinning, and the config hashes that drive drift detection and resumable rollouts. No I/O here.
  */
 import { createHash } from "node:crypto";
+import { UNKNOWN } from "./providerInputs";
+import { flyRegionProblem } from "./regions";
+import { rolloutTimingProblems } from "./rollout/timing";
 import type { FlyMachine, FlyMachineConfig, MachineGroupInputs, RolloutStrategy } from "./machineGroupTypes";
 
 /** Metadata keys the provider sets on every machine it manages. */
@@ -36,8 +39,6 @@ export function resolveInputs(inputs: MachineGroupInputs): ResolvedInputs {
     };
 }
 
-/** The value Pulumi's engine sends for an input not known yet (preview); see `rpc.unknownValue` in @pulumi/pulumi. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Copy of `value` with every unknown (preview) value, at any depth, removed, so validation only sees known values. */
 function knownOnly(value: unknown): unknown {
@@ -67,9 +68,8 @@ export function validateMachineGroupInputs(name: string, given: Partial<MachineG
             problems.push(`${where}: regions must map a region code to a machine count, e.g. { iad: 2 }.`);
         } else {
             for (const [region, count] of Object.entries(inputs.regions)) {
-                if (!/^[a-z]{3}$/.test(region)) {
-                    problems.push(`${where}: regions.${region} is not a Fly region code; use a 3-letter code such as "iad" or "ams".`);
-                }
+                const problem = flyRegionProblem(region);
+                if (problem) problems.push(`${where}: regions.${region} ${problem}.`);
                 if (!Number.isInteger(count) || count < 0 || count > 100) {
                     problems.push(`${where}: regions.${region} must be a whole number of machines from 0 to 100, got ${String(count)}.`);
                 }
@@ -88,6 +88,7 @@ export function validateMachineGroupInputs(name: string, given: Partial<MachineG
     if (inputs.minSecretsVersion !== undefined && (!Number.isInteger(inputs.minSecretsVersion) || inputs.minSecretsVersion < 0)) {
         problems.push(`${where}: minSecretsVersion must be a whole number (the Secrets resource's version output), got ${String(inputs.minSecretsVersion)}.`);
     }
+    problems.push(...rolloutTimingProblems(where, inputs.rolloutTiming));
     if (inputs.strategy === "bluegreen" && isPlainObject(given.config) && !containsUnknown(given.config.checks) && !containsUnknown(given.config.services) && !configHasChecks(inputs.config)) {
         problems.push(
             `${where}: strategy "bluegreen" needs at least one health check, because green machines take traffic only once their checks pass ` +

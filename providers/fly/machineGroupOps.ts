@@ -1,5 +1,5 @@
 /**
- * The MachineGroup provider's operations, called by the provider object in machineGroup.ts. The Fly client reads the
+ * The MachineGroup provider's operations, called by the provider object in machineGroupProvider.ts. The Fly client reads the
  * token and API host from the environment at call time.
  */
 import type * as pulumi from "@pulumi/pulumi";
@@ -21,8 +21,9 @@ import { type ApiContext, listMachines } from "./rollout/machinesApi";
 import { reconcile } from "./rollout/reconcile";
 import { RolloutRun, TargetImage } from "./rollout/run";
 import { retireAll } from "./rollout/scale";
+import { type RolloutTiming, resolveRolloutTiming } from "./rollout/timing";
 
-/** The resource id: the app and the group's name, enough for `pulumi import`. */
+/** The resource id: the app and the group's name, enough for `read` to find the machines. */
 export function groupId(app: string, group: string): string {
     return `${app}/${group}`;
 }
@@ -30,13 +31,13 @@ export function groupId(app: string, group: string): string {
 export function parseGroupId(id: string): { app: string; group: string } {
     const slash = id.indexOf("/");
     if (slash <= 0 || slash === id.length - 1) {
-        throw new Error(`MachineGroup: cannot import id "${id}"; use "<app>/<group>", where <group> is the machines' ${TAG_GROUP} metadata value.`);
+        throw new Error(`MachineGroup: cannot use id "${id}"; use "<app>/<group>", where <group> is the machines' ${TAG_GROUP} metadata value.`);
     }
     return { app: id.slice(0, slash), group: id.slice(slash + 1) };
 }
 
-function context(app: string, group: string): ApiContext {
-    return { app, resource: `MachineGroup "${group}"` };
+function context(app: string, group: string, timing?: Partial<RolloutTiming>): ApiContext {
+    return { app, resource: `MachineGroup "${group}"`, timing: resolveRolloutTiming(timing) };
 }
 
 /** Machines of the app that carry the group's tag and are not on their way out. */
@@ -68,7 +69,7 @@ export async function diff(olds: MachineGroupState, news: MachineGroupInputs): P
 }
 
 export async function create(inputs: MachineGroupInputs): Promise<pulumi.dynamic.CreateResult<MachineGroupState>> {
-    const ctx = context(inputs.app, inputs.group);
+    const ctx = context(inputs.app, inputs.group, inputs.rolloutTiming);
     // Machines left by an interrupted create carry the group's tag: adopt them rather than duplicate them.
     const existing = (await groupMachines(ctx, inputs.group)) ?? [];
     const result = await reconcile(ctx, resolveInputs(inputs), existing);
@@ -76,7 +77,7 @@ export async function create(inputs: MachineGroupInputs): Promise<pulumi.dynamic
 }
 
 export async function update(olds: MachineGroupState, news: MachineGroupInputs): Promise<pulumi.dynamic.UpdateResult<MachineGroupState>> {
-    const ctx = context(news.app, news.group);
+    const ctx = context(news.app, news.group, news.rolloutTiming);
     const existing = (await groupMachines(ctx, news.group)) ?? [];
     const previous = olds.config && olds.imageRef ? { image: olds.config.image, imageRef: olds.imageRef } : undefined;
     const result = await reconcile(ctx, resolveInputs(news), existing, previous);
@@ -84,8 +85,8 @@ export async function update(olds: MachineGroupState, news: MachineGroupInputs):
 }
 
 /**
- * Refresh and import. With state, the machines are re-observed and the inputs kept, so drift shows in the next diff.
- * Without state (import), inputs are rebuilt from the tagged machines. An app that no longer exists means the group
+ * Refresh. With state, the machines are re-observed and the inputs kept, so drift shows in the next diff. Without
+ * state, inputs are rebuilt from the tagged machines. An app that no longer exists means the group
  * is gone.
  */
 export async function read(id: string, props: Partial<MachineGroupState> | undefined): Promise<pulumi.dynamic.ReadResult<MachineGroupState>> {
@@ -123,7 +124,7 @@ function importedInputs(app: string, group: string, machines: readonly FlyMachin
 /** Stops then destroys every machine of the group (each under a lease; `force` only after the stop). */
 export async function remove(id: string, props: MachineGroupState): Promise<void> {
     const { app, group } = props?.app && props.group ? { app: props.app, group: props.group } : parseGroupId(id);
-    const ctx = context(app, group);
+    const ctx = context(app, group, props?.rolloutTiming);
     const machines = await groupMachines(ctx, group, { allowNotFound: true });
     if (!machines || machines.length === 0) return;
     const inputs = resolveInputs(props);

@@ -2,6 +2,7 @@
  * Plain (resolved) shapes shared by the MachineGroup resource, its provider and its rollouts. Machine config keys are
  * Fly's own snake_case (`fly.MachineConfig` in the Machines API spec), so a config goes to the API unchanged.
  */
+import type { RolloutTiming } from "./rollout/timing";
 
 /** A port a service listens on at Fly's edge (`fly.MachinePort`). */
 export interface FlyMachinePort {
@@ -64,6 +65,8 @@ export interface MachineGroupInputs {
     maxUnavailable?: number;
     healthTimeoutSeconds?: number;
     minSecretsVersion?: number;
+    /** Delays of the rollouts (drains, lease TTL, health polling); unset keys keep flyctl's values. */
+    rolloutTiming?: Partial<RolloutTiming>;
 }
 
 /** What the provider knows about one machine of the group, as last observed. */

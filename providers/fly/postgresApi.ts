@@ -8,13 +8,7 @@
  */
 import type { PostgresEndpoint, PostgresPlan } from "./api";
 
-/** The value Pulumi's engine sends for an input not known yet (preview); see `rpc.unknownValue` in @pulumi/pulumi. */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** Whether an input is known (at preview, inputs computed from other resources are not). */
-export function isKnown(value: unknown): boolean {
-    return value !== UNKNOWN;
-}
+import { isKnown } from "./providerInputs";
 
 /** `PostgresCluster.status` (the spec's enum, plus `error`, which fly-go says the service reports for `failed`). */
 export type MpgStatus = "creating" | "initializing" | "ready" | "deleting" | "deleted" | "failed" | "error";

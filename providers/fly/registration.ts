@@ -4,17 +4,22 @@
  * (`require-from-string`, plain node, the project directory as working directory) and calls `handler()` on.
  *
  * The text is thin: it names the kind and requires the installed package `@api-environments/fly-provider`
- * (providers/fly, built to JavaScript by the root `postinstall`), which resolves from the project's node_modules.
+ * (providers/fly, built to JavaScript by scripts/build-fly-provider.mjs), which resolves from the project's node_modules.
  * So state holds data, not code; the installed implementation always runs (a fix to `read` or `delete` reaches
  * existing resources at once); and the text is the same whatever compiles the program. It is written by hand rather
  * than by `runtime.serializeFunction`, whose output depends on the compiler and which would capture the package by
  * value, since npm links a `file:` dependency as a symlink whose real path is outside node_modules.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type * as kinds from "./kinds";
 
-/** The Fly resource kinds, as in their type tokens `pulumi-nodejs:dynamic/fly:<Kind>` (listed in kinds.ts). */
-export type FlyKind = keyof typeof kinds;
+/**
+ * The Fly resource kinds, as in their type tokens `pulumi-nodejs:dynamic/fly:<Kind>`. hostEntry.ts maps each to its
+ * provider (the compiler holds the two lists together).
+ */
+export const FLY_KINDS = ["App", "IpAssignment", "Certificate", "Volume", "Secrets", "MachineGroup", "ManagedPostgres", "PostgresDatabase", "PostgresUser", "Release"] as const;
+
+/** One of {@link FLY_KINDS}. */
+export type FlyKind = (typeof FLY_KINDS)[number];
 
 /** The installed package holding the implementation (providers/fly/package.json). */
 export const FLY_PROVIDER_PACKAGE = "@api-environments/fly-provider";

@@ -10,9 +10,11 @@
  */
 import type { FlyMachine, FlyMachineConfig } from "./machineGroupTypes";
 import { flyRequest, FlyApiError, seg } from "./client";
-import { createOnce, label } from "./common";
+import { createOnce } from "./exactlyOnce";
+import { label } from "./providerInputs";
 import { pace } from "./rollout/pacing";
 import { untilSecretsAvailable } from "./rollout/machinesApi";
+import { DEFAULT_ROLLOUT_TIMING } from "./rollout/timing";
 
 /** Metadata keys on a release machine. */
 export const TAG_RELEASE = "pulumi_release";
@@ -157,10 +159,16 @@ export async function runRelease(spec: ReleaseRunSpec): Promise<ReleaseOutcome> 
             // The secrets this run names were set a moment ago: Fly answers 412 "not yet available" until they have
             // propagated, and the create is refused (not applied), so it is safe to send again. Paced like a rollout's.
             () =>
-                untilSecretsAvailable(async () => {
-                    await pace(`${spec.app}/-/create`, "action");
-                    return flyRequest<ReleaseMachine>({ method: "POST", path: machinesPath(spec.app), body, resource: resourceOf(spec), retry: "never" });
-                }),
+                untilSecretsAvailable(DEFAULT_ROLLOUT_TIMING, () =>
+                    flyRequest<ReleaseMachine>({
+                        method: "POST",
+                        path: machinesPath(spec.app),
+                        body,
+                        resource: resourceOf(spec),
+                        retry: "never",
+                        beforeEachAttempt: () => pace(`${spec.app}/-/create`, "action"),
+                    }),
+                ),
             async () => (await releaseMachines(spec)).find((m) => !known.has(m.id) && m.config?.metadata?.[TAG_RELEASE_KEY] === spec.key),
         ));
 

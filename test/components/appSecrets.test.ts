@@ -27,7 +27,10 @@ describe("AppSecrets", () => {
         assert.ok(jwt.additionalSecretOutputs.includes("result"));
         const component = run.named("s");
         for (const r of run.resources.filter((r) => r !== component)) assert.equal(r.parent, component.urn, `${r.name} is parented to the component`);
-        assert.equal((run.outputs.jwt as string).length, 64);
+        // Wiring: the secret is the generated password's result, whatever the provider made it.
+        assert.equal(typeof jwt.state.result, "string");
+        assert.equal(run.outputs.jwt, jwt.state.result);
+        assert.equal(run.outputs.rotatesAt, rotation.state.rotationRfc3339, "rotatesAt is the Rotating resource's timestamp");
         assert.ok(run.secretOutputs.includes("jwt"));
         assert.equal(run.ofType(T.password).length, 1, "no database password unless asked");
     });
@@ -38,11 +41,15 @@ describe("AppSecrets", () => {
         assert.equal(run.named("s-rotation").inputs.rotationDays, 90);
     });
 
-    it("a different rotation period gives a different secret", async () => {
-        const a = await capture(() => expose(new AppSecrets("s", { rotationDays: 30 })));
-        const b = await capture(() => expose(new AppSecrets("s", { rotationDays: 31 })));
-        assert.notEqual(a.named("s-jwt").inputs.keepers.rotation, b.named("s-jwt").inputs.keepers.rotation);
-        assert.notEqual(a.outputs.jwt, b.outputs.jwt);
+    it("a different rotation period reaches the Rotating resource, whose timestamp keys the secret", async () => {
+        // What the component wires: the period into Rotating, Rotating's timestamp into the password's keeper (a new
+        // timestamp replaces the password: the random provider's rule, not the component's).
+        for (const rotationDays of [30, 31]) {
+            const run = await capture(() => expose(new AppSecrets("s", { rotationDays })));
+            assert.equal(run.named("s-rotation").inputs.rotationDays, rotationDays);
+            assert.equal(typeof run.named("s-rotation").state.rotationRfc3339, "string");
+            assert.equal(run.named("s-jwt").inputs.keepers.rotation, run.named("s-rotation").state.rotationRfc3339);
+        }
     });
 
     it("uses a supplied JWT secret as is: nothing generated, nothing rotated, still secret", async () => {
@@ -60,7 +67,8 @@ describe("AppSecrets", () => {
         const pw = run.named("s-db-password");
         assert.equal(pw.inputs.keepers, undefined);
         assert.equal(pw.inputs.length, 32);
-        assert.equal((run.outputs.db as string).length, 32);
+        assert.equal(typeof pw.state.result, "string");
+        assert.equal(run.outputs.db, pw.state.result, "the generated password's result");
         assert.ok(run.secretOutputs.includes("db"));
     });
 

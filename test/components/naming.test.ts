@@ -34,7 +34,14 @@ describe("naming", () => {
         assert.notEqual(a, b);
     });
 
-    it("refuses a part with no letter or digit", () => {
-        assert.throws(() => joinName(["api", "___"], 63), /no letter or digit/);
+    it("names a stack with no letter or digit (Pulumi accepts `___` and `...`) by a hash, distinct and stable", () => {
+        const names = ["___", "...", "-", "_"].map((stack) => joinName(["api", stack, "db"], NAME_LIMITS.fly));
+        assert.equal(new Set(names).size, names.length, names.join(" "));
+        for (const name of names) assert.match(name, /^api-db-[a-f0-9]{6}$/);
+        assert.equal(joinName(["api", "___", "db"], NAME_LIMITS.fly), names[0]);
+        // Control: a stack with letters keeps its readable name.
+        assert.equal(joinName(["api", "dev", "db"], NAME_LIMITS.fly), "api-dev-db");
+        // Even a name that is nothing but unsluggable parts is a valid slug.
+        assert.match(joinName(["___"], NAME_LIMITS.fly), /^[a-f0-9]{6}$/);
     });
 });

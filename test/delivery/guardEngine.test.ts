@@ -14,7 +14,7 @@ import { renderComment } from "../../delivery/comment/render";
 import { fromCli, fromEngine } from "../../delivery/preview/model";
 import { previewReport, type PreviewReport } from "../../delivery/preview/report";
 import { parseStackFile, readStackFile } from "../../scripts/stackFile";
-import { type Emulator, startEmulator } from "../fly/emulator";
+import { type Emulator, startEmulator, TEST_TOKEN } from "../fly/emulator";
 import { explain, flyEnv, isSecret, StackUnderTest } from "../engine/support";
 
 type Mutate = (config: Record<string, any>) => void;
@@ -39,7 +39,7 @@ describe("the guard on staging's offline previews", { concurrency: false }, () =
     const judged = (result: OperationResult, mutate?: Mutate, labels: string[] = []): PreviewReport => previewReport(fromEngine(result), guardOf(mutate), labels);
 
     before(async () => {
-        fly = await startEmulator({ startDelayMs: 5, stopDelayMs: 5, healthDelayMs: 10, postgresReadyDelayMs: 30 });
+        fly = await startEmulator({ startDelayMs: 5, stopDelayMs: 5, healthDelayMs: 10, postgresReadyDelayMs: 30, oneOffExits: [{ command: "npm run migrate", exitCode: 0 }], tokens: [TEST_TOKEN] });
         stack = new StackUnderTest("staging", () => flyEnv(fly));
         const up = await stack.run("up", { policyPack: false });
         assert.ok(up.ok, explain(up));

@@ -10,10 +10,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { ROOT, runOperation } from "../../engine";
+import { TEST_TOKEN } from "../fly/emulator/defaults";
 
 const FIXTURE = join(ROOT, "test", "fixtures", "engine-project");
 
-describe("a provider's check at preview", () => {
+// Each operation starts from no state and keeps none, so the cases of a block run side by side.
+describe("a provider's check at preview", { concurrency: true }, () => {
     const run = (acceptUnknowns: boolean, operation: "preview" | "up") =>
         runOperation({ root: FIXTURE, stack: "fixture", operation, policyPack: false, mutate: (config) => (config.acceptUnknowns = String(acceptUnknowns)) });
 
@@ -36,7 +38,7 @@ describe("a provider's check at preview", () => {
     });
 });
 
-describe("an enforcement file that is not what the CLI accepts", () => {
+describe("an enforcement file that is not what the CLI accepts", { concurrency: true }, () => {
     const dir = mkdtempSync(join(tmpdir(), "engine-enforcement-"));
     after(() => rmSync(dir, { recursive: true, force: true }));
     const withFile = (name: string, json: unknown) => {
@@ -48,7 +50,7 @@ describe("an enforcement file that is not what the CLI accepts", () => {
     for (const level of ["Mandatory", "enforced"]) {
         it(`stops prod's preview on the level ${JSON.stringify(level)}, naming the file and the allowed levels`, async () => {
             const file = withFile(`${level}.json`, { all: level });
-            const result = await runOperation({ stack: "prod", operation: "preview", policyConfig: file, env: { FLY_API_TOKEN: "FlyV1 fm2_semantics-test-placeholder" } });
+            const result = await runOperation({ stack: "prod", operation: "preview", policyConfig: file, env: { FLY_API_TOKEN: TEST_TOKEN } });
             assert.equal(result.ok, false);
             assert.ok(result.error?.includes(file), result.error);
             assert.match(result.error ?? "", new RegExp(`${level}`));
@@ -60,7 +62,7 @@ describe("an enforcement file that is not what the CLI accepts", () => {
     it("stops on a key that is no rule of the pack", async () => {
         const prod = JSON.parse(readFileSync(join(ROOT, "policies", "prod.json"), "utf8"));
         const file = withFile("unknown-rule.json", { ...prod, "no-debug-in-prod": "mandatory" });
-        const result = await runOperation({ stack: "prod", operation: "preview", policyConfig: file, env: { FLY_API_TOKEN: "FlyV1 fm2_semantics-test-placeholder" } });
+        const result = await runOperation({ stack: "prod", operation: "preview", policyConfig: file, env: { FLY_API_TOKEN: TEST_TOKEN } });
         assert.equal(result.ok, false);
         assert.match(result.error ?? "", /no-debug-in-prod/);
     });

@@ -7,18 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type OperationOptions, type OperationResult, runOperation } from "../../engine";
 import { isSecret, UNKNOWN, type Wire } from "../../engine/rpc";
-import type { Emulator } from "../fly/emulator";
-import { FAST_ROLLOUTS } from "../fly/support";
+import { type Emulator, TEST_TOKEN } from "../fly/emulator";
 
-/** A Fly token shaped like a real one; never a credential. */
-export const ENGINE_TEST_TOKEN = "fm2_engine-lifecycle-token-0a1b2c3d";
-
-/** Environment of the program and the providers: Fly at the emulator, short waits (never absent ones). */
+/** Environment of the program and the providers: Fly at the emulator, short client retries. */
 export function flyEnv(fly: Emulator): Record<string, string> {
     return {
-        ...FAST_ROLLOUTS,
         FLY_API_HOSTNAME: fly.url,
-        FLY_API_TOKEN: ENGINE_TEST_TOKEN,
+        FLY_API_TOKEN: TEST_TOKEN,
         FLY_POLL_INTERVAL_MS: "5",
         FLY_API_BACKOFF_MS: "1",
     };

@@ -1,7 +1,7 @@
 /**
  * The real PostgreSQL server the sample's tests run against (never a mock): its URL comes from TEST_DATABASE_URL,
- * which .ci/run sets, or the same default .ci/run creates. Each suite gets a scratch database of its own, dropped
- * afterwards, so suites running in parallel never see each other's schema.
+ * which `npm test` sets to the server it starts (scripts/testPostgres.mjs) unless the caller set one. Each suite gets a
+ * scratch database of its own, dropped afterwards, so suites running in parallel never see each other's schema.
  */
 import { randomBytes } from "node:crypto";
 import { after, before } from "node:test";
@@ -17,24 +17,17 @@ interface PgClient {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Client } = require("../../examples/api/node_modules/pg") as { Client: new (options: { connectionString: string; connectionTimeoutMillis: number }) => PgClient };
 
-/** What .ci/run creates: a role allowed to create databases, on 127.0.0.1. */
-export const DEFAULT_TEST_DATABASE_URL = "postgres://api_test:api_test@127.0.0.1:5432/api_test";
+const HOW_TO_START = "Run the tests with `npm test`, which starts a PostgreSQL of its own, or point TEST_DATABASE_URL at a server whose role may create databases.";
 
 export function adminUrl(): string {
-    const url = process.env.TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
+    const url = process.env.TEST_DATABASE_URL;
+    if (!url) throw new Error(`TEST_DATABASE_URL is not set. ${HOW_TO_START}`);
     // Named, never echoed: the value holds a password.
     if (!URL.canParse(url) || !/^postgres(ql)?:$/.test(new URL(url).protocol)) {
-        throw new Error("TEST_DATABASE_URL is not a postgres:// URL; set it to exactly what .ci/postgres.sh prints (one line, the URL only).");
+        throw new Error("TEST_DATABASE_URL is not a postgres:// URL; set it to one line, the URL of a server whose role may create databases.");
     }
     return url;
 }
-
-const HOW_TO_START = [
-    "Start PostgreSQL on 127.0.0.1 the way .ci/run does (Debian, as root):",
-    "  apt-get install -y postgresql && pg_ctlcluster $(ls /usr/lib/postgresql | sort -n | tail -1) main start",
-    `  su postgres -c "psql -c \\"CREATE ROLE api_test LOGIN CREATEDB PASSWORD 'api_test'\\"" && su postgres -c "createdb -O api_test api_test"`,
-    "or point TEST_DATABASE_URL at a server whose role may create databases.",
-].join("\n");
 
 /** Host and database of a URL, never its password. */
 const where = (url: string): string => {

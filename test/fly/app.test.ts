@@ -3,7 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { appProvider } from "../../providers/fly/app";
+import { appProvider } from "../../providers/fly/appProvider";
 import { mutations, seedApp, useEmulator } from "./support";
 
 const p = appProvider as Required<typeof appProvider>;

@@ -7,7 +7,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, it } from "node:test";
 import { authorizationFor, FlyApiError, flyApiBase, flyRequest } from "../../providers/fly/client";
-import { seedApp, sleeps, TEST_TOKEN, useEmulator } from "./support";
+import { paced } from "../../providers/fly/rollout/machinesApi";
+import { DEFAULT_ROLLOUT_TIMING } from "../../providers/fly/rollout/timing";
+import { realWaits, seedApp, TEST_TOKEN, useEmulator } from "./support";
 
 const R = 'fly:Test "client"';
 
@@ -32,12 +34,18 @@ describe("flyRequest", () => {
         process.env.FLY_API_HOSTNAME = "http://127.0.0.1:1";
         await assert.rejects(flyRequest({ method: "GET", path: "/v1/apps/client-app", resource: R, retry: "never" }), (e: FlyApiError) => e.status === 0);
         process.env.FLY_API_HOSTNAME = saved;
-        for (const token of ["fm2_abc", "FlyV1 fm2_abc", "plain-token"]) {
-            process.env.FLY_API_TOKEN = token;
-            const app = await flyRequest<{ name: string }>({ method: "GET", path: "/apps/client-app", resource: R });
-            assert.equal(app.name, "client-app");
+        const known = fly.options.tokens;
+        fly.options.tokens = [...known, "fm2_abc", "plain-token"];
+        try {
+            for (const token of ["fm2_abc", "FlyV1 fm2_abc", "plain-token"]) {
+                process.env.FLY_API_TOKEN = token;
+                const app = await flyRequest<{ name: string }>({ method: "GET", path: "/apps/client-app", resource: R });
+                assert.equal(app.name, "client-app");
+            }
+        } finally {
+            fly.options.tokens = known;
+            process.env.FLY_API_TOKEN = TEST_TOKEN;
         }
-        process.env.FLY_API_TOKEN = TEST_TOKEN;
         // The emulator refuses a macaroon sent as Bearer, which is what the client must never do.
         const raw = await fetch(`${fly.url}/v1/apps/client-app`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
         assert.equal(raw.status, 401);
@@ -56,12 +64,13 @@ describe("flyRequest", () => {
     it("honours Retry-After on 429 and converges", async () => {
         const { fly } = env;
         seedApp(fly, "client-429");
-        fly.faults.add({ method: "GET", path: "/v1/apps/:app", kind: "429", retryAfterSeconds: 3, times: 2 });
+        realWaits();
+        fly.faults.add({ method: "GET", path: "/v1/apps/:app", kind: "429", retryAfterSeconds: 1, times: 2 });
         const app = await flyRequest<{ name: string }>({ method: "GET", path: "/v1/apps/client-429", resource: R });
         assert.equal(app.name, "client-429");
-        assert.equal(fly.requests.length, 3);
-        assert.equal(sleeps.length, 2);
-        assert.ok(sleeps.every((ms) => ms >= 3000), `slept ${sleeps.join(", ")} ms, expected at least Retry-After`);
+        const at = fly.requests.map((r) => r.at);
+        assert.equal(at.length, 3);
+        assert.ok(at[1] - at[0] >= 1000 && at[2] - at[1] >= 1000, `attempts at ${at.join(", ")} ms, expected Retry-After (1 s) between them`);
     });
 
     it("retries 5xx and dropped connections for safe calls", async () => {
@@ -145,5 +154,28 @@ describe("flyRequest", () => {
         } finally {
             process.env.FLY_API_HOSTNAME = saved;
         }
+    });
+});
+
+describe("paced calls under faults", () => {
+    const env = useEmulator();
+
+    it("paces every retry like a first request: 5xx answers never push an update past Fly's burst", async () => {
+        const { fly } = env;
+        seedApp(fly, "client-paced");
+        const made = await fetch(`${fly.url}/v1/apps/client-paced/machines`, {
+            method: "POST",
+            headers: { authorization: `FlyV1 ${TEST_TOKEN}`, "content-type": "application/json" },
+            body: JSON.stringify({ region: "ams", config: { image: "registry.fly.io/api:1" } }),
+        });
+        const { id } = (await made.json()) as { id: string };
+        fly.clearRequests();
+        fly.faults.add({ method: "POST", path: "/v1/apps/:app/machines/:id", kind: "500", times: 3 });
+        const ctx = { app: "client-paced", resource: R, timing: DEFAULT_ROLLOUT_TIMING };
+        await paced(ctx, "update", id, { method: "POST", path: `/apps/client-paced/machines/${id}`, body: { config: { image: "registry.fly.io/api:1" } }, retry: "safe" });
+        const updates = fly.requests.filter((r) => r.method === "POST" && r.path.endsWith(id));
+        assert.deepEqual(updates.map((r) => r.status), [500, 500, 500, 200], "three faults, then the update");
+        assert.deepEqual(fly.rateLimited().map((r) => `${r.method} ${r.path}`), [], "no attempt drew a 429 from Fly's limit");
+        assert.ok(updates[3].at - updates[0].at >= 1000, `the fourth attempt waited for a token: ${updates[3].at - updates[0].at} ms after the first`);
     });
 });

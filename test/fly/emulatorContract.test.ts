@@ -23,7 +23,7 @@ describe("Fly API emulator: the contract", () => {
 
     async function machine(app: string): Promise<string> {
         seedApp(env.fly, app);
-        const created = await call("POST", `/v1/apps/${app}/machines`, { region: "ams", config: { image: "api:1" } });
+        const created = await call("POST", `/v1/apps/${app}/machines`, { region: "ams", config: { image: "registry.fly.io/api:1" } });
         assert.equal(created.status, 200, JSON.stringify(created.body));
         return created.body.id as string;
     }
@@ -135,7 +135,7 @@ describe("Fly API emulator: the contract", () => {
     it("fails a suite on any request that broke the contract", async () => {
         seedApp(env.fly, "c-guard");
         assert.doesNotThrow(() => assertContractKept(env.fly));
-        await call("POST", "/v1/apps/c-guard/machines", { config: { image: "api:1", imagee: "typo" } });
+        await call("POST", "/v1/apps/c-guard/machines", { config: { image: "registry.fly.io/api:1", imagee: "typo" } });
         assert.throws(() => assertContractKept(env.fly), /1 request\(s\) broke Fly's API contract[\s\S]*POST \/v1\/apps\/c-guard\/machines: invalid request body: body\.config\.imagee: unknown field/);
         assert.doesNotThrow(() => assertContractKept(env.fly), "each violation is reported once");
     });

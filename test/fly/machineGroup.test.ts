@@ -6,9 +6,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { flyRequest } from "../../providers/fly/client";
-import { machineGroupProvider as provider } from "../../providers/fly/machineGroup";
+import { machineGroupProvider as provider } from "../../providers/fly/machineGroupProvider";
 import type { MachineGroupInputs, MachineGroupState } from "../../providers/fly/machineGroupTypes";
-import { useMachineGroupEmulator } from "./support";
+import { FAST_ROLLOUTS, useMachineGroupEmulator } from "./support";
 
 const suite = useMachineGroupEmulator("mg-crud");
 const newApp = suite.newApp;
@@ -28,6 +28,7 @@ function inputsFor(app: string, overrides: Partial<MachineGroupInputs> = {}): Ma
         },
         strategy: "rolling",
         healthTimeoutSeconds: 5,
+        rolloutTiming: FAST_ROLLOUTS,
         ...overrides,
     };
 }

@@ -2,17 +2,16 @@
  * Zero downtime as Fly's lagging proxy sees it, and the safety nets around rollouts: blue-green keeps the full count
  * routable and never stops a machine a proxy may still route to, but only thanks to its drain delays (each removed
  * in turn makes the proxy count a dip); rolling keeps count - maxUnavailable routable, and its leases keep a second
- * deploy from interleaving (skipping them makes the proxy count a dip); leases are refreshed during slow waits; a
+ * deploy from interleaving (a Fly that ignored them would let the proxy count a dip); leases are refreshed during slow waits; a
  * crash-looping image fails fast with the machine and its logs command; blue-green leftovers are cleaned up; no
  * rollout draws a 429 from the emulator's rate limiter, and an injected 429 is retried after its `Retry-After`.
  */
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
-import { configureFlyClient } from "../../providers/fly/client";
-import { machineGroupProvider as provider } from "../../providers/fly/machineGroup";
+import { machineGroupProvider as provider } from "../../providers/fly/machineGroupProvider";
 import { TAG_CANDIDATE, validateMachineGroupInputs } from "../../providers/fly/machineGroupConfig";
 import type { MachineGroupInputs, MachineGroupState } from "../../providers/fly/machineGroupTypes";
-import { setRolloutTestHooks } from "../../providers/fly/rollout/timing";
+import type { RolloutTiming } from "../../providers/fly/rollout/timing";
 import { liveMachines, rolloutInputs, withImage } from "./rolloutFixtures";
 import { FAST_ROLLOUTS, useMachineGroupEmulator } from "./support";
 
@@ -20,28 +19,26 @@ const BROKEN = "registry.fly.io/api:broken";
 const CRASHING = "registry.fly.io/api:crashing";
 /** Proxies see registration changes this long after they happen; the drains below are longer. */
 const LAG_MS = 120;
-const DRAIN_MS = "200";
+const DRAIN_MS = 200;
+/** The suite's rollout timing: drains longer than the proxy lag. */
+const DRAINS: Partial<RolloutTiming> = { ...FAST_ROLLOUTS, waitBeforeCordonMs: DRAIN_MS, waitBeforeStopMs: DRAIN_MS };
 const suite = useMachineGroupEmulator("mg-drain", { failingImages: [BROKEN], crashingImages: [CRASHING], proxyLagMs: LAG_MS });
 
-function drains(cordon: string, stop: string): void {
-    process.env.FLY_BLUEGREEN_WAIT_BEFORE_CORDON_MS = cordon;
-    process.env.FLY_BLUEGREEN_WAIT_BEFORE_STOP_MS = stop;
+/** `inputs` with the rollout's timing changed. */
+function timed(inputs: MachineGroupInputs, timing: Partial<RolloutTiming>): MachineGroupInputs {
+    return { ...inputs, rolloutTiming: { ...DRAINS, ...timing } };
 }
 
 afterEach(() => {
-    drains(DRAIN_MS, DRAIN_MS);
-    delete process.env.FLY_LEASE_TTL_SECONDS;
-    process.env.FLY_SMOKE_CHECK_MS = FAST_ROLLOUTS.FLY_SMOKE_CHECK_MS;
-    setRolloutTestHooks({});
-    configureFlyClient({ baseDelayMs: 1, maxDelayMs: 10 });
+    suite.fly.options.enforceLeases = true;
+    process.env.FLY_API_MAX_BACKOFF_MS = "10";
     suite.fly.faults.clear();
     suite.fly.options.healthDelayMs = 30;
 });
 
 async function healthyGroup(overrides: Partial<MachineGroupInputs> = {}): Promise<{ app: string; id: string; inputs: MachineGroupInputs; state: MachineGroupState }> {
-    drains(DRAIN_MS, DRAIN_MS);
     const app = await suite.newApp();
-    const inputs = rolloutInputs(app, { healthTimeoutSeconds: 5, ...overrides });
+    const inputs = rolloutInputs(app, { healthTimeoutSeconds: 5, rolloutTiming: DRAINS, ...overrides });
     const result = await provider.create(inputs);
     await suite.fly.settle();
     suite.fly.clearRequests();
@@ -90,15 +87,13 @@ describe("blue-green through a lagging proxy", () => {
 
     it("dips when blue is cordoned right after green's uncordon (no wait before the cordon)", async () => {
         const { app, id, inputs, state } = await healthyGroup(BLUE_GREEN);
-        drains("0", DRAIN_MS);
-        const proxy = await watched(app, () => provider.update!(id, state, withImage(inputs, "registry.fly.io/api:2.0")));
+        const proxy = await watched(app, () => provider.update!(id, state, withImage(timed(inputs, { waitBeforeCordonMs: 0 }), "registry.fly.io/api:2.0")));
         assert.ok(proxy.minRoutable < 2, `the proxy counted a dip: fewest routable ${proxy.minRoutable}`);
     });
 
     it("misroutes when blue is stopped right after its cordon (no wait before the stop)", async () => {
         const { app, id, inputs, state } = await healthyGroup(BLUE_GREEN);
-        drains(DRAIN_MS, "0");
-        const proxy = await watched(app, () => provider.update!(id, state, withImage(inputs, "registry.fly.io/api:2.0")));
+        const proxy = await watched(app, () => provider.update!(id, state, withImage(timed(inputs, { waitBeforeStopMs: 0 }), "registry.fly.io/api:2.0")));
         assert.ok(proxy.maxMisrouted > 0, "a proxy could still route to a stopped blue machine");
     });
 
@@ -160,9 +155,9 @@ describe("rolling through a lagging proxy", () => {
         assert.ok(live(app).every((m) => m.config.image !== "registry.fly.io/api:3.0"), "the second deploy changed nothing");
     });
 
-    it("without leases (test hook) two deploys interleave and the proxy counts the dip", async () => {
+    it("on a Fly that ignored leases two deploys would interleave, and the proxy counts the dip (control)", async () => {
         const { app, id, inputs, state } = await healthyGroup();
-        setRolloutTestHooks({ skipLeases: true });
+        suite.fly.options.enforceLeases = false;
         suite.fly.options.healthDelayMs = 200;
         const proxy = suite.fly.watchProxy(app);
         const first = provider.update!(id, state, withImage(inputs, "registry.fly.io/api:2.0"));
@@ -177,9 +172,8 @@ describe("rolling through a lagging proxy", () => {
 
     it("refreshes its leases while a slow machine starts, and releases them at the end", async () => {
         const { app, id, inputs, state } = await healthyGroup({ maxUnavailable: 3 });
-        process.env.FLY_LEASE_TTL_SECONDS = "2";
         suite.fly.options.healthDelayMs = 900;
-        await provider.update!(id, state, withImage(inputs, "registry.fly.io/api:2.0"));
+        await provider.update!(id, state, withImage(timed(inputs, { leaseTtlSeconds: 2 }), "registry.fly.io/api:2.0"));
         const refreshes = suite.fly.requests.filter((r) => r.method === "POST" && r.path.endsWith("/lease") && r.headers["fly-machine-lease-nonce"]);
         assert.ok(refreshes.length >= 3, `leases refreshed ${refreshes.length} times`);
         assert.ok(refreshes.every((r) => r.status === 200));
@@ -204,7 +198,7 @@ describe("smoke checks and rate limits", () => {
 
     it("retries an injected 429 after its Retry-After", async () => {
         const { id, inputs, state } = await healthyGroup();
-        configureFlyClient({ baseDelayMs: 1, maxDelayMs: 5000 });
+        process.env.FLY_API_MAX_BACKOFF_MS = "5000";
         suite.fly.faults.add({ method: "POST", path: /\/machines\/[^/]+$/, kind: "429", retryAfterSeconds: 1, times: 1 });
         await provider.update!(id, state, withImage(inputs, "registry.fly.io/api:2.0"));
         const updates = suite.fly.requests.filter((r) => r.method === "POST" && /\/machines\/[^/]+$/.test(r.path));

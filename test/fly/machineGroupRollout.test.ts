@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { flyRequest } from "../../providers/fly/client";
-import { machineGroupProvider as provider } from "../../providers/fly/machineGroup";
+import { machineGroupProvider as provider } from "../../providers/fly/machineGroupProvider";
 import type { MachineGroupInputs, MachineGroupState } from "../../providers/fly/machineGroupTypes";
 import type { RecordedRequest } from "./emulator";
 import { liveMachines, rolloutInputs, withImage } from "./rolloutFixtures";

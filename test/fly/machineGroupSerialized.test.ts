@@ -14,8 +14,8 @@ import { flyRequest } from "../../providers/fly/client";
 import type { MachineGroupInputs } from "../../providers/fly/machineGroupTypes";
 import { thinFlyProvider } from "../../providers/fly/registration";
 import { type Emulator, startEmulator } from "./emulator";
+import { FAST_ROLLOUTS, TEST_TOKEN } from "./support";
 
-const TOKEN = "fm2_serialized-provider-token";
 const ROOT = join(__dirname, "..", "..");
 
 /** Loads the provider text the way the plugin does, runs create → read → diff → delete, prints a summary. */
@@ -60,12 +60,12 @@ after(async () => {
 
 describe("MachineGroup provider text", () => {
     it("runs from its registered text in plain node, with no credential in the text or the state", async () => {
-        process.env.FLY_API_TOKEN = TOKEN;
+        process.env.FLY_API_TOKEN = TEST_TOKEN;
         process.env.FLY_API_HOSTNAME = fly.url;
         await flyRequest({ method: "POST", path: "/apps", body: { name: "mg-serialized", org_slug: "personal" }, resource: "test setup" });
         const text = thinFlyProvider("MachineGroup");
         delete process.env.FLY_API_TOKEN;
-        assert.ok(!text.includes(TOKEN) && !text.includes("serialized-provider-token"));
+        assert.ok(!text.includes(TEST_TOKEN) && !text.includes(TEST_TOKEN.slice(4)));
         assert.ok(!text.includes(fly.url), "the API host is read at call time, not captured");
         const file = join(dir, "provider.js");
         writeFileSync(file, text);
@@ -77,10 +77,11 @@ describe("MachineGroup provider text", () => {
             config: { image: "registry.fly.io/api:1.0", checks: { health: { type: "http", port: 8080, path: "/health" } } },
             strategy: "rolling",
             healthTimeoutSeconds: 5,
+            rolloutTiming: FAST_ROLLOUTS,
         };
-        const { code, stdout, stderr } = await run([file, JSON.stringify(inputs)], { PATH: process.env.PATH, FLY_API_TOKEN: TOKEN, FLY_API_HOSTNAME: fly.url });
+        const { code, stdout, stderr } = await run([file, JSON.stringify(inputs)], { PATH: process.env.PATH, FLY_API_TOKEN: TEST_TOKEN, FLY_API_HOSTNAME: fly.url });
         assert.equal(code, 0, stderr);
-        assert.ok(!stderr.includes(TOKEN) && !stdout.includes("serialized-provider-token"));
+        assert.ok(!stderr.includes(TEST_TOKEN) && !stdout.includes(TEST_TOKEN.slice(4)));
         const result = JSON.parse(stdout.trim().split("\n").pop()!) as { failures: unknown[]; id: string; machines: number; imageRef: string; changes: boolean };
         assert.deepEqual(result.failures, []);
         assert.equal(result.id, "mg-serialized/web");

@@ -13,9 +13,10 @@ import {
     targetImage,
     TAG_GROUP,
     TAG_HASH,
-    UNKNOWN,
     validateMachineGroupInputs,
 } from "../../providers/fly/machineGroupConfig";
+import { UNKNOWN } from "../../providers/fly/providerInputs";
+import { resolveRolloutTiming } from "../../providers/fly/rollout/timing";
 import { diffMachineGroup } from "../../providers/fly/machineGroupDiff";
 import { MachineGroup } from "../../providers/fly/machineGroup";
 import type { FlyMachine, MachineGroupInputs, MachineGroupState } from "../../providers/fly/machineGroupTypes";
@@ -112,7 +113,7 @@ describe("MachineGroup validation", () => {
         });
         assert.equal(problems.length, 7, problems.join("\n"));
         for (const p of problems) assert.match(p, /^MachineGroup "web": /);
-        assert.ok(problems.some((p) => p.includes("regions.IAD") && p.includes("3-letter")));
+        assert.ok(problems.some((p) => p.includes("regions.IAD") && p.includes("three-letter")));
         assert.ok(problems.some((p) => p.includes("strategy must be one of rolling, bluegreen, immediate")));
         assert.ok(problems.some((p) => p.includes("config.metadata.pulumi_config_hash is reserved")));
     });
@@ -208,5 +209,31 @@ describe("preview with unknown values", () => {
         const d = diffMachineGroup(stateFor(inputs), partly);
         assert.equal(d.changes, true);
         assert.deepEqual(d.replaces, []);
+    });
+});
+
+describe("rollout timing", () => {
+    it("is flyctl's by default, whatever the environment says, and a MachineGroup's rolloutTiming overrides it key by key", () => {
+        const saved = process.env.FLY_BLUEGREEN_WAIT_BEFORE_CORDON_MS;
+        process.env.FLY_BLUEGREEN_WAIT_BEFORE_CORDON_MS = "0";
+        try {
+            assert.deepEqual(resolveRolloutTiming(undefined), { waitBeforeCordonMs: 10_000, waitBeforeStopMs: 10_000, leaseTtlSeconds: 13, healthPollMs: 1000, smokeCheckMs: 10_000, secretsWaitMs: 60_000 });
+        } finally {
+            if (saved === undefined) delete process.env.FLY_BLUEGREEN_WAIT_BEFORE_CORDON_MS;
+            else process.env.FLY_BLUEGREEN_WAIT_BEFORE_CORDON_MS = saved;
+        }
+        const timing = resolveRolloutTiming({ waitBeforeStopMs: 0, leaseTtlSeconds: 0.5 });
+        assert.equal(timing.waitBeforeStopMs, 0);
+        assert.equal(timing.waitBeforeCordonMs, 10_000);
+        assert.equal(timing.leaseTtlSeconds, 2, "Fly takes whole seconds, at least 2 leave room for a refresh");
+    });
+
+    it("refuses an unknown key or a negative delay, naming the key", () => {
+        const problems = validateMachineGroupInputs("web", { ...inputs, rolloutTiming: { waitBeforeStopMs: -1, drainMs: 5 } as never });
+        assert.deepEqual(problems, [
+            'MachineGroup "web": rolloutTiming.waitBeforeStopMs must be a number of at least 0, got -1.',
+            'MachineGroup "web": rolloutTiming.drainMs is not a rollout timing; use one of waitBeforeCordonMs, waitBeforeStopMs, leaseTtlSeconds, healthPollMs, smokeCheckMs, secretsWaitMs.',
+        ]);
+        assert.deepEqual(validateMachineGroupInputs("web", { ...inputs, rolloutTiming: { waitBeforeStopMs: 0 } }), []);
     });
 });

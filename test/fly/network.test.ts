@@ -3,8 +3,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { certificateProvider } from "../../providers/fly/certificate";
-import { ipAssignmentProvider } from "../../providers/fly/ipAssignment";
+import { certificateProvider } from "../../providers/fly/certificateProvider";
+import { ipAssignmentProvider } from "../../providers/fly/ipAssignmentProvider";
 import { mutations, seedApp, useEmulator } from "./support";
 
 const ip = ipAssignmentProvider as Required<typeof ipAssignmentProvider>;

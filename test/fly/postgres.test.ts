@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type ManagedPostgresOutputs, managedPostgresProvider } from "../../providers/fly/managedPostgres";
-import { mutations, sleeps } from "./support";
+import { type ManagedPostgresOutputs, managedPostgresProvider } from "../../providers/fly/managedPostgresProvider";
+import { mutations, realWaits } from "./support";
 import { sent, usePostgresEmulator } from "./postgresSupport";
 
 const pg = managedPostgresProvider as Required<typeof managedPostgresProvider>;
@@ -15,7 +15,7 @@ const cluster = { name: "api-db", orgSlug: "personal", region: "ams", plan: "bas
 const stateOf = (outs: ManagedPostgresOutputs): ManagedPostgresOutputs => ({ ...cluster, ...outs });
 
 describe("fly:ManagedPostgres", () => {
-    const env = usePostgresEmulator({ postgresFailingRegions: ["bad"] });
+    const env = usePostgresEmulator({ postgresFailingRegions: ["jnb"] });
 
     it("creates through POST /v1/postgres with the spec's body, waits until ready, refreshes without mutating, deletes", async () => {
         const { fly } = env;
@@ -36,7 +36,7 @@ describe("fly:ManagedPostgres", () => {
         assert.deepEqual(refreshed.props, created.outs);
         assert.deepEqual(refreshed.inputs, { ...cluster, plan: "performance" });
         assert.equal((await pg.diff(created.id, refreshed.props, { ...cluster, plan: "performance" })).changes, false);
-        assert.deepEqual((await pg.read(created.id)).inputs, { ...cluster, plan: "performance" }, "import reads every input, org included");
+        assert.deepEqual((await pg.read(created.id)).inputs, { ...cluster, plan: "performance" }, "a read without state (refresh of an adopted cluster) reads every input, org included");
         assert.deepEqual(mutations(fly), []);
 
         await pg.delete(created.id, created.outs);
@@ -135,25 +135,28 @@ describe("fly:ManagedPostgres", () => {
         const again = await pg.create({ ...cluster, name: "pg-left" });
         assert.equal(again.id, left.id);
         assert.deepEqual(mutations(fly), []);
-        await assert.rejects(pg.create({ ...cluster, name: "pg-left", region: "fra" }), /a cluster named pg-left already exists in org personal .* with region "ams" \(the program says "fra"\); it is not adopted.*import: /);
+        await assert.rejects(pg.create({ ...cluster, name: "pg-left", region: "fra" }), /a cluster named pg-left already exists in org personal .* with region "ams" \(the program says "fra"\); it is not adopted.*set adopt to "\w+" and the program to its settings/);
         assert.deepEqual(mutations(fly), []);
     });
 
     it("retries 429 and 5xx while polling, honouring Retry-After", async () => {
         const { fly } = env;
-        fly.faults.add({ method: "GET", path: "/v1/postgres/:id", kind: "429", retryAfterSeconds: 3, times: 1 });
+        realWaits();
+        fly.faults.add({ method: "GET", path: "/v1/postgres/:id", kind: "429", retryAfterSeconds: 1, times: 1 });
         fly.faults.add({ method: "GET", path: "/v1/postgres", kind: "500", times: 1 });
         const created = await pg.create({ ...cluster, name: "pg-faults" });
         assert.equal(created.outs.status, "ready");
-        assert.ok(sleeps.some((ms) => ms >= 3000), `slept ${sleeps.join(", ")} ms, expected the 3 s Retry-After`);
+        const polls = fly.requests.filter((r) => r.method === "GET" && r.path.startsWith("/v1/postgres/"));
+        const limited = polls.findIndex((r) => r.status === 429);
+        assert.ok(limited >= 0 && polls[limited + 1].at - polls[limited].at >= 1000, "the poll after the 429 waited its Retry-After (1 s)");
         assert.equal([...fly.state.postgres.values()].filter((c) => c.name === "pg-faults").length, 1);
     });
 
     it("fails a create that Fly reports as failed with the fix, and does not adopt the failed cluster", async () => {
         const { fly } = env;
-        await assert.rejects(pg.create({ ...cluster, name: "pg-fails", region: "bad" }), /Fly reports cluster \w+ as failed\. See `fly mpg status \w+`, delete it with `fly mpg destroy \w+`/);
+        await assert.rejects(pg.create({ ...cluster, name: "pg-fails", region: "jnb" }), /Fly reports cluster \w+ as failed\. See `fly mpg status \w+`, delete it with `fly mpg destroy \w+`/);
         fly.clearRequests();
-        await assert.rejects(pg.create({ ...cluster, name: "pg-fails", region: "bad" }), /as failed/);
+        await assert.rejects(pg.create({ ...cluster, name: "pg-fails", region: "jnb" }), /as failed/);
         assert.equal(mutations(fly).filter((m) => m === "POST /v1/postgres").length, 1, "a new cluster, not the failed one");
     });
 });

@@ -76,9 +76,9 @@ describe("Managed Postgres emulator", () => {
     });
 
     it("ends clusters in failing regions as failed", async () => {
-        env.fly.options.postgresFailingRegions = ["bad"];
+        env.fly.options.postgresFailingRegions = ["jnb"];
         try {
-            const id = await readyCluster("emu-failed", { region: "bad" });
+            const id = await readyCluster("emu-failed", { region: "jnb" });
             assert.equal((await call("GET", `/v1/postgres/${id}`)).body.data.status, "failed");
             assert.equal((await call("GET", `/v1/postgres/${id}/users`)).status, 503);
         } finally {

@@ -7,18 +7,21 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { flyRequest } from "../../providers/fly/client";
-import { machineGroupProvider } from "../../providers/fly/machineGroup";
+import { machineGroupProvider } from "../../providers/fly/machineGroupProvider";
 import type { MachineGroupInputs, MachineGroupState } from "../../providers/fly/machineGroupTypes";
-import { createRelease, diffRelease, type ReleaseInputs, type ReleaseOutputs, releaseProvider, updateRelease } from "../../providers/fly/release";
+import type { ReleaseInputs } from "../../providers/fly/releaseInputs";
+import { createRelease, diffRelease, type ReleaseOutputs, releaseProvider, updateRelease } from "../../providers/fly/releaseProvider";
 import { TAG_RELEASE, TAG_RELEASE_KEY } from "../../providers/fly/releaseRun";
 import type { MachineRecord, RecordedRequest } from "./emulator";
-import { useMachineGroupEmulator } from "./support";
+import { FAST_ROLLOUTS, useMachineGroupEmulator } from "./support";
 
 const MIGRATE = ["npm", "run", "migrate"];
 const BROKEN = ["npm", "run", "migrate:broken"];
 const HANGS = ["npm", "run", "migrate:hang"];
 const suite = useMachineGroupEmulator("release", {
     oneOffExits: [
+        { command: MIGRATE.join(" "), exitCode: 0 },
+        { command: "node migrate.js", exitCode: 0 },
         { command: BROKEN.join(" "), exitCode: 3 },
         { command: HANGS.join(" "), exitCode: "hang" },
     ],
@@ -44,6 +47,7 @@ function groupInputs(app: string, image: string): MachineGroupInputs {
         },
         strategy: "rolling",
         healthTimeoutSeconds: 5,
+        rolloutTiming: FAST_ROLLOUTS,
     };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { MachineGroupInputs } from "../../providers/fly/machineGroupTypes";
 import type { Emulator } from "./emulator";
+import { FAST_ROLLOUTS } from "./support";
 
 /** A rolling 3-machine group of `app` with one check; `overrides` replace top-level inputs. */
 export function rolloutInputs(app: string, overrides: Partial<MachineGroupInputs> = {}): MachineGroupInputs {
@@ -19,6 +20,7 @@ export function rolloutInputs(app: string, overrides: Partial<MachineGroupInputs
         },
         strategy: "rolling",
         healthTimeoutSeconds: 1,
+        rolloutTiming: FAST_ROLLOUTS,
         ...overrides,
     };
 }

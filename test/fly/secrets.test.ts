@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { secretsProvider } from "../../providers/fly/secrets";
+import { secretsProvider } from "../../providers/fly/secretsProvider";
 import { mutations, seedApp, useEmulator } from "./support";
 
 const s = secretsProvider as Required<typeof secretsProvider>;

@@ -12,13 +12,12 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { promisify } from "node:util";
 import * as ts from "typescript";
-import * as kinds from "../../providers/fly/kinds";
-import { type FlyKind, thinFlyProvider } from "../../providers/fly/registration";
+import { FLY_KINDS, type FlyKind, thinFlyProvider } from "../../providers/fly/registration";
 import { MAX_PROVIDER_BYTES } from "../harness/stateSize";
 import { ROOT, runInPluginHost, succeeded } from "./serializationHost";
 import { seedApp, TEST_TOKEN, useEmulator } from "./support";
 
-const KINDS = Object.keys(kinds) as FlyKind[];
+const KINDS: readonly FlyKind[] = FLY_KINDS;
 const scratch = mkdtempSync(join(tmpdir(), "fly-thin-"));
 
 describe("thin Fly providers", () => {
@@ -28,7 +27,7 @@ describe("thin Fly providers", () => {
     const childEnv = (): Record<string, string> => ({ FLY_API_HOSTNAME: env.fly.url, FLY_API_TOKEN: TEST_TOKEN, FLY_POLL_INTERVAL_MS: "5", FLY_API_BACKOFF_MS: "1" });
 
     it("are at most 2 KB each and carry no credential, host or environment value", () => {
-        assert.ok(KINDS.length >= 9, `kinds.ts lists ${KINDS.length} kinds`);
+        assert.ok(KINDS.length >= 9, `registration.ts lists ${KINDS.length} kinds`);
         for (const kind of KINDS) {
             const text = thinFlyProvider(kind);
             assert.ok(Buffer.byteLength(text) <= MAX_PROVIDER_BYTES, `${kind}: __provider is ${Buffer.byteLength(text)} bytes, over ${MAX_PROVIDER_BYTES}`);

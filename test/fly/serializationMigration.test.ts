@@ -10,8 +10,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
-import * as kinds from "../../providers/fly/kinds";
-import { type FlyKind, flyType, thinFlyProvider } from "../../providers/fly/registration";
+import { FLY_KINDS, type FlyKind, flyType, thinFlyProvider } from "../../providers/fly/registration";
 import { type HostCall, runInPluginHost, succeeded } from "./serializationHost";
 import { TEST_TOKEN, useEmulator } from "./support";
 
@@ -60,7 +59,7 @@ describe("migration from fully serialized providers", () => {
         const resources = oldState();
         const recorded = new Set(resources.map((r) => r.kind));
         assert.equal(recorded.size, 9, "the fixture holds one resource or more of each of the nine kinds of fb9274f");
-        for (const kind of recorded) assert.ok(kind in kinds, `${kind} of the old state is no longer a Fly kind`);
+        for (const kind of recorded) assert.ok((FLY_KINDS as readonly string[]).includes(kind), `${kind} of the old state is no longer a Fly kind`);
         for (const r of resources) assert.ok((r.outputs.__provider as string).length > 100_000, `${r.name}: the fixture's __provider is not the old serialized form`);
 
         const childEnv = { FLY_API_HOSTNAME: env.fly.url, FLY_API_TOKEN: TEST_TOKEN, FLY_POLL_INTERVAL_MS: "5", FLY_API_BACKOFF_MS: "1" };

@@ -2,14 +2,11 @@
  * Shared setup for the Fly provider tests: an emulator per suite, the environment the client reads, fast retries.
  */
 import { after, afterEach, before, beforeEach } from "node:test";
-import { configureFlyClient, flyRequest } from "../../providers/fly/client";
-import { contractReport, type Emulator, type EmulatorOptions, startEmulator } from "./emulator";
+import { flyRequest } from "../../providers/fly/client";
+import type { RolloutTiming } from "../../providers/fly/rollout/timing";
+import { contractReport, type Emulator, type EmulatorOptions, newAppRecord, startEmulator, TEST_TOKEN } from "./emulator";
 
-/** A macaroon-shaped test token; tests assert it never leaks into errors or serialized code. */
-export const TEST_TOKEN = "fm2_test-token-9f8e7d6c5b4a";
-
-/** Retry delays the client asked for, in ms (recorded instead of slept). */
-export const sleeps: number[] = [];
+export { TEST_TOKEN } from "./emulator";
 
 /**
  * Fails with every request since the last call that broke Fly's contract (see `Emulator.takeViolations`), so that
@@ -28,50 +25,51 @@ function guardContract(holder: { fly?: Emulator }): void {
 }
 
 /**
- * Starts an emulator for the suite, points the client at it, and makes backoff instant (delays are recorded in
- * `sleeps`). Requests and faults are cleared before each test; a test fails if a request broke Fly's contract.
+ * Starts an emulator for the suite and points the client at it, with backoff and `Retry-After` waits capped at
+ * 20 ms (`FLY_API_MAX_BACKOFF_MS`; a test about the waits raises it, see `realWaits`). Requests and faults are cleared
+ * before each test; a test fails if a request broke Fly's contract.
  */
 export function useEmulator(options: EmulatorOptions = {}): { readonly fly: Emulator } {
     const holder = {} as { fly: Emulator };
     before(async () => {
         holder.fly = await startEmulator({ startDelayMs: 5, stopDelayMs: 5, healthDelayMs: 10, postgresReadyDelayMs: 30, ...options });
-        process.env.FLY_API_HOSTNAME = holder.fly.url;
-        process.env.FLY_API_TOKEN = TEST_TOKEN;
-        process.env.FLY_POLL_INTERVAL_MS = "5";
-        process.env.FLY_API_BACKOFF_MS = "1";
-        configureFlyClient({
-            sleep: async (ms) => {
-                sleeps.push(ms);
-            },
-        });
+        Object.assign(process.env, { FLY_API_HOSTNAME: holder.fly.url, FLY_API_TOKEN: TEST_TOKEN, ...FAST_CLIENT });
     });
     guardContract(holder);
     beforeEach(() => {
         holder.fly.faults.clear();
         holder.fly.clearRequests();
-        sleeps.length = 0;
+        process.env.FLY_API_MAX_BACKOFF_MS = FAST_CLIENT.FLY_API_MAX_BACKOFF_MS;
     });
     after(async () => {
-        configureFlyClient({});
         await holder.fly.close();
     });
     return holder;
 }
 
+/** The client's tuning in the provider suites (environment variables, as the host reads them): short waits. */
+export const FAST_CLIENT = { FLY_POLL_INTERVAL_MS: "5", FLY_API_BACKOFF_MS: "1", FLY_API_MAX_BACKOFF_MS: "20" };
+
+/** Lets the client wait as long as Fly asks (`Retry-After`), for a test about those waits; `useEmulator` restores the cap. */
+export function realWaits(): void {
+    process.env.FLY_API_MAX_BACKOFF_MS = "30000";
+}
+
 /**
- * Rollout timing for tests: flyctl's delays scaled down (drains 20 ms instead of 10 s, checks read every 20 ms at
- * most), never zero. Suites about draining set their own, longer than the emulator's proxy lag.
+ * Rollout timing for tests, a MachineGroup's `rolloutTiming`: flyctl's delays scaled down (drains 20 ms instead of
+ * 10 s, checks read every 20 ms at most), never zero. Suites about draining set their own, longer than the
+ * emulator's proxy lag.
  */
-export const FAST_ROLLOUTS = {
-    FLY_BLUEGREEN_WAIT_BEFORE_CORDON_MS: "20",
-    FLY_BLUEGREEN_WAIT_BEFORE_STOP_MS: "20",
-    FLY_HEALTH_POLL_MS: "20",
-    FLY_SMOKE_CHECK_MS: "100",
-    FLY_SECRETS_WAIT_MS: "5000",
+export const FAST_ROLLOUTS: Partial<RolloutTiming> = {
+    waitBeforeCordonMs: 20,
+    waitBeforeStopMs: 20,
+    healthPollMs: 20,
+    smokeCheckMs: 100,
+    secretsWaitMs: 5000,
 };
 
 /**
- * The emulator for MachineGroup suites. Unlike `useEmulator`, the client's backoff really sleeps (briefly) and
+ * The emulator for MachineGroup suites. Like `useEmulator`, the client's backoff is short (at most 10 ms), and
  * nothing is cleared between tests, because rollouts wait on the emulator's real-time health delays. `newApp`
  * creates a fresh app through the API for each test.
  */
@@ -80,14 +78,10 @@ export function useMachineGroupEmulator(appPrefix: string, options: EmulatorOpti
     let apps = 0;
     before(async () => {
         holder.fly = await startEmulator({ startDelayMs: 10, stopDelayMs: 10, healthDelayMs: 30, secretsPropagationMs: 40, ...options });
-        process.env.FLY_API_HOSTNAME = holder.fly.url;
-        process.env.FLY_API_TOKEN = TEST_TOKEN;
-        Object.assign(process.env, FAST_ROLLOUTS);
-        configureFlyClient({ baseDelayMs: 1, maxDelayMs: 10 });
+        Object.assign(process.env, { FLY_API_HOSTNAME: holder.fly.url, FLY_API_TOKEN: TEST_TOKEN, FLY_API_BACKOFF_MS: "1", FLY_API_MAX_BACKOFF_MS: "10" });
     });
     guardContract(holder);
     after(async () => {
-        configureFlyClient({});
         await holder.fly.close();
     });
     return {
@@ -104,19 +98,7 @@ export function useMachineGroupEmulator(appPrefix: string, options: EmulatorOpti
 
 /** Creates an app directly through the emulator's API state (setup that is not under test). */
 export function seedApp(fly: Emulator, name: string, orgSlug = "personal"): void {
-    fly.state.apps.set(name, {
-        id: `id-${name}`,
-        name,
-        orgSlug,
-        network: "",
-        createdAt: new Date().toISOString(),
-        machines: new Map(),
-        volumes: new Map(),
-        ips: [],
-        certificates: new Map(),
-        secrets: new Map(),
-        secretsVersion: 0,
-    });
+    fly.state.apps.set(name, newAppRecord(name, orgSlug, "", `id-${name}`));
 }
 
 /** Mutating requests as `METHOD path` lines, for readable assertions. */

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { volumeProvider } from "../../providers/fly/volume";
+import { volumeProvider } from "../../providers/fly/volumeProvider";
 import { mutations, seedApp, useEmulator } from "./support";
 
 const v = volumeProvider as Required<typeof volumeProvider>;

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { changed, envOf, find, T } from "./fixtures";
-import { judgeResources } from "./judge";
+import { judgeResources } from "./analyzerVerdict";
 
 const debugOnAndUnprotected = () =>
     changed((r) => {

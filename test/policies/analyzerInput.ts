@@ -26,7 +26,7 @@ export interface AnalyzerInput {
     readonly stack: readonly AnalyzedResource[];
 }
 
-/** A provider's `check`, for the package that manages a resource (the engine's providers, see judge.ts). */
+/** A provider's `check`, for the package that manages a resource (the engine's providers, see analyzerVerdict.ts). */
 export type Check = (pkg: string, target: Target, news: Record<string, Wire>) => Promise<CheckResult>;
 
 const PROVIDER_PREFIX = "pulumi:providers:";

@@ -5,12 +5,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { PolicyConfigSchema } from "@pulumi/policy";
-import { EnforcementError, ENFORCEMENT_LEVELS, FALLBACK_ENFORCEMENT, levelOf, readEnforcementFile, validateEnforcement } from "../../policies/enforcement";
+import * as pulumi from "@pulumi/pulumi";
+import { StackNameError } from "../../config/stackName";
+import { checkStackEnforcement, EnforcementError, ENFORCEMENT_LEVELS, levelOf, validateEnforcement } from "../../policies/enforcement";
 import { schemaProblems, SettingSchema } from "../../policies/lib/schema";
 import { rules } from "../../policies/rules";
 
 const ROOT = join(__dirname, "..", "..");
+const POLICIES = join(ROOT, "policies");
 const FILE = "policies/qa.json";
+/** A stack's enforcement as the pack reads it at start; fails when the stack has no file. */
+const enforcementOf = (stack: string) => {
+    const config = checkStackEnforcement(POLICIES, stack, rules);
+    assert.ok(config, `policies/${stack}.json is missing`);
+    return config;
+};
 const stackFile = (stack: string) => JSON.parse(readFileSync(join(ROOT, "policies", `${stack}.json`), "utf8"));
 
 /** The problems `validateEnforcement` reports for `json`, or [] when it accepts it. */
@@ -30,22 +39,22 @@ describe("the stacks' enforcement files", () => {
     for (const stack of ["dev", "staging", "prod"]) {
         it(`policies/${stack}.json is valid`, () => {
             assert.deepEqual(problemsOf(stackFile(stack)), []);
-            assert.doesNotThrow(() => readEnforcementFile(stack, rules));
+            assert.deepEqual(enforcementOf(stack), stackFile(stack));
         });
     }
 
     it("prod makes every rule mandatory, except the advisory-by-design release-step-present", () => {
-        const config = readEnforcementFile("prod", rules).config;
+        const config = enforcementOf("prod");
         for (const rule of rules) assert.equal(levelOf(rule, config), rule.name === "release-step-present" ? "advisory" : "mandatory", rule.name);
     });
 
     it("staging makes every rule advisory", () => {
-        const config = readEnforcementFile("staging", rules).config;
+        const config = enforcementOf("staging");
         for (const rule of rules) assert.equal(levelOf(rule, config), "advisory", rule.name);
     });
 
     it("dev never makes a rule mandatory", () => {
-        const config = readEnforcementFile("dev", rules).config;
+        const config = enforcementOf("dev");
         for (const rule of rules) assert.notEqual(levelOf(rule, config), "mandatory", rule.name);
     });
 
@@ -109,26 +118,26 @@ describe("validateEnforcement fails closed", () => {
     });
 });
 
-describe("readEnforcementFile", () => {
+describe("checkStackEnforcement (what the pack checks as it starts)", () => {
     const dir = mkdtempSync(join(tmpdir(), "enforcement-"));
     process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
 
-    it("falls back to every rule mandatory when the stack has no file", () => {
-        assert.deepEqual(readEnforcementFile("qa", rules, dir), { config: FALLBACK_ENFORCEMENT });
-        assert.equal(levelOf(rules[0], FALLBACK_ENFORCEMENT), "mandatory");
+    it("reads nothing for a stack without a file (the CLI is given the file; the offline engine refuses the stack)", () => {
+        assert.equal(checkStackEnforcement(dir, "qa", rules), undefined);
     });
 
-    it("names the file when it is not JSON or not valid", () => {
+    it("names the file when it is not JSON or not valid, as a RunError (printed without a stack trace)", () => {
+        const file = `${dir.split(/[\\/]/).pop()}/qa.json`;
         writeFileSync(join(dir, "qa.json"), "{ all: mandatory }");
-        assert.throws(() => readEnforcementFile("qa", rules, dir), /^EnforcementError: policies\/qa\.json is not a valid enforcement file[\s\S]*is not valid JSON/);
+        assert.throws(() => checkStackEnforcement(dir, "qa", rules), (e: unknown) => e instanceof EnforcementError && pulumi.RunError.isInstance(e) && e.message.startsWith(`${file} is not a valid enforcement file`) && /is not valid JSON/.test(e.message));
         writeFileSync(join(dir, "qa.json"), JSON.stringify({ all: "enforced" }));
-        assert.throws(() => readEnforcementFile("qa", rules, dir), /policies\/qa\.json: "all" has enforcement level "enforced"/);
+        assert.throws(() => checkStackEnforcement(dir, "qa", rules), new RegExp(`${file.replace(".", "\\.")}: "all" has enforcement level "enforced"`));
         writeFileSync(join(dir, "qa.json"), JSON.stringify({ all: "advisory" }));
-        assert.deepEqual(readEnforcementFile("qa", rules, dir), { config: { all: "advisory" }, file: "policies/qa.json" });
+        assert.deepEqual(checkStackEnforcement(dir, "qa", rules), { all: "advisory" });
     });
 
-    it("refuses a stack name that Pulumi refuses, so ../ never reads another file", () => {
-        for (const stack of ["../prod", "a/b", ".hidden", ""]) assert.throws(() => readEnforcementFile(stack, rules, dir), /is not a valid stack name/);
+    it("refuses a stack name that Pulumi (or this project) refuses, so ../ never reads another file", () => {
+        for (const stack of ["../prod", "a/b", ".hidden", ""]) assert.throws(() => checkStackEnforcement(dir, stack, rules), StackNameError);
     });
 });
 

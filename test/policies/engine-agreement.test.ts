@@ -1,5 +1,5 @@
 /**
- * The fast judge (judge.ts: the in-process harness's graph sent to the real analyzer) against the offline engine's
+ * The fast judge (analyzerVerdict.ts: the in-process harness's graph sent to the real analyzer) against the offline engine's
  * own preview (the real program through `@pulumi/pulumi/cmd/run`, the real providers' checks, the real analyzer):
  * the analyzer must be shown the same resources with the same properties, and give the same verdict. Prod as
  * written, one resource rule's mistake and one stack rule's, so the fast path cannot drift from the real one.
@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { runOperation } from "../../engine";
-import { OFFLINE_FLY_TOKEN } from "../harness/stack";
-import { analyzerInputOf, judge, type JudgedViolation } from "./judge";
+import { TEST_TOKEN } from "../harness/stack";
+import { analyzerInputOf, judge, type JudgedViolation } from "./analyzerVerdict";
 import { MISTAKES, type StackChange } from "./mutations";
 
 const mistake = (what: string) => {
@@ -25,7 +25,7 @@ describe("the fast judge agrees with the engine's preview of the real program", 
     for (const change of CASES) {
         it(`prod, ${change.what}: same resources, same properties, same verdict`, async () => {
             const options = { mutate: change.config, secrets: change.secrets, preview: true };
-            const engine = await runOperation({ stack: "prod", operation: "preview", ...options, env: { FLY_API_TOKEN: OFFLINE_FLY_TOKEN } });
+            const engine = await runOperation({ stack: "prod", operation: "preview", ...options, env: { FLY_API_TOKEN: TEST_TOKEN } });
             assert.ok(engine.program?.code === 0, engine.error);
             const [input, judged] = await Promise.all([analyzerInputOf("prod", options), judge("prod", options)]);
 

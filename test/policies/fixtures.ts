@@ -1,9 +1,9 @@
 /**
  * A compliant production stack in the shape the policy runtime receives it (wire shape: secrets in Pulumi's
  * envelope, unknowns as the engine's sentinels), and the helpers the rule tests share. Tests change one property
- * of a fresh copy per case.
+ * of a fresh copy per case; the real analyzer judges it (analyzerVerdict.ts).
  */
-import { check, Finding, RuleInput } from "./run";
+import { judgeResources, type JudgedViolation, type RuleInput } from "./analyzerVerdict";
 
 /** Pulumi's envelope for a secret value on the wire (the runtime opens it before a rule sees it). */
 export function wireSecret(value: unknown): Record<string, unknown> {
@@ -44,6 +44,8 @@ export const T = {
     sentryProject: "sentry:index/sentryProject:SentryProject",
     sentryKey: "sentry:index/sentryKey:SentryKey",
     release: "pulumi-nodejs:dynamic/fly:Release",
+    rotating: "time:index/rotating:Rotating",
+    githubProvider: "pulumi:providers:github",
 } as const;
 
 /** A mutable resource in wire shape; tests edit `props`, `opts` or `dependencies` of one. */
@@ -57,7 +59,8 @@ const DIGEST = "a".repeat(64);
 
 /** The baseline: a production stack that passes every rule. */
 export function baseline(): Fixture[] {
-    const jwt = resource(T.password, "api-jwt", { length: 64, special: true, upper: true, lower: true, numeric: true, keepers: { rotation: "2026-01-01T00:00:00Z" } });
+    const rotation = resource(T.rotating, "api-secrets-rotation", { rotationDays: 30 });
+    const jwt = resource(T.password, "api-jwt", { length: 64, special: true, upper: true, lower: true, numeric: true, keepers: { rotation: "2026-01-01T00:00:00Z" } }, { dependencies: [rotation.urn] });
     const pg = resource(T.pg, "api-db", { name: "api-prod-db", orgSlug: "acme", region: "ams", plan: "launch", diskSizeGb: 40, pgMajorVersion: 17 }, { opts: { protect: true } });
     const pgDb = resource(T.pgDb, "api-db-database", { clusterId: "c1", name: "app" }, { opts: { protect: true }, dependencies: [pg.urn] });
     const pgUser = resource(T.pgUser, "api-db-user", { clusterId: "c1", username: "app", role: "schema_admin" }, { dependencies: [pg.urn] });
@@ -139,7 +142,7 @@ export function baseline(): Fixture[] {
         requiredStatusChecks: [{ strict: true, contexts: ["ci", "plan (prod)"] }],
     });
     const release = resource(T.release, "api-release", { app: "api-prod-app", release: "api-release", image: group.props.config.image, command: ["npm", "run", "migrate"] }, { dependencies: [secrets.urn] });
-    return [jwt, pg, pgDb, pgUser, sentryProject, sentryKey, app, cert, secrets, release, group, ghEnv, ghDeploy, ghProtection];
+    return [rotation, jwt, pg, pgDb, pgUser, sentryProject, sentryKey, app, cert, secrets, release, group, ghEnv, ghDeploy, ghProtection];
 }
 
 /** The one resource of a type in a fixture list. */
@@ -162,9 +165,12 @@ export const envOf = (resources: Fixture[]) => find(resources, T.group).props.co
 /** The Fly secrets' plaintext values (inside the wire envelope). */
 export const secretValues = (resources: Fixture[]) => find(resources, T.secrets).props.values.value as Record<string, string>;
 
-/** Calls every rule of the pack on the resources, with each rule's default settings. */
-export function findings(resources: readonly RuleInput[]): Promise<Finding[]> {
-    return check(resources);
+/** Every rule mandatory: a violation reported advisory is then a rule the runtime skipped on an unknown value. */
+export const EVERY_RULE_MANDATORY = { all: "mandatory" } as const;
+
+/** What the real analyzer reports on the resources, every rule of the pack at its default settings and mandatory. */
+export async function findings(resources: readonly RuleInput[]): Promise<JudgedViolation[]> {
+    return (await judgeResources("prod", resources, { enforcement: EVERY_RULE_MANDATORY })).violations;
 }
 
 /** Fails when any message carries a secret value of the baseline (or the extra ones given). */

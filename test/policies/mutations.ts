@@ -1,6 +1,6 @@
 /**
  * Production mistakes and legitimate variations, as data: each is one change to the compliant `Pulumi.prod.yaml`
- * (a config edit and/or secret config values). stacks.test.ts judges them through judge.ts: every mistake must be
+ * (a config edit and/or secret config values). stacks.test.ts judges them through analyzerVerdict.ts: every mistake must be
  * blocked by the named rule, mandatory in prod and advisory in staging; every variation must pass prod untouched.
  */
 
@@ -16,7 +16,10 @@ export type MistakeClass =
     | "data"
     | "supply chain"
     | "observability"
-    | "completeness";
+    | "completeness"
+    | "isolation by identity"
+    | "security lifetimes"
+    | "release command";
 
 /** One change to a stack. */
 export interface StackChange {
@@ -43,6 +46,11 @@ const KEYBOARD_JWT = "qwertyuiopasdfghjklzxcvbnm1234567890qwertyuiopasdfghjklzxc
 const PLACEHOLDER_JWT = `change-me-please-${"0123456789abcdef".repeat(3)}`;
 /** A random 64-character value, as `openssl rand -base64 48` prints. */
 const RANDOM_JWT = "q9Xk2vLr8TzN5wPm0Ys7Hd4Gf6Bc1Va9Ue2Io5Rt8Yq3Wx6Zs0Mn4Lb7Kj1Hg+A/";
+
+const STAGING_REPLICA = "postgresql://reader:hunter2-replica@replica.staging.acme.dev:5432/app";
+const RELEASE_PASSWORD = "--password=hunter2-release";
+const RELEASE_TOKEN = "ghp_R3leaseT0kenPastedIntoArgs9x";
+const release = (command: string[]) => (c: Record<string, any>) => (c.app.release.command = command);
 
 /** Lets the Fly proxy stop idle machines down to `minRunning`. */
 const idleDownTo = (autostop: "stop" | "suspend", minRunning: number) => (c: Record<string, any>) => ((c.app.autostop = autostop), (c.app.minRunning = minRunning));
@@ -107,6 +115,24 @@ export const MISTAKES: readonly Mistake[] = [
     { class: "observability", rule: "sentry-in-production", what: "traces sample rate 0.5", config: (c) => (c.sentry.tracesSampleRate = 0.5) },
     { class: "completeness", rule: "production-stack-complete", what: "no Sentry", config: (c) => delete c.sentry },
     { class: "completeness", rule: "production-stack-complete", what: "no GitHub environment", config: (c) => delete c.github },
+
+    { class: "isolation by identity", rule: "production-isolation", what: "the Fly organization of staging", config: (c) => (c.fly.org = "acme-staging") },
+    { class: "isolation by identity", rule: "production-isolation", what: "Fly's personal organization", config: (c) => (c.fly.org = "personal") },
+    { class: "isolation by identity", rule: "production-isolation", what: "the Sentry organization of previews", config: (c) => (c.sentry.organization = "acme-preview") },
+    { class: "isolation by identity", rule: "production-isolation", what: "the GitHub repository of a review app", config: (c) => (c.github.repository = "api-pr-42") },
+    { class: "isolation by identity", rule: "production-isolation", what: "a replica URL on a staging host", config: extraSecret("REPLICA_DATABASE_URL"), secrets: { REPLICA_DATABASE_URL: STAGING_REPLICA }, secretValues: [STAGING_REPLICA, "hunter2-replica"] },
+    { class: "isolation by identity", rule: "production-hosts-only", what: "a pull request's Netlify preview as CORS origin", config: (c) => c.app.settings.corsOrigins.push("https://deploy-preview-42--acme.netlify.app") },
+    { class: "isolation by identity", rule: "production-hosts-only", what: "a review app's Fly host as allowed host", config: (c) => c.app.settings.allowedHosts.push("api-pr-12-app.fly.dev") },
+
+    { class: "security lifetimes", rule: "token-lifetimes", what: "access tokens valid for a day", config: (c) => (c.app.settings.jwtExpiryMinutes = 1440) },
+    { class: "security lifetimes", rule: "token-lifetimes", what: "access tokens valid for an hour", config: (c) => (c.app.settings.jwtExpiryMinutes = 60) },
+    { class: "security lifetimes", rule: "token-lifetimes", what: "the JWT secret rotated once a year", config: (c) => (c.secrets.rotationDays = 365) },
+
+    { class: "release command", rule: "safe-release-command", what: "a down migration", config: release(["npm", "run", "migrate:down"]) },
+    { class: "release command", rule: "safe-release-command", what: "alembic downgrade", config: release(["alembic", "downgrade", "-1"]) },
+    { class: "release command", rule: "safe-release-command", what: "a reset before migrating", config: release(["npx", "prisma", "migrate", "reset", "--force"]) },
+    { class: "release command", rule: "safe-release-command", what: "a password as an argument", config: release(["npm", "run", "migrate", "--", RELEASE_PASSWORD]), secretValues: [RELEASE_PASSWORD, "hunter2-release"] },
+    { class: "release command", rule: "safe-release-command", what: "a token after a flag", config: release(["./migrate", "--token", RELEASE_TOKEN]), secretValues: [RELEASE_TOKEN] },
 ];
 
 /** Changes a careful reviewer lets through; documented in policies/README.md ("Legitimate variations"). */
@@ -131,4 +157,10 @@ export const VARIATIONS: readonly StackChange[] = [
     { what: "an extra secret for the app", config: extraSecret("STRIPE_API_KEY"), secrets: { STRIPE_API_KEY: "sk_live_51HxYzVariationValue0000" } },
     { what: "a PostgreSQL read replica URL", config: extraSecret("REPLICA_DATABASE_URL"), secrets: { REPLICA_DATABASE_URL: "postgresql://reader:pw-replica-0001@replica.acme.dev:5432/app" } },
     { what: "a bigger database and machines", config: (c) => ((c.database.plan = "scale"), (c.database.diskGb = 100), (c.app.machines.cpuKind = "performance")) },
+    { what: "organizations whose names hold no environment word (acme-devices, acme-reviews)", config: (c) => ((c.fly.org = "acme-devices"), (c.sentry.organization = "acme-reviews")) },
+    { what: "the longest production lifetimes: 30-minute tokens, a secret rotated every 90 days", config: (c) => ((c.app.settings.jwtExpiryMinutes = 30), (c.secrets.rotationDays = 90)) },
+    { what: "shorter lifetimes: 5-minute tokens, weekly rotation", config: (c) => ((c.app.settings.jwtExpiryMinutes = 5), (c.secrets.rotationDays = 7)) },
+    { what: "another forward migration command with options", config: release(["npx", "knex", "migrate:latest", "--env", "production", "--timeout=600"]) },
+    { what: "alembic upgrade head", config: release(["alembic", "upgrade", "head"]) },
+    { what: "a hosting platform's production origin (no preview marker)", config: (c) => c.app.settings.corsOrigins.push("https://acme.netlify.app", "https://acme.pages.dev") },
 ];

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { RELEASE_STEP_PRESENT } from "../../policies/rules/data/release-step-present";
 import { changed, find, T } from "./fixtures";
-import { judge, judgeResources, type JudgedViolation } from "./judge";
+import { judge, judgeResources, type JudgedViolation } from "./analyzerVerdict";
 
 const withoutRelease = (config: Record<string, any>) => delete config.app.release;
 const fired = (judged: { violations: JudgedViolation[] }) => judged.violations.filter((v) => v.policy === RELEASE_STEP_PRESENT);

@@ -1,13 +1,15 @@
 /**
  * Every rule against a compliant production baseline, one property changed per case: the expected rule fires (and
  * no other), and no message carries a secret value. Unknown (preview) values must fail a rule, never skip it.
- * Rules are called directly (run.ts); how violations become mandatory is enforcement.test.ts' and stacks.test.ts'.
+ * The real analyzer judges each case (analyzerVerdict.ts, every rule mandatory): a rule the runtime skipped on an unknown
+ * value is reported advisory, so every expected violation must be mandatory.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { rules } from "../../policies/rules";
-import { assertNoSecretIn, baseline, changed, envOf, find, Fixture, findings, SECRETS, secretValues, T, UNKNOWN, wireSecret } from "./fixtures";
-import { check } from "./run";
+import { join } from "node:path";
+import { assertNoSecretIn, baseline, changed, envOf, EVERY_RULE_MANDATORY, find, Fixture, findings, SECRETS, secretValues, T, UNKNOWN, wireSecret } from "./fixtures";
+import { judgeResources } from "./analyzerVerdict";
 
 interface Case {
     /** The rule that must fire. */
@@ -34,6 +36,7 @@ const dockerApp = (envs: string[]): Fixture => ({
     props: { name: "api", image: `api@sha256:${"b".repeat(64)}`, envs, healthcheck: { tests: ["CMD", "curl", "-f", "http://localhost:8080/health"] } },
 });
 const WEAK_JWT = "dev-secret-16chr";
+const STAGING_URL = "https://reports:hunter2-staging@reports.staging.acme.dev/api";
 const PLACEHOLDER_JWT = `change-me-${"x1y2z3".repeat(10)}`;
 const SQLITE_URL = "sqlite:///./data/app.db?password=hunter2-sqlite";
 const MYSQL_URL = "mysql://report:hunter2-mysql@db.acme.dev:3306/reports";
@@ -73,7 +76,7 @@ const cases: Case[] = [
     ...["true", "True", "1", "yes", "on"].map((value): Case => ({ rule: "no-debug-in-production", what: `DEBUG=${value}`, change: (r) => (envOf(r).DEBUG = value) })),
     { rule: "no-debug-in-production", what: "DEBUG not set", change: (r) => delete envOf(r).DEBUG },
     { rule: "no-debug-in-production", what: "DEBUG unknown at preview", change: (r) => (envOf(r).DEBUG = UNKNOWN) },
-    { rule: "no-debug-in-production", what: "DEBUG=on in a docker app container", change: (r) => r.push(dockerApp(["ENVIRONMENT=production", "DEBUG=on", "LOG_LEVEL=INFO", "ALLOWED_HOSTS=api.acme.dev", "SENTRY_TRACES_SAMPLE_RATE=0.1", "SENTRY_ENVIRONMENT=production"])) },
+    { rule: "no-debug-in-production", what: "DEBUG=on in a docker app container", change: (r) => r.push(dockerApp(["ENVIRONMENT=production", "DEBUG=on", "LOG_LEVEL=INFO", "ALLOWED_HOSTS=api.acme.dev", "SENTRY_TRACES_SAMPLE_RATE=0.1", "SENTRY_ENVIRONMENT=production", "JWT_EXPIRY_MINUTES=15"])) },
 
     { rule: "strong-jwt-secret", what: "generated with 16 characters", change: (r) => (find(r, T.password).props.length = 16) },
     { rule: "strong-jwt-secret", what: "generated without special characters", change: (r) => (find(r, T.password).props.special = false) },
@@ -314,6 +317,49 @@ const cases: Case[] = [
             find(r, T.ghDeploy).props.environment = "staging";
         },
     },
+
+    { rule: "production-isolation", what: "the Fly app in staging's organization", change: (r) => (find(r, T.app).props.orgSlug = "acme-staging") },
+    { rule: "production-isolation", what: "the database in a pull request's organization", change: (r) => (find(r, T.pg).props.orgSlug = "acme-pr-42") },
+    { rule: "production-isolation", what: "Fly's personal organization", change: (r) => (find(r, T.app).props.orgSlug = "personal") },
+    { rule: "production-isolation", what: "an organization with staging run into its name", change: (r) => (find(r, T.app).props.orgSlug = "acmestaging") },
+    { rule: "production-isolation", what: "a Sentry organization of dev", change: (r) => ((find(r, T.sentryProject).props.organization = "acme-dev"), (find(r, T.sentryKey).props.organization = "acme-dev")) },
+    { rule: "production-isolation", what: "the GitHub owner of a sandbox", change: (r) => r.push({ type: T.githubProvider, name: "api-github-provider", urn: "urn:pulumi:prod::api-environments::pulumi:providers:github::api-github-provider", props: { owner: "acme-sandbox" } }) },
+    { rule: "production-isolation", what: "a secret URL on a staging host", change: (r) => (secretValues(r).REPORTS_API_URL = STAGING_URL), secrets: [STAGING_URL, "hunter2-staging"] },
+    { rule: "production-isolation", what: "a plain URL on a preview host", change: (r) => (envOf(r).WEBHOOK_URL = "https://api-pr-7.fly.dev/hooks") },
+    { rule: "production-isolation", what: "an organization unknown at preview", change: (r) => (find(r, T.app).props.orgSlug = UNKNOWN) },
+    ...[
+        ["Netlify deploy preview", "https://deploy-preview-42--acme.netlify.app"],
+        ["Vercel branch preview", "https://acme-git-feature-x-acme.vercel.app"],
+        ["Cloudflare Pages commit preview", "https://3f2a1b.acme.pages.dev"],
+        ["ngrok tunnel", "https://1a2b-3c4d.ngrok-free.app"],
+        ["Codespaces forward", "https://octo-8080.app.github.dev"],
+        ["pull-request host", "https://pr-12.acme.com"],
+    ].map(([what, origin]): Case => ({ rule: "production-hosts-only", what: `${what} as CORS origin`, change: (r) => (envOf(r).CORS_ORIGINS = origin) })),
+
+    { rule: "token-lifetimes", what: "access tokens for a day", change: (r) => (envOf(r).JWT_EXPIRY_MINUTES = "1440") },
+    { rule: "token-lifetimes", what: "access tokens for 31 minutes", change: (r) => (envOf(r).JWT_EXPIRY_MINUTES = "31") },
+    { rule: "token-lifetimes", what: "token lifetime not set", change: (r) => delete envOf(r).JWT_EXPIRY_MINUTES },
+    { rule: "token-lifetimes", what: "token lifetime unknown at preview", change: (r) => (envOf(r).JWT_EXPIRY_MINUTES = UNKNOWN) },
+    { rule: "token-lifetimes", what: "secret rotated yearly", change: (r) => (find(r, T.rotating).props.rotationDays = 365) },
+    { rule: "token-lifetimes", what: "rotation period unknown at preview", change: (r) => (find(r, T.rotating).props.rotationDays = UNKNOWN) },
+
+    ...[
+        ["knex rollback", ["npx", "knex", "migrate:rollback"]],
+        ["sequelize undo", ["npx", "sequelize-cli", "db:migrate:undo:all"]],
+        ["rails rollback", ["bin/rails", "db:rollback", "STEP=2"]],
+        ["django to zero", ["python", "manage.py", "migrate", "app", "zero"]],
+        ["a negative step", ["npm", "run", "migrate", "--", "--steps=-1"]],
+        ["flyway clean", ["flyway", "clean"]],
+        ["laravel fresh", ["php", "artisan", "migrate:fresh"]],
+        ["a drop", ["npm", "run", "db:drop"]],
+        ["prisma accepting data loss", ["npx", "prisma", "db", "push", "--accept-data-loss"]],
+        ["a migration to version 0 as two arguments", ["npm", "run", "migrate", "--", "--to", "0"]],
+        ["rake to VERSION=0", ["bin/rake", "db:migrate", "VERSION=0"]],
+    ].map(([what, command]): Case => ({ rule: "safe-release-command", what: what as string, change: (r) => (find(r, T.release).props.command = command) })),
+    { rule: "safe-release-command", what: "a database URL with a password as argument", change: (r) => (find(r, T.release).props.command = ["migrate", "-database", SECRETS.databaseUrl, "up"]) },
+    { rule: "safe-release-command", what: "PGPASSWORD as argument", change: (r) => (find(r, T.release).props.command = ["env", "PGPASSWORD=hunter2-pg", "npm", "run", "migrate"]), secrets: ["hunter2-pg"] },
+    { rule: "safe-release-command", what: "a Fly token after a flag", change: (r) => (find(r, T.release).props.command = ["./release", "--api-key", "fo1_abcdefghijklmnopqrstuvwxyz0123"]), secrets: ["fo1_abcdefghijklmnopqrstuvwxyz0123"] },
+    { rule: "safe-release-command", what: "command unknown at preview", change: (r) => (find(r, T.release).props.command = UNKNOWN) },
 ];
 
 /** Changes a careful reviewer would let through: each must leave every rule quiet. README "Legitimate variations". */
@@ -342,6 +388,9 @@ const legitimate: { what: string; change: (resources: Fixture[]) => void }[] = [
     },
     { what: "a prod-preview GitHub environment with a required reviewer and no branch rule", change: (r) => r.push(previewEnvironment([1024001])) },
     { what: "a longer wait timer and more approvals", change: (r) => ((ghEnv(r).props.waitTimer = 30), (protection(r).props.requiredPullRequestReviews = [{ requiredApprovingReviewCount: 3, dismissStaleReviews: true }])) },
+    { what: "a production origin on a hosting platform, and organizations named acme-devices", change: (r) => ((envOf(r).CORS_ORIGINS = "https://app.acme.dev,https://acme.netlify.app,https://acme.pages.dev"), (find(r, T.app).props.orgSlug = "acme-devices")) },
+    { what: "the longest production lifetimes: 30-minute tokens, rotation every 90 days", change: (r) => ((envOf(r).JWT_EXPIRY_MINUTES = "30"), (find(r, T.rotating).props.rotationDays = 90)) },
+    { what: "forward migrations with options and a URL without a password", change: (r) => (find(r, T.release).props.command = ["migrate", "-path", "db/migrations", "-database", "postgres://app@db.acme.dev/app?sslmode=require", "up"]) },
     { what: "the last push must be approved instead of stale approvals dismissed", change: (r) => (protection(r).props.requiredPullRequestReviews = [{ requiredApprovingReviewCount: 2, dismissStaleReviews: false, requireLastPushApproval: true }]) },
 ];
 
@@ -367,11 +416,12 @@ describe("policy rules against a compliant production baseline", () => {
 
     for (const c of cases) {
         it(`${c.rule}: ${c.what}`, async () => {
-            const violations = c.settings ? await check(changed(c.change), { settings: c.settings }) : await findings(changed(c.change));
+            const violations = c.settings ? (await judgeResources("prod", changed(c.change), { enforcement: { ...EVERY_RULE_MANDATORY, ...c.settings } })).violations : await findings(changed(c.change));
             const fired = violations.filter((v) => v.policy === c.rule);
             assert.ok(fired.length > 0, `expected ${c.rule}, got ${JSON.stringify(violations.map((v) => v.policy))}`);
             for (const v of fired) {
-                assert.ok(!v.couldNotRun, `${c.rule} skipped itself on an unknown value: ${v.message}`);
+                assert.equal(v.level, "mandatory", `${c.rule} was skipped by the runtime (an unknown value read naively): ${v.message}`);
+                assert.ok(!/can't run .* during preview/.test(v.message), v.message);
                 assert.ok(v.message.length > 20);
             }
             if (c.also !== "any") {
@@ -381,6 +431,44 @@ describe("policy rules against a compliant production baseline", () => {
             assertNoSecretIn(violations, c.secrets);
         });
     }
+});
+
+describe("one problem repeated by list elements is one violation (issue 21, class 7)", () => {
+    it("three non-production origins: one production-hosts-only violation naming each with its reason, one fix", async () => {
+        const violations = (await findings(changed((r) => (envOf(r).CORS_ORIGINS = "https://app.acme.dev,https://localhost:3000,https://staging.acme.dev,https://pr-3.acme.dev")))).filter((v) => v.policy === "production-hosts-only");
+        assert.equal(violations.length, 1, JSON.stringify(violations));
+        assert.match(violations[0].message, /lists 3 hosts that are not production hosts: "https:\/\/localhost:3000" \(is the loopback host\); "https:\/\/staging\.acme\.dev" \(names another environment \("staging"\)\); "https:\/\/pr-3\.acme\.dev" \(names a pull request's preview\)\./);
+        assert.equal(violations[0].message.match(/Fix:/g)?.length, 1);
+    });
+
+    it("two http:// origins: one strict-cors-and-hosts violation listing both", async () => {
+        const violations = (await findings(changed((r) => (envOf(r).CORS_ORIGINS = "http://a.acme.dev,https://app.acme.dev,http://b.acme.dev")))).filter((v) => v.policy === "strict-cors-and-hosts");
+        assert.equal(violations.length, 1, JSON.stringify(violations));
+        assert.match(violations[0].message, /"http:\/\/a\.acme\.dev", "http:\/\/b\.acme\.dev" \(2 entries\)/);
+    });
+
+    it("three credentials in plain env: one no-secret-in-plain-env violation naming each variable, the fix once", async () => {
+        const violations = (await findings(changed((r) => Object.assign(envOf(r), { STRIPE_API_KEY: SECRETS.stripe, DB_PASSWORD: SECRETS.dbPassword, REPORTING: "postgres://r:hunter2-r@db.acme.dev/r" })))).filter((v) => v.policy === "no-secret-in-plain-env");
+        assert.equal(violations.length, 1, JSON.stringify(violations));
+        const [message] = violations.map((v) => v.message);
+        assert.match(message, /3 variables that hold credentials are in plain config\.env, where anyone who can read the machine config or state sees it: /);
+        for (const named of ["STRIPE_API_KEY (looks like a secret)", "DB_PASSWORD (looks like a secret)", "REPORTING (holds a URL with a password (value not shown))"]) assert.ok(message.includes(named), named);
+        assert.equal(message.match(/where anyone who can read/g)?.length, 1);
+        assert.equal(message.match(/Fly app secret/g)?.length, 1, message);
+        assertNoSecretIn(violations, ["hunter2-r"]);
+    });
+
+    it("an entry that looks like a credential is named by its problem, never shown", async () => {
+        const violations = await findings(changed((r) => (envOf(r).ALLOWED_HOSTS = "api.acme.dev,deploy:hunter2-host@localhost")));
+        assert.ok(violations.some((v) => v.policy === "production-hosts-only"), JSON.stringify(violations));
+        assertNoSecretIn(violations, ["hunter2-host"]);
+    });
+
+    it("control: a single bad origin is reported with its reason", async () => {
+        const violations = (await findings(changed((r) => (envOf(r).CORS_ORIGINS = "https://app.acme.dev,https://localhost:3000")))).filter((v) => v.policy === "production-hosts-only");
+        assert.equal(violations.length, 1);
+        assert.match(violations[0].message, /lists "https:\/\/localhost:3000" \(is the loopback host\); production must list only its public hosts/);
+    });
 });
 
 describe("what proves a value that is unknown during preview", () => {
@@ -430,14 +518,14 @@ describe("what proves a value that is unknown during preview", () => {
         assert.deepEqual(await findings(resources), []);
     });
 
-    it("a rule that reads an unknown value naively is skipped by the runtime: the silent pass the rules avoid", async () => {
-        const naive = { name: "naive", description: "reads DEBUG directly", validateResource: (args: any, report: (m: string) => void) => {
-            if (args.type === T.group && args.props.config.env.DEBUG !== "false") report("debug on");
-        } };
-        const violations = await check(changed((r) => (envOf(r).DEBUG = UNKNOWN)), { policies: [naive] });
-        assert.equal(violations.length, 1);
-        assert.equal(violations[0].couldNotRun, true);
-        assert.match(violations[0].message, /during preview/);
+    it("control: a rule that reads an unknown value naively is skipped by the runtime, reported advisory however mandatory it is", async () => {
+        const packDir = join(__dirname, "naivePack");
+        const { violations } = await judgeResources("prod", changed((r) => (envOf(r).DEBUG = UNKNOWN)), { enforcement: EVERY_RULE_MANDATORY, packDir });
+        assert.equal(violations.length, 1, JSON.stringify(violations));
+        assert.equal(violations[0].level, "advisory");
+        assert.match(violations[0].message, /can't run .* during preview/);
+        const known = await judgeResources("prod", changed((r) => (envOf(r).DEBUG = "true")), { enforcement: EVERY_RULE_MANDATORY, packDir });
+        assert.deepEqual(known.violations.map((v) => [v.policy, v.level]), [["naive", "mandatory"]], "with the value known, the same rule blocks");
     });
 });
 

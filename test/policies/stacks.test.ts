@@ -1,5 +1,5 @@
 /**
- * The whole pack over the real stacks, through judge.ts: prod passes every rule; each production mistake of
+ * The whole pack over the real stacks, through analyzerVerdict.ts: prod passes every rule; each production mistake of
  * mutations.ts, one change to prod's config, is blocked by its rule (mandatory); the same change on staging is
  * advisory only; every legitimate variation passes prod with no violation at all.
  */
@@ -8,13 +8,19 @@ import { describe, it } from "node:test";
 import { EnforcementError } from "../../policies/enforcement";
 import { rules } from "../../policies/rules";
 import { assertNoSecretIn } from "./fixtures";
-import { judge, JudgedViolation } from "./judge";
+import { judge, JudgedViolation } from "./analyzerVerdict";
 import { MISTAKES, MistakeClass, VARIATIONS } from "./mutations";
 
 const describeViolations = (violations: readonly JudgedViolation[]) => violations.map((v) => `${v.level} ${v.policy}: ${v.message}`).join("\n");
 
 /** The classes issue 11 found passing the prod gate; each must have a mistake in the table. */
 const ISSUE_11_CLASSES: readonly MistakeClass[] = ["deploy safety and availability", "origins and hosts", "GitHub protection", "production identity", "secrets and database URLs", "supplied JWT secret"];
+/** The classes of issue 21 a rule blocks (the config-side ones are test/config/gate.test.ts'), with their rules. */
+const ISSUE_21_RULES: Readonly<Record<string, readonly string[]>> = {
+    "isolation by identity": ["production-isolation", "production-hosts-only"],
+    "security lifetimes": ["token-lifetimes"],
+    "release command": ["safe-release-command"],
+};
 
 describe("the pack over the real stacks", () => {
     it("prod passes every rule", async () => {
@@ -42,6 +48,12 @@ describe("the pack over the real stacks", () => {
         for (const rule of ["safe-rollout", "proxy-concurrency-limits", "production-hosts-only", "postgres-only-database", "production-identity"]) {
             assert.ok(rules.some((r) => r.name === rule), `${rule} is not in the pack`);
             assert.ok(MISTAKES.some((m) => m.rule === rule), `no mutation exercises ${rule}`);
+        }
+        for (const [name, classRules] of Object.entries(ISSUE_21_RULES)) {
+            for (const rule of classRules) {
+                assert.ok(rules.some((r) => r.name === rule), `${rule} is not in the pack`);
+                assert.ok(MISTAKES.some((m) => m.class === name && m.rule === rule), `no mutation of class "${name}" exercises ${rule}`);
+            }
         }
     });
 

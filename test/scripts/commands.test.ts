@@ -45,8 +45,8 @@ describe("npm run plan", { concurrency: true }, () => {
         const rows = out.split("\n").filter((line) => /^ [+~-]/.test(line));
         for (const row of rows.filter((r) => / (docker|random|time|github|sentry):/.test(r))) assert.match(row, /stand-in/, row);
         for (const row of rows.filter((r) => /dynamic\/fly:/.test(r))) assert.doesNotMatch(row, /stand-in/, row);
-        // The Secrets resource's names stay known at preview; each value is its own (unknown, secret) value.
-        assert.match(out, /values=\{"DATABASE_URL":"\(unknown until apply\)","JWT_SECRET":"\(unknown until apply\)"/);
+        // The Secrets resource's names stay known at preview; each value is its own secret, masked as the CLI masks it.
+        assert.match(out, /values=\{"DATABASE_URL":"\[secret\]","JWT_SECRET":"\[secret\]","SENTRY_DSN":"\[secret\]"\}/);
         assert.match(out, /^Policies:\n {4}✅ api-environments-policies@v0\.1\.0 \(local: policies\)$/m);
         assert.ok(!out.includes(canary) && !err.includes(canary) && !out.includes("ghp_canary"), "no credential is read into the plan");
     });

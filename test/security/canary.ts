@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { digest } from "../harness/outputs";
+import { createHash } from "node:crypto";
 import { RegisteredResource, ROOT, StackRun } from "../harness/stack";
 
 /** A known value standing in for one secret. */
@@ -26,7 +26,7 @@ export interface Leak {
 
 /** A canary value: recognisable in a report, unique to its label, long and random enough for any secret check. */
 export function canaryValue(label: string): string {
-    return `cnry${digest("canary", label).slice(0, 60)}`;
+    return `cnry${createHash("sha256").update(`canary\n${label}`).digest("hex").slice(0, 60)}`;
 }
 
 /** The encodings a secret is commonly written in when it leaks. */

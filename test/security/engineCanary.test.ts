@@ -73,7 +73,7 @@ describe("canaries through the offline engine: prod preview and up", { concurren
     const fixed = Object.values(FIXED);
 
     before(async () => {
-        fly = await startEmulator({ startDelayMs: 5, stopDelayMs: 5, healthDelayMs: 10, postgresReadyDelayMs: 30 });
+        fly = await startEmulator({ startDelayMs: 5, stopDelayMs: 5, healthDelayMs: 10, postgresReadyDelayMs: 30, tokens: [FIXED.FLY_API_TOKEN.value], oneOffExits: [{ command: "npm run migrate", exitCode: 0 }] });
         stack = new StackUnderTest("prod", () => ({
             ...flyEnv(fly),
             FLY_API_TOKEN: FIXED.FLY_API_TOKEN.value,

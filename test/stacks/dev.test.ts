@@ -48,7 +48,9 @@ describe("dev stack", () => {
         assert.equal(plain.get("ALLOWED_HOSTS"), "localhost,127.0.0.1");
         for (const key of plain.keys()) assert.doesNotMatch(key, SECRET_LOOKING, `${key} is plain`);
         assert.deepEqual([...secret.keys()].sort(), ["DATABASE_URL", "JWT_SECRET"]);
-        assert.equal(secret.get("JWT_SECRET")!.length, 32);
+        // The stack's jwtLength reaches the generator, and the app gets the generator's result.
+        assert.equal(named(run, "secrets-jwt").inputs.length, 32);
+        assert.equal(secret.get("JWT_SECRET"), named(run, "secrets-jwt").state.result);
         const url = new URL(secret.get("DATABASE_URL")!);
         assert.equal(url.hostname, "api-dev-db");
         assert.equal(url.password, named(run, "secrets-db-password").state.result);

@@ -3,7 +3,7 @@
  * value appears outside a secret input.
  */
 import type { RegisteredResource, StackRun } from "../harness/stack";
-import { OFFLINE_FLY_TOKEN } from "../harness/stack";
+import { TEST_TOKEN } from "../harness/stack";
 
 import { TYPES } from "../harness/types";
 
@@ -38,7 +38,7 @@ export function dockerEnv(container: RegisteredResource): { plain: Map<string, s
 
 /** Every secret value the run produced or was given: generated passwords, DSNs, tokens, secret config values. */
 export function knownSecretValues(run: StackRun, configSecrets: readonly string[] = []): string[] {
-    const values = new Set<string>([OFFLINE_FLY_TOKEN, ...configSecrets]);
+    const values = new Set<string>([TEST_TOKEN, ...configSecrets]);
     for (const r of run.resources) {
         if (r.type === TYPES.password) values.add(r.state.result);
         if (r.type === TYPES.flyUser) values.add(r.state.password);

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { OFFLINE_FLY_TOKEN, RegisteredResource, runStack, StackRun } from "../harness/stack";
+import { TEST_TOKEN, RegisteredResource, runStack, StackRun } from "../harness/stack";
 import { TYPES, knownSecretValues, leakedOutputs, named, secretLeaks } from "./graph";
 
 /** Names the providers hold globally or per account, as `kind:name`. */
@@ -135,18 +135,22 @@ describe("variants from config", () => {
 });
 
 describe("the Fly token", () => {
-    it("is required to build and push for Fly, with an error that says how to set it", async () => {
-        await assert.rejects(runStack("prod", { env: { FLY_API_TOKEN: undefined } }), (error: Error) => {
-            assert.match(error.message, /Stack "prod": app\.image\.context .*registry\.fly\.io.* FLY_API_TOKEN is not set/);
-            assert.match(error.message, /fly tokens create org acme/);
-            assert.match(error.message, /app\.image\.ref/);
-            return true;
-        });
+    it("is required to build and push for Fly: a config error on app.image.context that says how to set it, before anything registers", async () => {
+        const run = await runStack("prod", { env: { FLY_API_TOKEN: undefined } });
+        assert.ok(run.configError, "a missing token is a config error");
+        assert.deepEqual(run.resources, [], "nothing is registered");
+        const [issue, ...rest] = run.configError.issues;
+        assert.deepEqual(rest, []);
+        assert.equal(issue.key, "app.image.context");
+        assert.match(issue.problem, /registry\.fly\.io.* FLY_API_TOKEN is not set/);
+        assert.match(issue.fix, /fly tokens create org acme/);
+        assert.match(issue.fix, /pulumi config set --stack prod --path app\.image\.ref/);
+        assert.match(run.configError.message, /^Invalid configuration for stack "prod"/);
     });
 
     it("is only a secret input of the image push", async () => {
         const run = await runStack("prod");
-        const holders = run.resources.filter((r) => JSON.stringify(r.inputs).includes(OFFLINE_FLY_TOKEN)).map((r) => r.name);
+        const holders = run.resources.filter((r) => JSON.stringify(r.inputs).includes(TEST_TOKEN)).map((r) => r.name);
         assert.deepEqual(holders, ["app-image"]);
         assert.ok(named(run, "app-image").secretPaths.includes("registry.password"));
     });

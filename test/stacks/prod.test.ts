@@ -46,7 +46,11 @@ describe("prod stack", () => {
         assert.deepEqual(service.concurrency, { type: "requests", soft_limit: 200, hard_limit: 250 });
         assert.equal(service.checks[0].path, "/health");
         assert.ok(service.ports.every((p: any) => p.force_https === true || p.handlers.includes("tls")));
-        assert.match(machines.config.image, /^registry\.fly\.io\/api-prod@sha256:[a-f0-9]{64}$/);
+        // The pushed build's digest (wired from the image), not the tag it was pushed under.
+        const image = named(run, "app-image");
+        assert.equal(image.inputs.imageName, "registry.fly.io/api-prod:deploy");
+        assert.ok(image.state.repoDigest && image.state.repoDigest !== image.inputs.imageName);
+        assert.equal(machines.config.image, image.state.repoDigest);
         assert.equal(run.outputs.imageRef, machines.config.image);
         assert.equal(named(run, "app-image").inputs.build.platform, "linux/amd64");
     });
@@ -61,7 +65,9 @@ describe("prod stack", () => {
         // Each value its own secret: the names stay known at preview, every value stays secret.
         for (const name of Object.keys(secrets.inputs.values)) assert.ok(secrets.secretPaths.includes(`values.${name}`), name);
         assert.equal(secrets.inputs.values.JWT_SECRET.length, 64);
-        assert.match(secrets.inputs.values.DATABASE_URL, /^postgresql:\/\/app:[^@]+@pgbouncer\.[a-f0-9]+\.flympg\.net:5432\/app$/);
+        const { pooler } = named(run, "database-cluster").state;
+        const password = encodeURIComponent(named(run, "database-user").state.password);
+        assert.equal(secrets.inputs.values.DATABASE_URL, `postgresql://app:${password}@${pooler.host}:${pooler.port}/app`);
         assert.equal(secrets.inputs.values.SENTRY_DSN, run.outputs.sentryDsn);
         assert.equal(named(run, "app-machines").inputs.minSecretsVersion, secrets.state.version);
     });

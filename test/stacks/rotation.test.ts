@@ -6,9 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { machineGroupProvider } from "../../providers/fly/machineGroup";
+import { machineGroupProvider } from "../../providers/fly/machineGroupProvider";
 import type { MachineGroupInputs, MachineGroupState } from "../../providers/fly/machineGroupTypes";
-import { secretChanges, secretsProvider } from "../../providers/fly/secrets";
+import { secretChanges, secretsProvider } from "../../providers/fly/secretsProvider";
 import { seedApp, useEmulator } from "../fly/support";
 import { runStack, StackRun } from "../harness/stack";
 import { named } from "./graph";

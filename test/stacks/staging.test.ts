@@ -58,7 +58,10 @@ describe("staging stack", () => {
             [run.outputs.environment, run.outputs.appName, run.outputs.url, run.outputs.healthUrl, run.outputs.githubEnvironment],
             ["staging", "api-staging", "https://staging-api.acme.dev", "https://staging-api.acme.dev/health", "staging"],
         );
-        assert.match(run.outputs.imageRef as string, /^registry\.fly\.io\/api-staging@sha256:[a-f0-9]{64}$/);
+        const image = named(run, "app-image");
+        assert.equal(image.inputs.imageName, "registry.fly.io/api-staging:deploy");
+        assert.ok(image.state.repoDigest && image.state.repoDigest !== image.inputs.imageName);
+        assert.equal(run.outputs.imageRef, image.state.repoDigest, "the pushed build's digest");
         assert.deepEqual(run.secretOutputs, ["sentryDsn"]);
         assert.equal(named(run, "sentry-project").inputs.slug, "api-staging");
     });

@@ -1,10 +1,12 @@
 /**
  * Production answers, and lets browsers call it from, production hosts only: no loopback or private address, no
- * `.local`-style name, no host of another environment, in CORS_ORIGINS, ALLOWED_HOSTS or a certificate's hostname.
+ * `.local`-style name, no host of another environment and no preview or tunnel host (a pull request's deploy), in
+ * CORS_ORIGINS, ALLOWED_HOSTS or a certificate's hostname. A list with several such hosts is one violation that
+ * lists them, not one per host.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { appEnvOf, readVar, splitList } from "../../lib/env";
-import { hostWithoutPort, nonProductionHost, originHost } from "../../lib/hosts";
+import { ENVIRONMENT_WORDS, hostWithoutPort, nonProductionHost, originHost } from "../../lib/hosts";
 import { isUnknown } from "../../lib/known";
 import { configSet, plainProps, settings, show, UNPROVEN } from "../../lib/rule";
 import { FLY } from "../../lib/types";
@@ -13,14 +15,12 @@ import { FLY } from "../../lib/types";
 export interface HostSettings {
     /**
      * Words that, as a whole word of a hostname label, mark a host of another environment.
-     * @default ["staging", "stage", "stg", "dev", "develop", "development", "test", "testing", "qa", "uat", "preprod", "preview", "sandbox", "local"]
+     * @default ENVIRONMENT_WORDS (lib/hosts.ts): staging, stage, stg, dev, develop, development, test, testing, qa, uat, preprod, preview, sandbox, local, review
      */
     environmentWords: string[];
 }
 
-const DEFAULTS: HostSettings = {
-    environmentWords: ["staging", "stage", "stg", "dev", "develop", "development", "test", "testing", "qa", "uat", "preprod", "preview", "sandbox", "local"],
-};
+const DEFAULTS: HostSettings = { environmentWords: [...ENVIRONMENT_WORDS] };
 
 const FIXES = {
     CORS_ORIGINS: configSet("app.settings.corsOrigins[0]", "https://app.example.com"),
@@ -52,13 +52,16 @@ export const productionHostsOnly: ResourceValidationPolicy = {
                 reportViolation(`${key} in ${env.path} ${UNPROVEN}. Make it a plain config-derived value: ${FIXES[key]}`);
                 continue;
             }
+            const found: string[] = [];
             for (const entry of splitList(value ?? "")) {
                 if (entry === "*") continue; // A wildcard is strict-cors-and-hosts' to judge.
                 const host = key === "CORS_ORIGINS" ? originHost(entry) : hostWithoutPort(entry.replace(/^\*?\./, ""));
                 if (host === undefined) continue;
                 const reason = nonProductionHost(host, environmentWords);
-                if (reason) reportViolation(`${key} in ${env.path} lists ${show(entry)}, which ${reason}; production must list only its public hosts. Fix: ${FIXES[key]}`);
+                if (reason) found.push(`${show(entry)} (${reason})`);
             }
+            if (found.length === 1) reportViolation(`${key} in ${env.path} lists ${found[0]}; production must list only its public hosts. Fix: ${FIXES[key]}`);
+            else if (found.length > 1) reportViolation(`${key} in ${env.path} lists ${found.length} hosts that are not production hosts: ${found.join("; ")}. Production must list only its public hosts. Fix: remove them or replace each, e.g. ${FIXES[key]}`);
         }
     },
 };

@@ -8,7 +8,6 @@
 import { configHasChecks } from "../machineGroupConfig";
 import type { FlyMachine, FlyMachineEvent } from "../machineGroupTypes";
 import { type ApiContext, getMachine, sleep, waitForState } from "./machinesApi";
-import { rolloutTiming } from "./timing";
 
 /** Why a machine was judged unhealthy; names the machine, its region and the failing check. */
 export class HealthCheckFailure extends Error {
@@ -53,7 +52,7 @@ export function crashReport(ctx: ApiContext, machine: FlyMachine, startedAfter: 
  */
 export async function waitHealthy(ctx: ApiContext, machine: FlyMachine, deadline: number, timeoutSeconds: number): Promise<FlyMachine> {
     const region = machine.region ?? "unknown";
-    const timing = rolloutTiming();
+    const timing = ctx.timing;
     const since = Date.now();
     if (!(await waitForState(ctx, machine, "started", deadline))) {
         const current = await getMachine(ctx, machine.id);

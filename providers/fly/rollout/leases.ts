@@ -6,7 +6,6 @@
 import { FlyApiError } from "../client";
 import { type ApiContext, backoffMs, isTransient, type Lease, leaseHeaders, machinePath, paced } from "./machinesApi";
 import { sleep } from "./sleep";
-import { rolloutTestHooks, rolloutTiming } from "./timing";
 
 type LeaseBody = { nonce?: string; description?: string; expires_at?: number };
 type LeaseAnswer = LeaseBody & { data?: LeaseBody };
@@ -91,13 +90,12 @@ export class LeaseSet {
         // Assigned here, not as field initializers: Pulumi's closure serializer keeps only the constructor's body.
         this.held = new Map();
         this.timers = new Map();
-        this.ttlSeconds = rolloutTiming().leaseTtlSeconds;
+        this.ttlSeconds = ctx.timing.leaseTtlSeconds;
         this.released = false;
     }
 
     /** Leases every machine in `ids` (all or none: on any failure the ones taken are released and the error thrown). */
     async acquire(ids: readonly string[]): Promise<void> {
-        if (rolloutTestHooks().skipLeases) return;
         const results = await Promise.allSettled(ids.filter((id) => !this.held.has(id)).map((id) => acquireLease(this.ctx, id, this.ttlSeconds)));
         for (const result of results) if (result.status === "fulfilled") this.keep(result.value);
         const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");

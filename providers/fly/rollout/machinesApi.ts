@@ -8,7 +8,7 @@ import { FlyApiError, type FlyCall, flyRequest } from "../client";
 import type { FlyMachine, FlyMachineConfig } from "../machineGroupTypes";
 import { pace } from "./pacing";
 import { sleep } from "./sleep";
-import { rolloutTiming } from "./timing";
+import type { RolloutTiming } from "./timing";
 
 export { sleep } from "./sleep";
 
@@ -22,6 +22,8 @@ export interface ApiContext {
     readonly app: string;
     /** e.g. `MachineGroup "web"`; prefixes every error. */
     readonly resource: string;
+    /** The delays of this rollout (its MachineGroup's `rolloutTiming` over flyctl's defaults). */
+    readonly timing: RolloutTiming;
 }
 
 /** A held lease on one machine. */
@@ -45,12 +47,12 @@ export function leaseHeaders(lease?: Lease): Record<string, string> | undefined 
 }
 
 /**
- * Sends a call once its rate-limit token is there. `action` names Fly's limit bucket (`update`, `lease`, `get`...);
+ * Sends a call once its rate-limit token is there, and each retry once its next token is. `action` names Fly's limit bucket (`update`, `lease`, `get`...);
  * `machineId` is omitted for app-level calls (create, list), which Fly limits per app.
  */
 export async function paced<T>(ctx: ApiContext, action: string, machineId: string | undefined, call: Omit<FlyCall, "resource">): Promise<T> {
-    await pace(`${ctx.app}/${machineId ?? "-"}/${action}`, call.method === "GET" ? "read" : "action");
-    return flyRequest<T>({ ...call, resource: ctx.resource });
+    const key = `${ctx.app}/${machineId ?? "-"}/${action}`;
+    return flyRequest<T>({ ...call, resource: ctx.resource, beforeEachAttempt: () => pace(key, call.method === "GET" ? "read" : "action") });
 }
 
 /** 429, 5xx, Fly's capacity errors and dropped connections: the call may be made again (after a lookup). */
@@ -67,8 +69,7 @@ export function isSecretsNotYetAvailable(error: unknown): boolean {
 }
 
 /** Runs `send` again while Fly answers that the secrets version is not yet available, up to `secretsWaitMs`. */
-export async function untilSecretsAvailable<T>(send: () => Promise<T>): Promise<T> {
-    const timing = rolloutTiming();
+export async function untilSecretsAvailable<T>(timing: Pick<RolloutTiming, "secretsWaitMs" | "healthPollMs">, send: () => Promise<T>): Promise<T> {
     const deadline = Date.now() + timing.secretsWaitMs;
     for (let attempt = 0; ; attempt++) {
         try {
@@ -113,7 +114,7 @@ export interface CreateMachineBody {
 export async function createMachine(ctx: ApiContext, body: CreateMachineBody): Promise<FlyMachine> {
     for (let attempt = 0; ; attempt++) {
         try {
-            return await untilSecretsAvailable(() => paced<FlyMachine>(ctx, "create", undefined, { method: "POST", path: machinesPath(ctx), body, retry: "never" }));
+            return await untilSecretsAvailable(ctx.timing, () => paced<FlyMachine>(ctx, "create", undefined, { method: "POST", path: machinesPath(ctx), body, retry: "never" }));
         } catch (error) {
             if (!isTransient(error) || attempt >= ATTEMPTS - 1) throw error;
             const existing = (await listMachines(ctx)).find((m) => m.name === body.name);
@@ -130,7 +131,7 @@ export async function updateMachine(
     body: { config: FlyMachineConfig; min_secrets_version?: number },
     lease?: Lease,
 ): Promise<FlyMachine> {
-    return untilSecretsAvailable(() => paced<FlyMachine>(ctx, "update", id, { method: "POST", path: machinePath(ctx, id), body, headers: leaseHeaders(lease), retry: "safe" }));
+    return untilSecretsAvailable(ctx.timing, () => paced<FlyMachine>(ctx, "update", id, { method: "POST", path: machinePath(ctx, id), body, headers: leaseHeaders(lease), retry: "safe" }));
 }
 
 /** Sets one metadata key without restarting the machine. */

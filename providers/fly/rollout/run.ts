@@ -6,7 +6,7 @@ import { type DesiredConfig, desiredConfig, machineName, observedHash, pinnedIma
 import type { FlyMachine } from "../machineGroupTypes";
 import { LeaseSet } from "./leases";
 import { type ApiContext, createMachine } from "./machinesApi";
-import { type RolloutTiming, rolloutTiming } from "./timing";
+import type { RolloutTiming } from "./timing";
 
 /** The image a rollout moves to; unresolved until the first machine on it reports its digest. */
 export class TargetImage {
@@ -50,7 +50,7 @@ export class RolloutRun {
     readonly machines: Map<string, FlyMachine>;
     /** Leases held by this rollout (refreshed in the background); `close()` them when it ends. */
     readonly leases: LeaseSet;
-    /** Delays and intervals, read once when the rollout starts. */
+    /** Delays and intervals of this rollout (`ctx.timing`). */
     readonly timing: RolloutTiming;
 
     constructor(
@@ -62,7 +62,7 @@ export class RolloutRun {
         // Assigned here, not as a field initializer: Pulumi's closure serializer keeps only the constructor's body.
         this.machines = new Map(existing.map((machine) => [machine.id, machine]));
         this.leases = new LeaseSet(ctx);
-        this.timing = rolloutTiming();
+        this.timing = ctx.timing;
     }
 
     /** When a health wait that starts now must end. */

@@ -3,12 +3,10 @@
  * update) and secrets (with a version that increases on every change).
  */
 import { createHash, randomBytes } from "node:crypto";
-import { isReply } from "./machines";
-import { type AppRecord, fail, nowIso, ok, type Reply, type Route, type RouteContext, type VolumeRecord } from "./types";
+import { APP_NAME, SECRET_NAME, VOLUME_NAME } from "../../../providers/fly/providerInputs";
+import { unknownOrganization, unknownRegion } from "./refusals";
+import { type AppRecord, fail, isReply, nowIso, ok, type Reply, type Route, type RouteContext, type VolumeRecord } from "./types";
 
-const APP_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
-const VOLUME_NAME = /^[a-z0-9_]{1,30}$/;
-const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const IP_TYPES = ["v4", "v6", "shared_v4", "private_v6"] as const;
 
 function findApp(ctx: RouteContext): AppRecord | Reply {
@@ -28,6 +26,11 @@ function renderApp(app: AppRecord): Record<string, unknown> {
     };
 }
 
+/** A new, empty app as the emulator keeps it (also how tests seed one without the API). */
+export function newAppRecord(name: string, orgSlug: string, network = "", id = randomBytes(8).toString("hex")): AppRecord {
+    return { id, name, orgSlug, network, createdAt: nowIso(), machines: new Map(), volumes: new Map(), ips: [], certificates: new Map(), secrets: new Map(), secretsVersion: 0 };
+}
+
 const apps: Route[] = [
     {
         method: "GET",
@@ -35,6 +38,8 @@ const apps: Route[] = [
         handle(ctx) {
             const org = ctx.query.get("org_slug");
             if (!org) return fail(400, "org_slug is required");
+            const missing = unknownOrganization(ctx, org);
+            if (missing) return missing;
             const list = [...ctx.state.apps.values()].filter((a) => a.orgSlug === org).map(renderApp);
             return ok({ apps: list, total_apps: list.length });
         },
@@ -47,22 +52,12 @@ const apps: Route[] = [
         handle(ctx) {
             const body = ctx.body as { name?: string; org_slug?: string; network?: string };
             if (!body.name || !body.org_slug) return fail(400, "name and org_slug are required");
+            const missing = unknownOrganization(ctx, body.org_slug);
+            if (missing) return missing;
             if (!APP_NAME.test(body.name)) return fail(422, `app name "${body.name}" may only contain lowercase letters, numbers and dashes (3-63 characters)`);
             // App names are global across every Fly org.
             if (ctx.state.apps.has(body.name)) return fail(422, `Name has already been taken: ${body.name}`, "name_taken");
-            ctx.state.apps.set(body.name, {
-                id: randomBytes(8).toString("hex"),
-                name: body.name,
-                orgSlug: body.org_slug,
-                network: body.network ?? "",
-                createdAt: nowIso(),
-                machines: new Map(),
-                volumes: new Map(),
-                ips: [],
-                certificates: new Map(),
-                secrets: new Map(),
-                secretsVersion: 0,
-            });
+            ctx.state.apps.set(body.name, newAppRecord(body.name, body.org_slug, body.network));
             return { status: 201 };
         },
     },
@@ -251,6 +246,8 @@ const volumes: Route[] = [
             const body = ctx.body as { name?: string; region?: string; size_gb?: number; encrypted?: boolean; snapshot_retention?: number; auto_backup_enabled?: boolean };
             if (!body.name || !VOLUME_NAME.test(body.name)) return fail(400, `volume name ${JSON.stringify(body.name)} must be 1-30 lowercase letters, digits or underscores`);
             if (!body.region) return fail(400, "region is required");
+            const badRegion = unknownRegion(body.region);
+            if (badRegion) return badRegion;
             const size = body.size_gb ?? 1;
             if (size < 1 || size > 500) return fail(400, `size_gb must be between 1 and 500, got ${size}`);
             const retention = body.snapshot_retention ?? 5;

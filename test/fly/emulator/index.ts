@@ -17,6 +17,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { appRoutes } from "./apps";
 import { Faults } from "./faults";
+import { DEFAULT_IMAGES, DEFAULT_ORGANIZATIONS, TEST_TOKEN } from "./defaults";
 import { RateLimiter, FLY_RATE_LIMITS } from "./limits";
 import { isServing, machineRoutes } from "./machines";
 import { type ProxyWatch, watchProxy } from "./proxy";
@@ -36,8 +37,10 @@ import {
 
 export type * from "./types";
 export { isServing } from "./machines";
+export { newAppRecord } from "./apps";
 export type { ProxySample, ProxyWatch } from "./proxy";
 export { FLY_RATE_LIMITS } from "./limits";
+export { TEST_TOKEN } from "./defaults";
 
 /** What {@link startEmulator} returns. */
 export interface Emulator {
@@ -107,8 +110,12 @@ function resolveOptions(options: EmulatorOptions): ResolvedOptions {
         rateLimits: options.rateLimits ?? FLY_RATE_LIMITS,
         proxyLagMs: options.proxyLagMs ?? 2000,
         secretsPropagationMs: options.secretsPropagationMs ?? 500,
-        tokens: options.tokens,
+        tokens: options.tokens ?? [TEST_TOKEN],
+        organizations: options.organizations ?? [...DEFAULT_ORGANIZATIONS],
+        images: options.images ?? [...DEFAULT_IMAGES],
+        nearestRegion: options.nearestRegion ?? "ord",
         oneOffExits: options.oneOffExits ?? [],
+        enforceLeases: options.enforceLeases ?? true,
     };
 }
 
@@ -134,7 +141,7 @@ function compile(route: Route): CompiledRoute {
 const MACAROON = /^(fm1_|fm2_|m2\.)/;
 
 /** Checks `Authorization` the way Fly reads it: `FlyV1 <macaroon>` or `Bearer <token>`. */
-function authProblem(header: string | undefined, tokens: string[] | undefined): string | undefined {
+function authProblem(header: string | undefined, tokens: readonly string[]): string | undefined {
     if (!header) return "missing Authorization header: send `Authorization: Bearer <token>` or `FlyV1 <macaroon>`";
     const match = /^(Bearer|FlyV1) (\S+)$/.exec(header);
     if (!match) return "malformed Authorization header: expected `Bearer <token>` or `FlyV1 <macaroon>`";
@@ -142,7 +149,7 @@ function authProblem(header: string | undefined, tokens: string[] | undefined): 
     const macaroon = token.split(",").every((part) => MACAROON.test(part));
     if (scheme === "Bearer" && MACAROON.test(token)) return "macaroon tokens must use the FlyV1 scheme";
     if (scheme === "FlyV1" && !macaroon) return "the FlyV1 scheme needs a macaroon token (fm1_, fm2_ or m2.)";
-    if (tokens && !tokens.includes(token) && !tokens.includes(`${scheme} ${token}`)) return "token is not valid";
+    if (!tokens.includes(token) && !tokens.includes(`${scheme} ${token}`)) return "token is not valid";
     return undefined;
 }
 
@@ -265,6 +272,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             violations.push(record);
         }
 
+        // A request refused as malformed costs no token; every other one does, a fault's too (Fly counts what reaches
+        // it, whatever it answers), and one over the limit is refused before it acts.
+        const retryAfter = limiter.take(method, url.pathname);
+        if (retryAfter !== undefined) {
+            record.rateLimited = true;
+            return reply({ ...fail(429, `rate limit exceeded for ${method} ${url.pathname}; retry after ${retryAfter}s`), headers: { "retry-after": String(retryAfter) } });
+        }
+
         const fault = faults.take(method, url.pathname);
         if (fault) {
             record.fault = fault.kind;
@@ -286,12 +301,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         if (route.schema && !operation.body?.schema && body !== undefined) {
             const errors = validator.validate(route.schema, body);
             if (errors.length > 0) return violated(400, `invalid request body: ${errors.join("; ")}`);
-        }
-        // A request refused as malformed costs no token; a valid one over the limit is refused before it acts.
-        const retryAfter = limiter.take(method, url.pathname);
-        if (retryAfter !== undefined) {
-            record.rateLimited = true;
-            return reply({ ...fail(429, `rate limit exceeded for ${method} ${url.pathname}; retry after ${retryAfter}s`), headers: { "retry-after": String(retryAfter) } });
         }
 
         const match = compiled.regex.exec(url.pathname)!;

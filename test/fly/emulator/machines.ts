@@ -6,7 +6,8 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { secretsNotYetAvailable } from "./apps";
-import { type AppRecord, type CheckRecord, fail, type MachineRecord, type MachineState, nowIso, ok, type OneOffExit, type Reply, type Route, type RouteContext, type WaitState } from "./types";
+import { unknownImage, unknownRegion } from "./refusals";
+import { type AppRecord, type CheckRecord, fail, isReply, type MachineRecord, type MachineState, nowIso, ok, type OneOffExit, type Reply, type Route, type RouteContext, type WaitState } from "./types";
 
 const LEASE_HEADER = "fly-machine-lease-nonce";
 const MAX_WAIT_SECONDS = 60;
@@ -112,7 +113,7 @@ const isOneOff = (machine: MachineRecord): boolean => machine.config.auto_destro
 function exitRule(ctx: RouteContext, machine: MachineRecord): OneOffExit {
     const command = ((machine.config.init as { cmd?: string[] } | undefined)?.cmd ?? []).join(" ");
     const image = machine.config.image ?? "";
-    return ctx.options.oneOffExits.find((rule) => matches(rule.image, image) && matches(rule.command, command)) ?? { exitCode: 0 };
+    return ctx.options.oneOffExits.find((rule) => matches(rule.image, image) && matches(rule.command, command)) ?? { exitCode: 127 };
 }
 
 /** The main process exits: `stopped` with Fly's exit event (code in `request.exit_event`), then auto-destroy. */
@@ -190,8 +191,6 @@ function render(machine: MachineRecord, summary = false): Record<string, unknown
     return { ...base, config: machine.config, checks: machine.checks, events: machine.events };
 }
 
-/** Handlers answer early with a Reply; found records never have a numeric `status`. */
-export const isReply = (value: unknown): value is Reply => typeof (value as { status?: unknown }).status === "number";
 
 function findApp(ctx: RouteContext): AppRecord | Reply {
     return ctx.state.apps.get(ctx.params.app) ?? fail(404, `app ${ctx.params.app} not found`);
@@ -212,6 +211,7 @@ function activeLease(machine: MachineRecord): MachineRecord["lease"] {
 
 /** A leased machine only accepts mutating calls that carry the lease's nonce. */
 function leaseConflict(ctx: RouteContext, machine: MachineRecord): Reply | undefined {
+    if (!ctx.options.enforceLeases) return undefined;
     const lease = activeLease(machine);
     if (!lease) return undefined;
     if (ctx.headers[LEASE_HEADER] === lease.nonce) return undefined;
@@ -269,14 +269,18 @@ const create: Route = {
         if (isReply(app)) return app;
         const body = ctx.body as CreateBody;
         if (!body.config?.image) return fail(400, "config.image is required");
-        const problem = secretsTooNew(ctx, app, body.min_secrets_version) ?? mountProblem(app, body.config);
+        const problem =
+            (body.region === undefined ? undefined : unknownRegion(body.region)) ??
+            unknownImage(ctx, body.config.image) ??
+            secretsTooNew(ctx, app, body.min_secrets_version) ??
+            mountProblem(app, body.config);
         if (problem) return problem;
         const id = hex(7);
         const at = nowIso();
         const machine: MachineRecord = {
             id,
             name: body.name ?? `machine-${hex(3)}`,
-            region: body.region ?? "ord",
+            region: body.region ?? ctx.options.nearestRegion,
             state: "created",
             config: structuredClone(body.config),
             instanceId: instanceId(),
@@ -344,7 +348,7 @@ const update: Route = {
         if (conflict) return conflict;
         const body = ctx.body as CreateBody;
         if (!body.config?.image) return fail(400, "config.image is required");
-        const problem = secretsTooNew(ctx, app, body.min_secrets_version) ?? mountProblem(app, body.config, machine.id);
+        const problem = unknownImage(ctx, body.config.image) ?? secretsTooNew(ctx, app, body.min_secrets_version) ?? mountProblem(app, body.config, machine.id);
         if (problem) return problem;
         if (machine.state === "destroying") return fail(412, `machine ${machine.id} is being destroyed`);
         machine.config = structuredClone(body.config);
@@ -464,7 +468,7 @@ const leaseCreate: Route = {
         const body = (ctx.body ?? {}) as { ttl?: number; description?: string };
         const ttl = body.ttl ?? 30;
         const current = activeLease(machine);
-        if (current) {
+        if (current && (ctx.headers[LEASE_HEADER] === current.nonce || ctx.options.enforceLeases)) {
             if (ctx.headers[LEASE_HEADER] !== current.nonce) return fail(409, `machine ID ${machine.id} lease currently held by ${current.owner}, expires at ${new Date(current.expiresAt).toISOString()}`);
             current.expiresAt = Date.now() + ttl * 1000;
             return ok(leaseBody(machine));

@@ -16,15 +16,15 @@ import {
     findCluster,
     isClusterReply,
     liveCluster,
-    type PostgresClusterRecord,
     renderCluster,
     renderSummary,
 } from "./postgresRecord";
+import { unknownOrganization, unknownRegion } from "./refusals";
 import { mpgHasOperation, mpgSchema } from "./postgresSpec";
-import { fail, nowIso, ok, type Route, type RouteContext } from "./types";
+import { fail, nowIso, ok, type PostgresClusterRecord, type Route, type RouteContext } from "./types";
 
 export { mpgOperation, mpgOperations, MPG_SPEC_PATH } from "./postgresSpec";
-export type { PostgresClusterRecord, PostgresStatus } from "./postgresRecord";
+export type { PostgresClusterRecord, PostgresStatus } from "./types";
 
 const PLAN_ENUM = (mpgSchema("createPostgresClusterRequest").properties?.plan?.enum ?? []) as string[];
 
@@ -80,6 +80,8 @@ const clusters: Route[] = [
         handle(ctx) {
             const org = ctx.query.get("org_slug");
             if (!org) return fail(400, "org_slug is required and must be a string");
+            const missing = unknownOrganization(ctx, org);
+            if (missing) return missing;
             const includeDeleted = ctx.query.get("include_deleted");
             if (includeDeleted !== null && includeDeleted !== "true" && includeDeleted !== "false") return fail(422, "include_deleted must be true or false");
             const listed = [...ctx.state.postgres.values()].filter((c) => c.orgSlug === org && (includeDeleted === "true" || c.status !== "deleted"));
@@ -96,6 +98,8 @@ const clusters: Route[] = [
             const body: Record<string, unknown> = raw.plan === undefined ? raw : { ...raw, plan: canonicalPlan(raw.plan) };
             const errors = ctx.validator.validate(mpgSchema("createPostgresClusterRequest"), body);
             if (errors.length > 0) return fail(422, `Invalid attributes: ${errors.join("; ")}`);
+            const refused = unknownOrganization(ctx, raw.org_slug) ?? (typeof body.region === "string" ? unknownRegion(body.region) : undefined);
+            if (refused) return refused;
             const id = newId();
             const cluster: PostgresClusterRecord = {
                 id,

@@ -5,8 +5,8 @@
  * or malformed name, 409 for an existing user.
  */
 import { randomBytes } from "node:crypto";
-import { adminCluster, bodyErrors, isClusterReply, liveCluster, type PostgresClusterRecord } from "./postgresRecord";
-import { fail, ok, type Reply, type Route, type RouteContext } from "./types";
+import { adminCluster, bodyErrors, isClusterReply, liveCluster } from "./postgresRecord";
+import { fail, ok, type PostgresClusterRecord, type Reply, type Route, type RouteContext } from "./types";
 
 /** The spec's rules: alphanumeric at both ends, `-` and `_` inside, at most 63 characters (usernames lowercase). */
 const DATABASE_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/;

@@ -4,34 +4,7 @@
  * pg-admin answers (otherwise 503 + `Retry-After`, as Fly's spec says for databases, users and credentials).
  */
 import { mpgSchema } from "./postgresSpec";
-import { fail, type Reply, type RouteContext } from "./types";
-
-/** Cluster lifecycle, as the spec's `status` enum. */
-export type PostgresStatus = "creating" | "initializing" | "ready" | "deleting" | "deleted" | "failed";
-
-export interface PostgresClusterRecord {
-    id: string;
-    name: string;
-    orgSlug: string;
-    region: string;
-    /** As the spec spells it (`basic` … `scale`, `Performance`). Tests edit it to simulate a dashboard plan change. */
-    plan: string;
-    /** Per replica. Tests edit it to simulate a dashboard disk change. */
-    diskSizeGb: number;
-    pgMajorVersion: "16" | "17";
-    postgisEnabled: boolean;
-    poolMode: "session" | "transaction";
-    status: PostgresStatus;
-    createdAt: string;
-    deletedAt?: string;
-    /** The next N pg-admin requests answer 503 + `Retry-After` (set at `ready` from the options; tests may set it). */
-    adminUnavailableFor: number;
-    databases: Set<string>;
-    users: Map<string, { role: string; password: string }>;
-    /** App name → attached_at. */
-    attachments: Map<string, string>;
-    backups: { id: string; type: string; status: string; startedAt: string; finishedAt?: string }[];
-}
+import { fail, type PostgresClusterRecord, type Reply, type RouteContext } from "./types";
 
 /** CPUs and memory per plan (flyctl's plan table); the spec's plan slugs, lowercased. */
 const PLAN_SIZES: Record<string, { cpus: number; cpuKind: "shared" | "performance"; memoryMb: number }> = {

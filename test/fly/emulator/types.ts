@@ -5,7 +5,6 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { MachinesSchema } from "../../../providers/fly/api";
 import type { operations } from "../../../providers/fly/generated/machines";
 import type { RateLimitOptions } from "./limits";
-import type { PostgresClusterRecord } from "./postgresRecord";
 import type { SpecValidator } from "./schema";
 
 /** Options of {@link startEmulator}. Every delay is in milliseconds of real time. */
@@ -83,11 +82,38 @@ export interface EmulatorOptions {
      * @default 500
      */
     secretsPropagationMs?: number;
-    /** When set, only these raw tokens are accepted (after the scheme is checked); otherwise any well-formed token. */
+    /**
+     * Whether a held lease refuses other deploys (409), as Fly's does. `false` models a Fly without leases, to show
+     * in a test that they are what keeps two deploys apart: every lease request is granted and every nonce ignored.
+     * @default true
+     */
+    enforceLeases?: boolean;
+    /**
+     * The tokens Fly knows (raw, or with their `FlyV1`/`Bearer` scheme): any other answers 401, as Fly's does.
+     * @default [TEST_TOKEN] (test/fly/emulator/defaults.ts)
+     */
     tokens?: string[];
     /**
+     * The organizations that exist (slugs): creating or listing apps in another answers 404, as Fly's does.
+     * @default ["personal", "acme"] (`acme` is the stacks' `fly.org`)
+     */
+    organizations?: string[];
+    /**
+     * The images the registry holds (exact reference, or a RegExp tested on it): a machine created or updated with
+     * another is refused (422), as Fly refuses an image it cannot pull.
+     * @default [/^registry\.fly\.io\//] (every image of Fly's registry, where `fly deploy` pushes)
+     */
+    images?: (string | RegExp)[];
+    /**
+     * The region Fly picks for a machine created without one (Fly's nearest to the caller). Every region named in a
+     * request must be one of Fly's (providers/fly/regions.json), or the request is refused (422).
+     * @default "ord"
+     */
+    nearestRegion?: string;
+    /**
      * How one-off machines (`config.auto_destroy: true`, e.g. a release command) end: the first rule that matches the
-     * machine decides. A one-off no rule matches exits 0 after 20 ms.
+     * machine decides. A one-off no rule matches exits 127 (its command is not found in the image) after 20 ms: a
+     * test says how each release command ends.
      * @default []
      */
     oneOffExits?: OneOffExit[];
@@ -109,7 +135,7 @@ export interface OneOffExit {
 }
 
 /** Options with defaults applied. */
-export type ResolvedOptions = Required<Omit<EmulatorOptions, "tokens" | "specPath">> & Pick<EmulatorOptions, "tokens">;
+export type ResolvedOptions = Required<Omit<EmulatorOptions, "specPath">>;
 
 /** A check as reported on a machine: the spec's `CheckStatus`, every field set, with the statuses Fly reports. */
 export type CheckRecord = Omit<Required<MachinesSchema<"CheckStatus">>, "status"> & { status: "passing" | "warning" | "critical" };
@@ -212,7 +238,33 @@ export interface AppRecord {
     secretsVersion: number;
 }
 
-export type { PostgresClusterRecord } from "./postgresRecord";
+/** Cluster lifecycle, as the spec's `status` enum. */
+export type PostgresStatus = "creating" | "initializing" | "ready" | "deleting" | "deleted" | "failed";
+
+export interface PostgresClusterRecord {
+    id: string;
+    name: string;
+    orgSlug: string;
+    region: string;
+    /** As the spec spells it (`basic` … `scale`, `Performance`). Tests edit it to simulate a dashboard plan change. */
+    plan: string;
+    /** Per replica. Tests edit it to simulate a dashboard disk change. */
+    diskSizeGb: number;
+    pgMajorVersion: "16" | "17";
+    postgisEnabled: boolean;
+    poolMode: "session" | "transaction";
+    status: PostgresStatus;
+    createdAt: string;
+    deletedAt?: string;
+    /** The next N pg-admin requests answer 503 + `Retry-After` (set at `ready` from the options; tests may set it). */
+    adminUnavailableFor: number;
+    databases: Set<string>;
+    users: Map<string, { role: string; password: string }>;
+    /** App name → attached_at. */
+    attachments: Map<string, string>;
+    backups: { id: string; type: string; status: string; startedAt: string; finishedAt?: string }[];
+}
+
 
 /** Everything the emulator knows. Tests may read it, and may change it to simulate out-of-band edits (drift). */
 export interface EmulatorState {
@@ -321,3 +373,6 @@ export function ok(body?: unknown, status = 200): Reply {
 }
 
 export const nowIso = (): string => new Date().toISOString();
+
+/** Handlers answer early with a Reply; found records never have a numeric `status`. */
+export const isReply = (value: unknown): value is Reply => typeof (value as { status?: unknown }).status === "number";

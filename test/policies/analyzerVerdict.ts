@@ -22,7 +22,19 @@ import { nameOf } from "../../engine/urn";
 import { PROJECT } from "../../config";
 import { ROOT, runStack, type StackRun } from "../harness/stack";
 import { analyzerInput, type AnalyzerInput } from "./analyzerInput";
-import type { RuleInput } from "./run";
+
+/** One hand-written resource in the engine's wire shape (secrets in Pulumi's envelope, unknowns as the engine's sentinels). */
+export interface RuleInput {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    /** Inputs; Analyze (resource rules) is shown these. */
+    readonly props: Record<string, unknown>;
+    /** Outputs; AnalyzeStack (stack rules) is shown these. Defaults to `props`. */
+    readonly outputs?: Record<string, unknown>;
+    readonly opts?: { readonly protect?: boolean };
+    readonly dependencies?: readonly string[];
+}
 
 /** One policy violation, as the analyzer reports it. */
 export interface JudgedViolation {
@@ -78,10 +90,13 @@ class Session {
         return provider;
     }
 
-    /** The analyzer for a stack, enforcement file content (undefined: the stack's own file) and mode; started once. */
-    analyzer(stack: string, enforcement: unknown, preview: boolean): Promise<Analyzer> {
+    /**
+     * The analyzer for a stack, enforcement file content (undefined: the stack's own file) and mode, of the project's
+     * pack or another one (`packDir`); started once.
+     */
+    analyzer(stack: string, enforcement: unknown, preview: boolean, packDir: string = join(ROOT, "policies")): Promise<Analyzer> {
         const content = enforcement === undefined ? undefined : JSON.stringify(enforcement);
-        const key = JSON.stringify([stack, content, preview]);
+        const key = JSON.stringify([stack, content, preview, packDir]);
         let analyzer = this.analyzers.get(key);
         if (!analyzer) {
             let configFile = join(ROOT, "policies", `${stack}.json`);
@@ -90,7 +105,7 @@ class Session {
                 writeFileSync(configFile, content);
             }
             analyzer = this.address().then((engineAddress) =>
-                startAnalyzer({ packDir: join(ROOT, "policies"), configFile, configName: `policies/${stack}.json`, engineAddress, project: PROJECT, stack, dryRun: preview }),
+                startAnalyzer({ packDir, configFile, configName: `policies/${stack}.json`, engineAddress, project: PROJECT, stack, dryRun: preview }),
             );
             this.analyzers.set(key, analyzer);
         }
@@ -165,11 +180,14 @@ export async function judgeRun(run: StackRun, options: Pick<JudgeOptions, "previ
 
 /**
  * The real analyzer's verdict on hand-written resources in the wire shape (fixtures.ts), for a shape no stack
- * config produces (a stack with no database), with `stack`'s enforcement or the given one: Analyze is shown each
- * one's inputs, AnalyzeStack their outputs.
+ * config produces (a stack with no database, one property of one resource changed), with `stack`'s enforcement or
+ * the given one: Analyze is shown each one's inputs, AnalyzeStack their outputs. The analyzer opens secret
+ * envelopes and puts its unknown-checking proxy before the rules, as under the CLI; a rule that trips over an
+ * unknown is reported advisory ("can't run ... during preview"), whatever the enforcement says.
+ * @param options.packDir Another policy pack to ask (a test's own). @default the project's pack
  */
-export async function judgeResources(stack: string, written: readonly RuleInput[], options: Pick<JudgeOptions, "enforcement"> = {}): Promise<{ violations: JudgedViolation[] }> {
-    const shown = (r: RuleInput, properties: Record<string, unknown>): AnalyzedResource => ({ urn: r.urn, type: r.type, name: nameOf(r.urn), properties, protect: r.opts?.protect ?? false, dependencies: r.dependencies ?? [] });
+export async function judgeResources(stack: string, written: readonly RuleInput[], options: Pick<JudgeOptions, "enforcement"> & { readonly packDir?: string } = {}): Promise<{ violations: JudgedViolation[] }> {
+    const shown = (r: RuleInput, properties: Record<string, unknown>): AnalyzedResource => ({ urn: r.urn, type: r.type, name: nameOf(r.urn), properties: properties as AnalyzedResource["properties"], protect: r.opts?.protect ?? false, dependencies: r.dependencies ?? [] });
     const input = { resources: written.map((r) => shown(r, r.props)), stack: written.map((r) => shown(r, r.outputs ?? r.props)) };
-    return verdict(input, await shared().analyzer(stack, options.enforcement, false));
+    return verdict(input, await shared().analyzer(stack, options.enforcement, false, options.packDir));
 }

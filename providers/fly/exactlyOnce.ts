@@ -1,28 +1,9 @@
 /**
- * Helpers shared by the non-machine Fly providers: exactly-once creates, `data` envelopes, input checks.
- *
- * Everything here runs inside the built package `@api-environments/fly-provider` that each resource's thin
- * `__provider` loads (registration.ts), so these are plain imports: no credential, host or state is captured; the
- * client reads `FLY_API_TOKEN` and `FLY_API_HOSTNAME` from the environment at call time.
+ * Exactly-once creates and polling for the non-machine Fly providers. Everything here runs inside the built package
+ * `@api-environments/fly-provider` that each resource's thin `__provider` loads (registration.ts): no credential,
+ * host or state is captured; the client reads `FLY_API_TOKEN` and `FLY_API_HOSTNAME` from the environment at call time.
  */
 import { FlyApiError } from "./client";
-
-/** A failure to report from `check`. */
-export interface CheckFailure {
-    property: string;
-    reason: string;
-}
-
-/** A Pulumi-safe label for errors, e.g. `fly:Volume "data" (app api-prod)`. */
-export function label(kind: string, name: string, app?: string): string {
-    return `fly:${kind} "${name}"${app ? ` (app ${app})` : ""}`;
-}
-
-/** Fly's Managed Postgres answers wrap results in `data`; the machines API does not. */
-export function unwrap<T>(answer: T | { data: T } | undefined): T | undefined {
-    if (answer && typeof answer === "object" && "data" in answer) return (answer as { data: T }).data;
-    return answer as T | undefined;
-}
 
 /** A failure after which the request may or may not have been carried out, or that is worth trying again. */
 export function isRetriable(error: unknown): boolean {
@@ -75,18 +56,3 @@ export async function pollUntil<T>(probe: () => Promise<T | undefined>, timeoutM
         await pause(interval);
     }
 }
-
-/** Keys whose values differ between two objects (by JSON), sorted. */
-export function changedKeys<T extends object>(olds: Partial<T>, news: Partial<T>, keys: readonly (keyof T)[]): string[] {
-    return keys.filter((key) => JSON.stringify(olds[key] ?? null) !== JSON.stringify(news[key] ?? null)).map(String);
-}
-
-/** Splits an import id `a/b` into its parts, with an actionable error naming the expected form. */
-export function splitId(kind: string, id: string, form: string): [string, string] {
-    const index = id.indexOf("/");
-    if (index <= 0 || index === id.length - 1) throw new Error(`fly:${kind}: cannot use id "${id}"; expected "${form}" (e.g. for \`pulumi import\`).`);
-    return [id.slice(0, index), id.slice(index + 1)];
-}
-
-/** Fly app names: lowercase letters, digits and dashes, 3 to 63 characters. */
-export const APP_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
