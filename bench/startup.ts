@@ -3,7 +3,7 @@
  * policy pack under `run-policy-pack` (started and configured before the program, as the CLI does), the program under
  * Pulumi's own `cmd/run` and the Fly resources under the dynamic-provider host this project's `pulumi-nodejs` plugin
  * runs, exactly as the CLI starts them. Cold is the first run with no compile cache (the esbuild
- * builds of startup/compile.js removed, and a fresh TMPDIR so no tool's temporary cache helps either); warm is the
+ * builds of startup/bundleCache.js removed, and a fresh TMPDIR so no tool's temporary cache helps either); warm is the
  * median of the runs after it. Also the fixed cost of a bare node requiring `@pulumi/pulumi`, with and without what
  * startup/defer.js defers. Beside each stack, the same preview started Pulumi's default way (bench/defaultStart.ts), as a ratio.
  * Figures only; nothing here asserts on time. Run alone with `npx tsx bench/startup.ts [stack...]`.
@@ -17,7 +17,7 @@ import { ROOT, runOperation } from "../engine";
 import { defaultWayProject } from "./defaultStart";
 import { table } from "./table";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { cacheDirOf } = require("../startup/compile") as typeof import("../startup/compile");
+const { cacheDirOf } = require("../startup/bundleCache") as typeof import("../startup/bundleCache");
 
 /** A cold preview (nothing compiled yet) may take this long on the project's 2-core machine. */
 export const COLD_BUDGET_MS = 4000;
@@ -44,7 +44,7 @@ export interface StartupRow {
     readonly defaultMs: number;
 }
 
-/** Removes every build startup/compile.js keeps: the program's and the policy pack's. */
+/** Removes every build startup/bundleCache.js keeps: the program's and the policy pack's. */
 export function clearCompileCache(): void {
     for (const dir of [ROOT, join(ROOT, "policies")]) rmSync(cacheDirOf(dir, "index.ts"), { recursive: true, force: true });
 }

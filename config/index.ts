@@ -3,3 +3,4 @@ export * from "./load";
 export * from "./parse";
 export * from "./schema";
 export * from "./stackName";
+export * from "./stackNameError";

@@ -5,7 +5,8 @@
 import { describeIssue, isRedundantSafeIntIssue, TOP_LEVEL_KEYS, valueAt } from "./describe";
 import { ConfigError, ConfigIssue, removeCommand, setCommand, shellQuote } from "./errors";
 import { StackConfig, stackConfigSchema } from "./schema";
-import { StackNameError, stackNameProblem } from "./stackName";
+import { stackNameProblem } from "./stackName";
+import { StackNameError } from "./stackNameError";
 
 export { formatPath } from "./describe";
 

@@ -4,10 +4,9 @@
  * Service's (`pkg/backend/httpstate` in pulumi/pulumi): 1 to 100 characters, each an ASCII letter, a digit, `-`, `_`
  * or `.`. A name is also a file name here (`Pulumi.<stack>.yaml`, `policies/<stack>.json`), so the rule is checked
  * before any file is read, and it is stricter by one: no leading `.`, so `policies/<stack>.json` is never a hidden
- * file and `.`/`..` never name a folder. A name with `/` can never reach another file.
+ * file and `.`/`..` never name a folder. A name with `/` can never reach another file. The error a program throws
+ * for a bad name is in stackNameError.ts, apart, so the CLI driver checks names without loading `@pulumi/pulumi`.
  */
-import * as pulumi from "@pulumi/pulumi";
-
 /** The stack name rule as one pattern, for callers that only need a yes or no (`stackNameProblem` says why). */
 export const STACK_NAME = /^(?!\.)[A-Za-z0-9_.-]{1,100}$/;
 
@@ -23,22 +22,4 @@ export function stackNameProblem(name: string): string | undefined {
     if (bad.length > 0) return `contains ${bad.map((c) => JSON.stringify(c)).join(", ")}; Pulumi allows only letters, digits, '-', '_' and '.'`;
     if (name.startsWith(".")) return "starts with '.', which would make its files hidden (policies/.<name>.json) or name a folder ('.', '..')";
     return undefined;
-}
-
-/** A stack name Pulumi would refuse. A `RunError`, so the Pulumi CLI prints the message without a stack trace. */
-export class StackNameError extends pulumi.RunError {
-    constructor(
-        readonly stack: string,
-        readonly problem: string,
-    ) {
-        super(`Invalid stack name ${JSON.stringify(stack)}: it ${problem}.\n      fix: use a name of letters, digits, '-', '_' and '.' (at most ${STACK_NAME_MAX}, not starting with '.'), e.g. prod; list the stacks with: pulumi stack ls`);
-        this.name = "StackNameError";
-    }
-}
-
-/** Throws `StackNameError` unless Pulumi accepts `name`; returns it otherwise. */
-export function checkStackName(name: string): string {
-    const problem = stackNameProblem(name);
-    if (problem !== undefined || !STACK_NAME.test(name)) throw new StackNameError(name, problem ?? "is not a valid stack name");
-    return name;
 }

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../config/errors";
 import { keyWithoutNamespace } from "../config/parse";
-import { checkStackName } from "../config/stackName";
+import { checkStackName } from "../config/stackNameError";
 import type { ProgramConfig } from "./program";
 
 /**

@@ -15,7 +15,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { EnforcementLevel, PolicyPackConfig } from "@pulumi/policy";
-import { checkStackName } from "../config/stackName";
+import { checkStackName } from "../config/stackNameError";
 import { schemaProblems, SettingSchema } from "./lib/schema";
 
 export type { EnforcementLevel } from "@pulumi/policy";

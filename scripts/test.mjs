@@ -46,7 +46,7 @@ const fast = args.includes("--fast");
 const filter = args.filter((a) => a !== "--fast");
 
 if (!fast) {
-    // Preview runs an esbuild bundle that strips types (startup/compile.js), so a type error fails here, before any
+    // Preview runs an esbuild bundle that strips types (startup/bundleCache.js), so a type error fails here, before any
     // test. Incremental: a run after a small edit re-checks what the edit affects, not the whole program.
     const checked = spawnSync(process.platform === "win32" ? "npm.cmd" : "npm", ["run", "--silent", "typecheck", "--", "--incremental", "--tsBuildInfoFile", join("node_modules", ".cache", "api-environments-typecheck", "tsbuildinfo")], { stdio: "inherit" });
     if (checked.status !== 0) {

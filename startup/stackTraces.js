@@ -14,7 +14,7 @@
  */
 const { dirname, sep } = require("node:path");
 
-/** Where startup/compile.js keeps the project's builds, which are ours and keep their maps. */
+/** Where startup/bundleCache.js keeps the project's builds, which are ours and keep their maps. */
 const OWN_BUILDS = `${sep}node_modules${sep}.cache${sep}`;
 const PACKAGES = `${sep}node_modules${sep}`;
 

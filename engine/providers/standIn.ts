@@ -59,7 +59,7 @@ function password(inputs: Record<string, Wire>, seed: string): string {
 function inventValue(name: string, spec: PropertySpec, seed: string): Wire {
     const h = hash(seed, name);
     if (/digest$/i.test(name)) return `sha256:${h}`;
-    if (/^dsn/i.test(name)) return `https://${h.slice(0, 32)}@stand-in.ingest.sentry.invalid/${parseInt(h.slice(0, 6), 16)}`;
+    if (/^dsn/i.test(name)) return `https://${h.slice(0, 32)}@stand-in.ingest.sentry.io/${parseInt(h.slice(0, 6), 16)}`;
     switch (spec.type) {
         case "string":
             return `stand-in-${h.slice(0, 16)}`;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { appEnv, PLAIN_ENV_KEYS } from "../../components/appConfig";
+import { APP_DEFAULTS } from "../../config/defaults";
 import { AppService, AppServiceArgs, FlyAppRuntimeArgs, requireReleaseSuccess, validateAppServiceArgs } from "../../components/appService";
 import { SECRET_LOOKING, T, capture, containerEnv } from "./capture";
 
@@ -152,6 +153,35 @@ describe("AppService on Fly", () => {
 
     it("refuses to build for Fly without a registry token", () => {
         assert.throws(() => new AppService("app", flyArgs({ runtime: flyRuntime({ registryToken: undefined }) })), /AppService "app": building image\.context for Fly .* FLY_API_TOKEN/);
+    });
+});
+
+describe("AppService defaults", () => {
+    it("resolves every unset Fly arg to its APP_DEFAULTS value, once, where the children get it", async () => {
+        const ref = `ghcr.io/acme/api@sha256:${"c".repeat(64)}`;
+        const minimal: AppServiceArgs = { scope: { prefix: "api", stack: "qa" }, image: { ref }, settings: { environment: "qa" }, runtime: { kind: "fly", orgSlug: "acme", regions: ["ams", "fra"] } };
+        const run = await capture(() => expose(new AppService("app", { ...minimal, release: { command: ["migrate"] } })));
+        const D = APP_DEFAULTS;
+        const machines = run.named("app-machines").inputs;
+        assert.deepEqual(machines.regions, { ams: D.machinesPerRegion, fra: D.machinesPerRegion });
+        assert.deepEqual([machines.strategy, machines.maxUnavailable, machines.healthTimeoutSeconds], [D.strategy, D.maxUnavailable, D.healthTimeoutSeconds]);
+        assert.deepEqual(machines.config.guest, { cpu_kind: D.cpuKind, cpus: D.cpus, memory_mb: D.memoryMb });
+        const [service] = machines.config.services;
+        assert.deepEqual([service.internal_port, service.checks[0].path], [D.port, D.healthPath]);
+        assert.deepEqual([service.autostop, service.min_machines_running], [D.autostop, D.minRunning]);
+        assert.deepEqual(service.concurrency, { type: "requests", soft_limit: D.concurrency.soft, hard_limit: D.concurrency.hard });
+        assert.equal(run.named("app-release").inputs.timeoutSeconds, D.releaseTimeoutSeconds);
+        assert.equal(run.ofType(T.flyCert).length, D.domains.length);
+        assert.equal(run.outputs.healthUrl, `https://api-qa.fly.dev${D.healthPath}`);
+    });
+
+    it("resolves the local host port and Dockerfile to their APP_DEFAULTS values", async () => {
+        const run = await capture(() =>
+            expose(new AppService("app", { scope: { prefix: "api", stack: "dev" }, image: { context: "examples/api" }, settings: { environment: "development" }, runtime: { kind: "local", network: "net" } })),
+        );
+        assert.deepEqual(run.named("app-container").inputs.ports, [{ internal: APP_DEFAULTS.port, external: APP_DEFAULTS.hostPort, ip: "127.0.0.1" }]);
+        assert.equal(run.named("app-image").inputs.build.dockerfile, `examples/api/${APP_DEFAULTS.dockerfile}`);
+        assert.equal(run.outputs.url, `http://localhost:${APP_DEFAULTS.hostPort}`);
     });
 });
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Postgres, PostgresArgs, databaseUrl, validatePostgresArgs } from "../../components/postgres";
+import { DATABASE_DEFAULTS } from "../../config/defaults";
 import { T, capture, containerEnv } from "./capture";
 
 const scope = { prefix: "api", stack: "prod" };
@@ -50,6 +51,17 @@ describe("Postgres on Fly", () => {
         for (const r of run.ofType(T.flyPostgres).concat(run.ofType(T.flyDatabase), run.ofType(T.flyUser))) {
             assert.deepEqual([r.protect, r.retainOnDelete], [false, false], r.name);
         }
+    });
+
+    it("resolves unset args to their DATABASE_DEFAULTS values, protected and retained by default", async () => {
+        const run = await capture(() => expose(new Postgres("db", { scope, runtime: { kind: "fly", orgSlug: "acme", region: "ams" } })));
+        const D = DATABASE_DEFAULTS;
+        const cluster = run.named("db-cluster");
+        assert.deepEqual([cluster.inputs.plan, cluster.inputs.diskSizeGb, cluster.inputs.pgMajorVersion], [D.plan, D.diskGb, D.version]);
+        assert.equal(run.named("db-database").inputs.name, D.name);
+        for (const r of [cluster, run.named("db-database"), run.named("db-user")]) assert.deepEqual([r.protect, r.retainOnDelete], [D.protect, D.retainOnDelete], r.name);
+        const local = await capture(() => expose(new Postgres("db", { scope, runtime: { kind: "local", password: "pw" } })));
+        assert.equal(local.named("db-image").inputs.name, `postgres:${D.version}-alpine`);
     });
 
     it("refuses to pretend backups can be turned off on Managed Postgres", () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { SentryProject, SentryProjectArgs, validateSentryProjectArgs } from "../../components/sentryProject";
+import { SENTRY_DEFAULTS } from "../../config/defaults";
 import { T, capture } from "./capture";
 
 const args = (over: Partial<SentryProjectArgs> = {}): SentryProjectArgs => ({
@@ -41,6 +42,13 @@ describe("SentryProject", () => {
         assert.equal(run.ofType(T.sentryProject).length, 0);
         assert.equal(run.named("sentry-key").inputs.project, "api");
         assert.ok(run.secretOutputs.includes("dsn"));
+    });
+
+    it("uses an existing team and the config's platform by default (SENTRY_DEFAULTS)", async () => {
+        const { platform: _platform, ...withoutPlatform } = args();
+        const run = await capture(() => expose(new SentryProject("sentry", withoutPlatform)));
+        assert.equal(run.ofType(T.sentryTeam).length, SENTRY_DEFAULTS.createTeam ? 1 : 0);
+        assert.equal(run.named("sentry-project").inputs.platform, SENTRY_DEFAULTS.platform);
     });
 
     it("validates slugs", () => {

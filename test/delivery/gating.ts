@@ -25,12 +25,17 @@ function where(wf: Workflow, jobId: string): string {
     return `${wf.file} job "${jobId}"`;
 }
 
-/** The stack a step deploys with `pulumi up` (via scripts/stack.sh, the CLI or pulumi/actions), if any. */
+/** A run of the stack command `command` (delivery/cli): `npm run <command> --`, `npm run stack -- <command>`, or the module or old script path. */
+export function stackCommand(command: string): RegExp {
+    return new RegExp(`(?:\\bnpm run ${command} --|\\bnpm run stack -- ${command}|scripts\\/stack\\.sh\\s+${command}|delivery\\/cli\\/main\\.ts\\s+${command})`);
+}
+
+/** The stack a step deploys with `pulumi up` (via the stack commands, the CLI or pulumi/actions), if any. */
 export function upStackOf(ctx: StepInContext): string | undefined {
     const { step, env } = ctx;
     if (step.run) {
         const script = expandEnv(step.run, env);
-        const m = /scripts\/stack\.sh\s+up\s+"?([^\s"]+)"?/.exec(script) ?? /\bpulumi\s+up\b[^\n]*?(?:--stack|-s)\s+"?([^\s"]+)"?/.exec(script);
+        const m = new RegExp(`${stackCommand("up").source}\\s+"?([^\\s"]+)"?`).exec(script) ?? /\bpulumi\s+up\b[^\n]*?(?:--stack|-s)\s+"?([^\s"]+)"?/.exec(script);
         if (m) return m[1];
     }
     if (step.uses?.startsWith("pulumi/actions@") && ["up", "update"].includes(String(step.with?.command))) {
@@ -90,7 +95,7 @@ function isPolicyGateFor(job: Job, stack: string, load: WorkflowLoader, workflow
         const called = load(job.uses.slice("./.github/workflows/".length));
         return Object.values(called.jobs).some((j) => isPolicyGateFor(j, stack, load, called.env ?? {}));
     }
-    const args = [...stackArgs(job, /npm run plan --/, workflowEnv), ...stackArgs(job, /scripts\/stack\.sh\s+preview/, workflowEnv)];
+    const args = [...stackArgs(job, /npm run plan --/, workflowEnv), ...stackArgs(job, stackCommand("preview"), workflowEnv)];
     return args.some((arg) => covers(job, arg, stack));
 }
 
@@ -118,7 +123,7 @@ export function checkProdDeploy(wf: Workflow, load: WorkflowLoader, prodStack = 
         problems.push(`${where(wf, jobId)}: needs no job that runs the tests (npm test)`);
     }
     if (!needs.some((id) => wf.jobs[id] && isPolicyGateFor(wf.jobs[id], prodStack, load, wf.env))) {
-        problems.push(`${where(wf, jobId)}: needs no policy gate for "${prodStack}" (npm run plan -- ${prodStack} or scripts/stack.sh preview)`);
+        problems.push(`${where(wf, jobId)}: needs no policy gate for "${prodStack}" (npm run plan -- ${prodStack} or npm run preview -- ${prodStack})`);
     }
     for (const [otherId] of Object.entries(wf.jobs)) {
         if (otherId !== jobId && jobRunsUp(wf, otherId).some((u) => u.stack === prodStack)) {
@@ -137,7 +142,7 @@ export function checkUpConcurrency(wf: Workflow, environments: Record<string, st
     const wfConcurrency = concurrencyOf(wf);
     for (const [jobId, job] of Object.entries(wf.jobs)) {
         const ups = jobRunsUp(wf, jobId);
-        if (ups.length === 0) continue;
+        if (ups.length === 0 || usesRunnerBackend(job)) continue;
         if (wfConcurrency && wfConcurrency["cancel-in-progress"] !== false && wfConcurrency["cancel-in-progress"] !== undefined) {
             problems.push(`${wf.file}: workflow concurrency may cancel the running up of job "${jobId}": set cancel-in-progress: false`);
         }
@@ -162,6 +167,16 @@ export function checkUpConcurrency(wf: Workflow, environments: Record<string, st
         }
     }
     return problems;
+}
+
+/**
+ * Whether a job keeps its state in a file backend under the runner's temporary folder (ci.yml's end-to-end job):
+ * that state lives and dies with the job, so an interrupted up there strands nothing and deploys nowhere.
+ */
+export function usesRunnerBackend(job: Job): boolean {
+    const runnerTemp = /PULUMI_BACKEND_URL=file:\/\/\$\{?RUNNER_TEMP\}?\//;
+    const fromEnv = /^file:\/\/\$\{\{\s*runner\.temp\s*\}\}\//.test(String(job.env?.PULUMI_BACKEND_URL ?? ""));
+    return fromEnv || (job.steps ?? []).some((s) => s.run !== undefined && runnerTemp.test(s.run));
 }
 
 /** In every up job: `pulumi stack export` to a file, that file uploaded as an artifact, both before the up. */
@@ -266,6 +281,45 @@ export function checkSecretsNotPrinted(wf: Workflow): string[] {
             for (const name of secretNames) {
                 if (new RegExp(`\\b(echo|printf)\\b[^\\n]*\\$\\{?${name}\\b`).test(line)) problems.push(`${at}: prints ${name}, which holds a secret`);
             }
+        }
+    }
+    return problems;
+}
+
+/** The steps of ci.yml's end-to-end job, in the order they must run: what each proves, and how to find it. */
+export const END_TO_END_STEPS: readonly { readonly what: string; readonly run: RegExp }[] = [
+    { what: "the pinned CLI first on PATH and a file backend under RUNNER_TEMP", run: /npx pulumi version[\s\S]*GITHUB_PATH[\s\S]*PULUMI_BACKEND_URL=file:\/\/\$RUNNER_TEMP\// },
+    { what: "the CLI on PATH is the pin", run: /test "\$\(pulumi version\)" = "v\$\(node -p 'require\("pulumi\/package\.json"\)\.version'\)"/ },
+    { what: "npm run up -- dev", run: /^npm run up -- dev$/ },
+    { what: "no tracked file changed", run: /^git diff --exit-code$/ },
+    { what: "/health at the expected schema version", run: /e2eHealth\.ts "\$\(pulumi stack output healthUrl --stack dev\)"/ },
+    {
+        what: "a no-op preview with the policy pack, from a cold start-up cache the real CLI's run rebuilds",
+        run: /rm -rf node_modules\/\.cache\/api-environments-startup\npulumi preview --stack dev --expect-no-changes --policy-pack policies --policy-pack-config policies\/dev\.json\ntest -n "\$\(ls node_modules\/\.cache\/api-environments-startup\/\)"/,
+    },
+    { what: "an up after an image change, with a new image", run: /examples\/api\/src\/[\s\S]*npm run up -- dev[\s\S]*test "\$before" != "\$after"/ },
+    { what: "/health after the change", run: /e2eHealth\.ts "\$\(pulumi stack output healthUrl --stack dev\)"/ },
+    { what: "pulumi destroy", run: /^pulumi destroy --stack dev --yes$/ },
+    { what: "the Fly emulator on 127.0.0.1 as FLY_API_HOSTNAME", run: /flyEmulatorServer\.ts[\s\S]*FLY_API_HOSTNAME=/ },
+    { what: "staging and prod previewed with the policy pack, through the project's plugin", run: /\/dynamicProvider\\\.js[\s\S]*for stack in staging prod[\s\S]*npm run preview -- "\$stack"[\s\S]*test -s "\$RUNNER_TEMP\/hosts\.log"/ },
+];
+
+/** ci.yml's end-to-end job: every step of {@link END_TO_END_STEPS}, in that order, on ubuntu-latest, without secrets. */
+export function checkEndToEnd(wf: Workflow, jobId = "e2e"): string[] {
+    const job = wf.jobs[jobId];
+    if (!job) return [`${wf.file}: no job "${jobId}" runs the real CLI end to end`];
+    const problems: string[] = [];
+    if (job["runs-on"] !== "ubuntu-latest") problems.push(`${where(wf, jobId)}: must run on ubuntu-latest (Docker and network are there)`);
+    if (JSON.stringify(job).includes("secrets.")) problems.push(`${where(wf, jobId)}: must use no secrets`);
+    if (!usesRunnerBackend(job)) problems.push(`${where(wf, jobId)}: must keep its state in a file backend under RUNNER_TEMP`);
+    const runs = (job.steps ?? []).map((s) => (s.run ?? "").trim());
+    let from = 0;
+    for (const step of END_TO_END_STEPS) {
+        const at = runs.findIndex((run, i) => i >= from && step.run.test(run));
+        if (at < 0) {
+            problems.push(`${where(wf, jobId)}: ${runs.some((run) => step.run.test(run)) ? "out of order" : "missing"}: ${step.what}`);
+        } else {
+            from = at + 1;
         }
     }
     return problems;

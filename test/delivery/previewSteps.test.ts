@@ -53,7 +53,7 @@ describe("deploy.yml: every up applies a guarded plan", () => {
 
     it("rejects an up without the plan, and an up with no guard before it", () => {
         const wf = copy(deploy);
-        const up = wf.jobs["deploy-prod"].steps.find((s: any) => /stack\.sh up/.test(s.run ?? ""));
+        const up = wf.jobs["deploy-prod"].steps.find((s: any) => /npm run up/.test(s.run ?? ""));
         up.run = up.run.replace(/ --plan "plan-\$STACK\.json"/, "");
         wf.jobs["deploy-staging"].steps = wf.jobs["deploy-staging"].steps.filter((s: any) => !/scripts\/guard\.ts/.test(s.run ?? ""));
         const problems = checkDeployGuard(wf).join("\n");

@@ -54,11 +54,11 @@ export function checkPreviewGuardAndComment(wf: Workflow): string[] {
     return problems;
 }
 
-/** deploy.yml: every `scripts/stack.sh up` applies the plan of a preview the guard passed, in the same job. */
+/** deploy.yml: every `npm run up` applies the plan of a preview the guard passed, in the same job. */
 export function checkDeployGuard(wf: Workflow): string[] {
     const problems: string[] = [];
-    const ups = stepsIn(wf).filter((s) => /scripts\/stack\.sh up\b/.test(s.step.run ?? ""));
-    if (ups.length === 0) problems.push(`${wf.file}: no step runs scripts/stack.sh up`);
+    const ups = stepsIn(wf).filter((s) => /\bnpm run up\b|delivery\/cli\/main\.ts up\b|\bpulumi up\b/.test(s.step.run ?? ""));
+    if (ups.length === 0) problems.push(`${wf.file}: no step runs npm run up`);
     for (const up of ups) {
         const before = stepsIn(wf).filter((s) => s.jobId === up.jobId && s.index < up.index);
         const preview = before.find((s) => isJsonPreview(s.step) && runsGuard(s.step));

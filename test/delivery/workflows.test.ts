@@ -15,7 +15,9 @@ import {
     checkSecretsNotPrinted,
     checkSmokeAfterUp,
     checkStateExportBeforeUp,
+    checkEndToEnd,
     checkUpConcurrency,
+    stackCommand,
 } from "./gating";
 import { loadWorkflow, matrixValues, stackFiles, stepsIn, Workflow, WORKFLOW_DIR, workflowFiles } from "./workflows";
 
@@ -90,7 +92,7 @@ describe("deploy: prod", () => {
 
     it("rejects a second job that deploys prod outside production", () => {
         const wf = copy(deploy);
-        wf.jobs.sneaky = { "runs-on": "ubuntu-latest", steps: [{ run: "scripts/stack.sh up prod" }] };
+        wf.jobs.sneaky = { "runs-on": "ubuntu-latest", steps: [{ run: "npm run up -- prod" }] };
         assert.match(checkProdDeploy(wf, load).join("\n"), /job "sneaky": deploys "prod" outside the "production" environment/);
     });
 
@@ -99,7 +101,7 @@ describe("deploy: prod", () => {
         assert.deepEqual(checkStateExportBeforeUp(deploy, "staging"), []);
         const wf = copy(deploy);
         const steps = wf.jobs["deploy-prod"].steps;
-        const upIndex = steps.findIndex((s: any) => /stack\.sh up/.test(s.run ?? ""));
+        const upIndex = steps.findIndex((s: any) => stackCommand("up").test(s.run ?? ""));
         const [up] = steps.splice(upIndex, 1);
         steps.splice(2, 0, up);
         assert.match(checkStateExportBeforeUp(wf, "prod").join("\n"), /must both come before the up/);
@@ -219,6 +221,49 @@ describe("secrets and forks", () => {
     });
 });
 
+describe("ci: the real CLI end to end (issue 16 item 3)", () => {
+    const ci = load("ci.yml");
+
+    it("has the e2e job: pinned CLI, dev up, health, no-op preview, image change, destroy, then staging and prod previews", () => {
+        assert.deepEqual(checkEndToEnd(ci), []);
+        assert.deepEqual(ci.jobs.e2e.permissions, { contents: "read" });
+    });
+
+    it("rejects a missing step, steps out of order, and a job with secrets or a lasting backend", () => {
+        const wf = copy(ci);
+        const steps = wf.jobs.e2e.steps;
+        const destroy = steps.findIndex((s: any) => /pulumi destroy/.test(s.run ?? ""));
+        const noop = steps.findIndex((s: any) => /--expect-no-changes/.test(s.run ?? ""));
+        assert.ok(destroy > 0 && noop > 0);
+        [steps[destroy], steps[noop]] = [steps[noop], steps[destroy]];
+        wf.jobs.e2e.steps = steps.filter((s: any) => !/git diff --exit-code/.test(s.run ?? ""));
+        let problems = checkEndToEnd(wf).join("\n");
+        assert.match(problems, /missing: no tracked file changed/);
+        assert.match(problems, /out of order: pulumi destroy/);
+        const lasting = copy(ci);
+        lasting.jobs.e2e.steps[2].run = lasting.jobs.e2e.steps[2].run.replace(/PULUMI_BACKEND_URL=file:\/\/\$RUNNER_TEMP/, "PULUMI_BACKEND_URL=s3://acme-state");
+        lasting.jobs.e2e.env.FLY_API_TOKEN = "${{ secrets.FLY_API_TOKEN }}";
+        problems = checkEndToEnd(lasting).join("\n");
+        assert.match(problems, /must use no secrets/);
+        assert.match(problems, /file backend under RUNNER_TEMP/);
+        assert.match(checkUpConcurrency(lasting, githubEnvironments()).join("\n"), /e2e.*up of "dev" without a concurrency group/, "an up into a lasting backend gets the deploy rules");
+    });
+});
+
+describe("one Node major: 24 (issue 16 item 1)", () => {
+    it("the setup action installs Node 24, every job gets Node through it, and the sample API builds and declares 24", () => {
+        const setup = parseYaml(readFileSync(join(ROOT, ".github", "actions", "setup", "action.yml"), "utf8")) as { runs: { steps: { uses?: string; with?: Record<string, unknown> }[] } };
+        const node = setup.runs.steps.find((s) => s.uses?.startsWith("actions/setup-node@"));
+        assert.equal(String(node?.with?.["node-version"]), "24");
+        for (const file of workflowFiles()) {
+            assert.ok(!stepsIn(load(file)).some((s) => s.step.uses?.startsWith("actions/setup-node@")), `${file}: set Node up through ./.github/actions/setup`);
+        }
+        assert.match(readFileSync(join(ROOT, "examples", "api", "Dockerfile"), "utf8"), /^FROM node:24-alpine$/m);
+        const api = JSON.parse(readFileSync(join(ROOT, "examples", "api", "package.json"), "utf8")) as { engines: { node: string } };
+        assert.equal(api.engines.node, ">=24");
+    });
+});
+
 describe("ci and drift cover every stack", () => {
     it("ci plans every stack file offline, and runs typecheck, lint and tests", () => {
         const ci = load("ci.yml");
@@ -234,9 +279,9 @@ describe("ci and drift cover every stack", () => {
         assert.ok(Array.isArray(drift.on.schedule) && drift.on.schedule.length > 0);
         assert.deepEqual(matrixValues(drift.jobs.drift, "stack").sort(), cloudStacks);
         const scripts = stepsIn(drift).map((s) => s.step.run ?? "").join("\n");
-        assert.match(scripts, /scripts\/stack\.sh drift "\$STACK"/);
-        assert.doesNotMatch(scripts, /stack\.sh (up|refresh)\b|pulumi (up|refresh|destroy)\b/);
-        assert.ok(!stepsIn(drift).some((s) => s.step.uses?.startsWith("pulumi/actions")), "drift uses stack.sh only");
+        assert.match(scripts, /npm run drift -- "\$STACK"/);
+        assert.doesNotMatch(scripts, new RegExp(`${stackCommand("up").source}|${stackCommand("refresh").source}|pulumi (up|refresh|destroy)\\b`));
+        assert.ok(!stepsIn(drift).some((s) => s.step.uses?.startsWith("pulumi/actions")), "drift uses the stack commands only");
         assert.match(scripts, /gh issue create/);
         assert.match(scripts, /gh issue comment/);
         assert.deepEqual(drift.jobs.drift.permissions, { contents: "read", issues: "write" });

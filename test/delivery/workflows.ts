@@ -34,6 +34,7 @@ export interface Job {
     readonly concurrency?: string | Concurrency;
     readonly env?: Record<string, string>;
     readonly strategy?: { readonly matrix?: Record<string, unknown> };
+    readonly "runs-on"?: string | readonly string[];
     readonly steps?: readonly Step[];
     readonly permissions?: unknown;
 }

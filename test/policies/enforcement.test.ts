@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import * as pulumi from "@pulumi/pulumi";
-import { StackNameError } from "../../config/stackName";
+import { StackNameError } from "../../config/stackNameError";
 import { checkStackEnforcement, EnforcementError, ENFORCEMENT_LEVELS, levelOf, validateEnforcement } from "../../policies/enforcement";
 import { schemaProblems, SettingSchema } from "../../policies/lib/schema";
 import { rules } from "../../policies/rules";

@@ -4,34 +4,17 @@
  * change, and a user's `npm run plan` must not run test code). Benchmarks may use test fixtures: they measure them.
  */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import { describe, it } from "node:test";
+import { importsOf, PRODUCT, sourceFiles } from "./imports";
 
 const ROOT = join(__dirname, "..", "..");
-const PRODUCT = ["index.ts", "config", "components", "providers", "policies", "engine", "scripts"];
-const SOURCE = /\.(ts|mts|cts|js|mjs|cjs)$/;
-
-function files(path: string): string[] {
-    const full = join(ROOT, path);
-    if (!statSync(full).isDirectory()) return [path];
-    return readdirSync(full)
-        .filter((entry) => entry !== "node_modules" && entry !== "dist" && entry !== "generated")
-        .flatMap((entry) => files(join(path, entry)));
-}
-
-/** Every relative module a file names in `import ... from`, `export ... from`, `require(...)` or `import(...)`. */
-export function importsOf(text: string): string[] {
-    const found: string[] = [];
-    for (const match of text.matchAll(/(?:from\s+|require\(\s*|import\(\s*|import\s+)["'](\.{1,2}\/[^"']+)["']/g)) found.push(match[1]);
-    return found;
-}
 
 /** The product files that import from `test/`, as `file -> module`. */
 function testImports(): string[] {
     const testDir = join(ROOT, "test") + sep;
-    return PRODUCT.flatMap(files)
-        .filter((file) => SOURCE.test(file))
+    return PRODUCT.flatMap((path) => sourceFiles(ROOT, path))
         .flatMap((file) => importsOf(readFileSync(join(ROOT, file), "utf8")).filter((spec) => resolve(join(ROOT, file, ".."), spec).startsWith(testDir)).map((spec) => `${file} -> ${spec}`));
 }
 

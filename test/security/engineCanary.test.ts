@@ -125,10 +125,10 @@ describe("canaries through the offline engine: prod preview and up", { concurren
 
     it("keeps debug logs off wherever Pulumi runs, because the SDK's debug lines carry resolved secrets", () => {
         // @pulumi/pulumi logs each RegisterResource answer at debug level, secret values included; the CLI prints
-        // those only under --debug or -v, so neither the stack script nor any workflow may turn them on.
+        // those only under --debug or -v, so neither the stack commands nor any workflow may turn them on.
         const debugLeaks = results.flatMap((r) => r.diagnostics.filter((d) => d.severity === "debug" && findLeaks(d.message, fixed).length > 0));
         assert.ok(debugLeaks.length > 0, "the SDK still logs secrets at debug level; if it stopped, this guard may go");
-        const files = [join(ROOT, "scripts", "stack.sh"), ...readdirSync(join(ROOT, ".github", "workflows")).map((f) => join(ROOT, ".github", "workflows", f))];
+        const files = [...readdirSync(join(ROOT, "delivery", "cli")).filter((f) => f.endsWith(".ts")).map((f) => join(ROOT, "delivery", "cli", f)), ...readdirSync(join(ROOT, ".github", "workflows")).map((f) => join(ROOT, ".github", "workflows", f))];
         for (const file of files) {
             const text = readFileSync(file, "utf8");
             assert.doesNotMatch(text, /pulumi\b[^\n]*(--debug|--verbose|\s-v(=|\s)\d|--logtostderr)|PULUMI_DEBUG_GRPC|TF_LOG=/, `${file} turns on debug logs`);

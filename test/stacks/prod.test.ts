@@ -64,7 +64,9 @@ describe("prod stack", () => {
         assert.deepEqual(Object.keys(secrets.inputs.values).sort(), ["DATABASE_URL", "JWT_SECRET", "SENTRY_DSN"]);
         // Each value its own secret: the names stay known at preview, every value stays secret.
         for (const name of Object.keys(secrets.inputs.values)) assert.ok(secrets.secretPaths.includes(`values.${name}`), name);
-        assert.equal(secrets.inputs.values.JWT_SECRET.length, 64);
+        // The stack's jwtLength reaches the generator, and the app gets the generator's result.
+        assert.equal(named(run, "secrets-jwt").inputs.length, 64);
+        assert.equal(secrets.inputs.values.JWT_SECRET, named(run, "secrets-jwt").state.result);
         const { pooler } = named(run, "database-cluster").state;
         const password = encodeURIComponent(named(run, "database-user").state.password);
         assert.equal(secrets.inputs.values.DATABASE_URL, `postgresql://app:${password}@${pooler.host}:${pooler.port}/app`);

@@ -1,5 +1,5 @@
 /**
- * startup/compile.js, which the Pulumi CLI's entries (main.js, policies/main.js) go through: in a scratch project, the
+ * startup/bundleCache.js, which the Pulumi CLI's entries (main.js, policies/main.js) go through: in a scratch project, the
  * first load builds, the next loads reuse the build, and every change that could make the build stale (an edited
  * import, a file that changes how an import resolves, an edited tsconfig.json) is rebuilt before anything runs. The
  * real entries are wired to it: Pulumi.yaml runs main.js with no TypeScript loader, and the pack's `main` is main.js.
@@ -11,13 +11,13 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { parse as parseYaml } from "yaml";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const compile = require("../../startup/compile") as typeof import("../../startup/compile");
+const bundleCache = require("../../startup/bundleCache") as typeof import("../../startup/bundleCache");
 
 const ROOT = join(__dirname, "..", "..");
 
 /** A scratch project: files by path, written under a new temporary folder. */
 function project(files: Record<string, string>): string {
-    const dir = mkdtempSync(join(tmpdir(), "startup-compile-"));
+    const dir = mkdtempSync(join(tmpdir(), "startup-bundle-cache-"));
     write(dir, files);
     return dir;
 }
@@ -30,11 +30,11 @@ function write(dir: string, files: Record<string, string>): void {
 }
 
 /** The builds kept for `index.ts` of `dir` (one folder per distinct set of sources). */
-const builds = (dir: string): string[] => readdirSync(compile.cacheDirOf(dir, "index.ts")).filter((name) => name !== "manifest.json").sort();
+const builds = (dir: string): string[] => readdirSync(bundleCache.cacheDirOf(dir, "index.ts")).filter((name) => name !== "manifest.json").sort();
 
-const run = async (dir: string): Promise<unknown> => compile.entry(dir, "index.ts")();
+const run = async (dir: string): Promise<unknown> => bundleCache.entry(dir, "index.ts")();
 
-describe("startup/compile.js", () => {
+describe("startup/bundleCache.js", () => {
     const dirs: string[] = [];
     const scratch = (files: Record<string, string>): string => {
         const dir = project(files);
@@ -96,7 +96,7 @@ describe("startup/compile.js", () => {
         assert.equal(project.runtime.options.typescript, false);
         assert.equal(JSON.parse(readFileSync(join(ROOT, "policies", "package.json"), "utf8")).main, "main.js");
         for (const entry of ["main.js", join("policies", "main.js")]) {
-            assert.match(readFileSync(join(ROOT, entry), "utf8"), /require\("\.\.?\/startup\/compile"\)\.entry\(__dirname, "index\.ts"\)/, `${entry} compiles its index.ts`);
+            assert.match(readFileSync(join(ROOT, entry), "utf8"), /require\("\.\.?\/startup\/bundleCache"\)\.entry\(__dirname, "index\.ts"\)/, `${entry} compiles its index.ts`);
         }
     });
 });

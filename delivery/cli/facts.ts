@@ -1,0 +1,77 @@
+/**
+ * What the preflight needs to know about a stack, read from its stack file, Pulumi.yaml and the Pulumi CLI's login
+ * file. Never a secret's value: only whether a token is stored for the current backend.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import YAML from "yaml";
+
+/** The facts of one stack that decide which backend, passphrase and credentials it needs. */
+export interface StackFacts {
+    readonly project: string;
+    /** `platform` config: `local` or `fly` ("" when unset). */
+    readonly platform: string;
+    /** `fly.org` config ("" when unset). */
+    readonly flyOrg: string;
+    /** Whether the stack manages a GitHub environment (`github` config). */
+    readonly github: boolean;
+    /** Whether the stack manages a Sentry project (`sentry` config). */
+    readonly sentry: boolean;
+    /** Whether the stack file carries a passphrase salt (`encryptionsalt`). */
+    readonly encryptionSalt: boolean;
+    /** The kind of `secretsprovider` in the stack file (`passphrase`, `awskms`, ...; "" when unset). */
+    readonly secretsProvider: string;
+    /** `plugins.providers[].path` of Pulumi.yaml, relative to the project root. */
+    readonly pluginPaths: readonly string[];
+    /** The backend the CLI is logged in to (`credentials.json` `current`), "" when none. */
+    readonly loginCurrent: string;
+    /** Whether a token is stored for that backend; the token itself is never read out. */
+    readonly loginHasToken: boolean;
+}
+
+/** `Pulumi.<stack>.yaml` files in `root`, by stack name, sorted. */
+export function knownStacks(root: string): string[] {
+    return readdirSync(root)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+/** The Pulumi CLI's home: PULUMI_HOME, or ~/.pulumi. */
+export function pulumiHome(env: NodeJS.ProcessEnv): string {
+    return env.PULUMI_HOME || join(env.HOME || homedir(), ".pulumi");
+}
+
+function readLogin(home: string): { current: string; hasToken: boolean } {
+    const file = join(home, "credentials.json");
+    if (!existsSync(file)) return { current: "", hasToken: false };
+    try {
+        const creds = JSON.parse(readFileSync(file, "utf8")) as { current?: string; accessTokens?: Record<string, string> };
+        const current = creds.current ?? "";
+        return { current, hasToken: current !== "" && Boolean(creds.accessTokens?.[current]) };
+    } catch {
+        return { current: "", hasToken: false };
+    }
+}
+
+/** Reads the facts of `stack`; throws when Pulumi.yaml or the stack file is not valid YAML. */
+export function readStackFacts(root: string, stack: string, env: NodeJS.ProcessEnv): StackFacts {
+    const project = (YAML.parse(readFileSync(join(root, "Pulumi.yaml"), "utf8")) ?? {}) as { name?: string; plugins?: { providers?: { path?: string }[] } };
+    const doc = (YAML.parse(readFileSync(join(root, `Pulumi.${stack}.yaml`), "utf8")) ?? {}) as { config?: Record<string, any>; encryptionsalt?: string; secretsprovider?: string };
+    const name = String(project.name ?? "");
+    const get = (key: string) => doc.config?.[`${name}:${key}`];
+    const login = readLogin(pulumiHome(env));
+    return {
+        project: name,
+        platform: String(get("platform") ?? ""),
+        flyOrg: String(get("fly")?.org ?? ""),
+        github: Boolean(get("github")),
+        sentry: Boolean(get("sentry")),
+        encryptionSalt: Boolean(doc.encryptionsalt),
+        secretsProvider: String(doc.secretsprovider ?? "").split(":")[0],
+        pluginPaths: (project.plugins?.providers ?? []).map((p) => p.path).filter((p): p is string => typeof p === "string"),
+        loginCurrent: login.current,
+        loginHasToken: login.hasToken,
+    };
+}
