@@ -18,25 +18,6 @@ export interface ConfigIssue {
     readonly fix: string;
 }
 
-/**
- * Every problem found in a stack's configuration. Thrown before any resource is registered. It extends
- * `RunError` so the Pulumi CLI prints the message alone, without a stack trace. A plain value that looks like a
- * credential (a URL with a password, a pasted token) is never echoed, whichever check quoted it.
- */
-export class ConfigError extends pulumi.RunError {
-    readonly issues: readonly ConfigIssue[];
-
-    constructor(
-        readonly stack: string,
-        issues: readonly ConfigIssue[],
-    ) {
-        const redacted = issues.map(reportable);
-        super(formatIssues(stack, redacted));
-        this.name = "ConfigError";
-        this.issues = redacted;
-    }
-}
-
 /** ANSI escape sequences (colour, cursor): a report never carries them, so `NO_COLOR` and log files stay clean. */
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[ -/]*[@-~]`, "g");
 
@@ -47,24 +28,44 @@ function reportable(issue: ConfigIssue): ConfigIssue {
 }
 
 /**
- * A constraint on configuration that is checked after the config was parsed (by a component, or a provider's
- * `check`), reported as the config problem it is: the key, what is wrong, the fix; no stack trace (a `RunError`,
- * which the Pulumi CLI prints as its message alone, where any other error prints as a coloured stack trace whatever
- * `NO_COLOR` says), no colour, no credential-shaped value. The stack is not named: components never know it, and
- * the fix (`pulumi config set` without `--stack`) applies to the selected one.
+ * Configuration problems as the user reads them: a `RunError`, so the Pulumi CLI prints the message alone (any
+ * other error prints as a coloured stack trace, whatever `NO_COLOR` says); each issue's key, problem and fix; no
+ * colour; no plain value that looks like a credential (a URL with a password, a pasted token), whichever check
+ * quoted it.
  */
-export class LateConfigError extends pulumi.RunError {
+abstract class ConfigReport extends pulumi.RunError {
     readonly issues: readonly ConfigIssue[];
 
+    protected constructor(title: string, issues: readonly ConfigIssue[]) {
+        super(formatReport(title, issues.map(reportable)));
+        this.issues = issues.map(reportable);
+    }
+}
+
+/** Every problem found in a stack's configuration. Thrown before any resource is registered. */
+export class ConfigError extends ConfigReport {
+    constructor(
+        readonly stack: string,
+        issues: readonly ConfigIssue[],
+    ) {
+        super(`Invalid configuration for stack "${stack}"`, issues);
+        this.name = "ConfigError";
+    }
+}
+
+/**
+ * A constraint on configuration that is checked after the config was parsed (by a component, or a provider's
+ * `check`), reported as the config problem it is. The stack is not named: components never know it, and the fix
+ * (`pulumi config set` without `--stack`) applies to the selected one.
+ */
+export class LateConfigError extends ConfigReport {
     /** @param checkedBy What found the problems, for the first line (`the app service`, `fly:MachineGroup check`). */
     constructor(
         readonly checkedBy: string,
         issues: readonly ConfigIssue[],
     ) {
-        const redacted = issues.map(reportable);
-        super(formatReport(`Invalid configuration, found by ${checkedBy}`, redacted));
+        super(`Invalid configuration, found by ${checkedBy}`, issues);
         this.name = "LateConfigError";
-        this.issues = redacted;
     }
 }
 
@@ -114,10 +115,7 @@ function formatReport(title: string, issues: readonly ConfigIssue[]): string {
     return `${title} (${count}); nothing was created.\n${lines.join("\n")}`;
 }
 
-/** The report printed for a stack whose configuration is invalid. */
-export function formatIssues(stack: string, issues: readonly ConfigIssue[]): string {
-    return formatReport(`Invalid configuration for stack "${stack}"`, issues);
-}
+
 
 /** Quotes a config path for a POSIX shell when it has characters the shell would interpret. */
 export function shellQuote(value: string): string {

@@ -1,4 +1,4 @@
-/** Every rule of the pack: the fifteen of issue 5, then the ones issues 11, 12 and 21 added. */
+/** Every rule of the pack, in the order they were added. */
 import type { Policies } from "@pulumi/policy";
 import { noDebugInProduction } from "./app/no-debug-in-production";
 import { productionLogLevel } from "./app/production-log-level";

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { rules } from "../../policies/rules";
 import { join } from "node:path";
-import { assertNoSecretIn, baseline, changed, envOf, EVERY_RULE_MANDATORY, find, Fixture, findings, SECRETS, secretValues, T, UNKNOWN, wireSecret } from "./fixtures";
+import { assertNoSecretIn, baseline, changed, envOf, EVERY_RULE_MANDATORY, find, Fixture, findings, HOW_TO_FIX, SECRETS, secretValues, T, UNKNOWN, wireSecret } from "./fixtures";
 import { judgeResources } from "./analyzerVerdict";
 
 interface Case {
@@ -422,7 +422,8 @@ describe("policy rules against a compliant production baseline", () => {
             for (const v of fired) {
                 assert.equal(v.level, "mandatory", `${c.rule} was skipped by the runtime (an unknown value read naively): ${v.message}`);
                 assert.ok(!/can't run .* during preview/.test(v.message), v.message);
-                assert.ok(v.message.length > 20);
+                // What is wrong, then how to fix it: a config command, the program change, or what would prove it.
+                assert.match(v.message.split("\n").slice(1).join(" "), HOW_TO_FIX, `${c.rule} says what is wrong but not how to fix it`);
             }
             if (c.also !== "any") {
                 const others = [...new Set(violations.map((v) => v.policy))].filter((p) => p !== c.rule && !(c.also ?? []).includes(p));
@@ -433,7 +434,7 @@ describe("policy rules against a compliant production baseline", () => {
     }
 });
 
-describe("one problem repeated by list elements is one violation (issue 21, class 7)", () => {
+describe("one problem repeated by list elements is one violation", () => {
     it("three non-production origins: one production-hosts-only violation naming each with its reason, one fix", async () => {
         const violations = (await findings(changed((r) => (envOf(r).CORS_ORIGINS = "https://app.acme.dev,https://localhost:3000,https://staging.acme.dev,https://pr-3.acme.dev")))).filter((v) => v.policy === "production-hosts-only");
         assert.equal(violations.length, 1, JSON.stringify(violations));
