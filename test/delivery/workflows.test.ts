@@ -157,19 +157,19 @@ describe("deploy: concurrency and environments of every up", () => {
 describe("preview", () => {
     const preview = load("preview.yml");
 
-    it("runs pulumi/actions preview with the policy pack, a sticky comment and a group per stack, for every cloud stack", () => {
+    it("runs pulumi/actions preview with the policy pack and a group per stack, for every cloud stack", () => {
         assert.deepEqual(cloudStacks, ["prod", "staging"]);
         assert.deepEqual(checkPreview(preview, cloudStacks), []);
     });
 
-    it("rejects a preview that re-posts comments, lacks the policy config or a stack", () => {
+    it("rejects a preview that posts pulumi/actions' comment, lacks the policy config or a stack", () => {
         const wf = copy(preview);
         const step = wf.jobs.preview.steps.find((s: any) => s.uses?.startsWith("pulumi/actions"));
-        step.with["edit-pr-comment"] = false;
+        step.with["comment-on-pr"] = true;
         delete step.with.policyPackConfigs;
         wf.jobs.preview.strategy.matrix.include = wf.jobs.preview.strategy.matrix.include.filter((leg: any) => leg.stack === "staging");
         const problems = checkPreview(wf, cloudStacks).join("\n");
-        assert.match(problems, /edit-pr-comment: true/);
+        assert.match(problems, /comment-on-pr: false/);
         assert.match(problems, /policyPackConfigs must be policies\/\$\{\{ matrix.stack \}\}.json/);
         assert.match(problems, /does not preview stack "prod"/);
     });

@@ -20,6 +20,8 @@ interface Case {
     readonly also?: readonly string[] | "any";
     /** Secret values introduced by the change, which must not be echoed either. */
     readonly secrets?: readonly string[];
+    /** Rule settings of the enforcement file the case needs (a rule off by default, such as `budget`). */
+    readonly settings?: Record<string, Record<string, unknown>>;
 }
 
 const group = (r: Fixture[]) => find(r, T.group);
@@ -186,6 +188,9 @@ const cases: Case[] = [
     { rule: "protected-deploy-branch", what: "protection covers another branch", change: (r) => (protection(r).props.pattern = "release/*") },
     { rule: "protected-deploy-branch", what: "protection pattern unknown at preview", change: (r) => (protection(r).props.pattern = UNKNOWN) },
 
+    // The baseline's estimate is $318.82 a month (delivery/cost/fly-prices.json); its budget here is $320.
+    { rule: "budget", what: "machines on performance CPUs, over a $320 budget", settings: { budget: { monthlyUsd: 320 } }, change: (r) => (find(r, T.group).props.config.guest.cpu_kind = "performance") },
+    { rule: "budget", what: "the database on the scale plan, over a $320 budget", settings: { budget: { monthlyUsd: 320 } }, change: (r) => (find(r, T.pg).props.plan = "scale") },
     { rule: "sentry-in-production", what: "traces sample rate 0.5", change: (r) => (envOf(r).SENTRY_TRACES_SAMPLE_RATE = "0.5") },
     { rule: "sentry-in-production", what: "traces sample rate not set", change: (r) => delete envOf(r).SENTRY_TRACES_SAMPLE_RATE },
     { rule: "sentry-in-production", what: "no SENTRY_ENVIRONMENT", change: (r) => delete envOf(r).SENTRY_ENVIRONMENT, also: ["production-identity"] },
@@ -411,7 +416,7 @@ describe("policy rules against a compliant production baseline", () => {
 
     for (const c of cases) {
         it(`${c.rule}: ${c.what}`, async () => {
-            const violations = await findings(changed(c.change));
+            const violations = c.settings ? (await judgeResources("prod", changed(c.change), { enforcement: { ...EVERY_RULE_MANDATORY, ...c.settings } })).violations : await findings(changed(c.change));
             const fired = violations.filter((v) => v.policy === c.rule);
             assert.ok(fired.length > 0, `expected ${c.rule}, got ${JSON.stringify(violations.map((v) => v.policy))}`);
             for (const v of fired) {
