@@ -4,7 +4,8 @@
  * line is how the comment is found again and edited in place (post.ts).
  */
 import { money } from "../cost/estimate";
-import { UNKNOWN_VALUE, type ChangeOp, type ResourceChange } from "../preview/model";
+import { UNKNOWN } from "../../engine/wire";
+import { type ChangeOp, type ResourceChange } from "../preview/model";
 import { costChange, type PreviewReport } from "../preview/report";
 import { statefulType } from "../preview/stateful";
 
@@ -23,7 +24,7 @@ const GROUPS: readonly [ChangeOp, string][] = [
 /** Keeps a long value from flooding the comment; secrets are already `[secret]` in the model. */
 const short = (value: unknown) => {
     if (value === undefined) return "—";
-    const text = JSON.stringify(value).replaceAll(JSON.stringify(UNKNOWN_VALUE), "(unknown until apply)");
+    const text = JSON.stringify(value).replaceAll(JSON.stringify(UNKNOWN), "(unknown until apply)");
     return text.length > 120 ? `${text.slice(0, 117)}…` : text;
 };
 

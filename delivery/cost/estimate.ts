@@ -3,7 +3,7 @@
  * (`fly-prices.json`, with its sources and the day it was read). Only what Fly bills is priced: machines, Managed
  * Postgres, volumes, dedicated IPv4 and certificates; local Docker, GitHub and Sentry cost nothing here.
  */
-import { UNKNOWN_VALUE } from "../preview/model";
+import { UNKNOWN } from "../../engine/wire";
 import prices from "./fly-prices.json";
 
 export const PRICES = prices;
@@ -46,7 +46,7 @@ export function machineMonthlyUsd(cpuKind: string, cpus: number, memoryMb: numbe
     return usd(cents(cpus * kind.perCpuUsd) + cents((extraMb / 1024) * prices.machines.extraMemoryPerGbUsd));
 }
 
-const known = (v: unknown) => v !== undefined && v !== UNKNOWN_VALUE;
+const known = (v: unknown) => v !== undefined && v !== UNKNOWN;
 
 function linesOf(resource: PricedResource): CostLine[] | "unpriced" {
     const { inputs, name } = resource;

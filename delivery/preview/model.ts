@@ -9,21 +9,15 @@
  * `EngineEvent.policyEvent` (`apitype.PolicyEvent`) in sdk/go/common/apitype/events.go.
  */
 import type { OperationResult } from "../../engine";
+import { SIG_KEY } from "../../engine/wire";
 
 export type ChangeOp = "create" | "update" | "replace" | "delete" | "same" | "read";
 
-/** Inputs as the model keeps them: plain JSON, secrets as `[secret]`, unknowns as {@link UNKNOWN_VALUE}. */
+/** Inputs as the model keeps them: plain JSON, secrets as `[secret]`, unknowns as the wire's `UNKNOWN` (engine/wire.ts). */
 export type Inputs = Readonly<Record<string, unknown>>;
 
-/**
- * How the engine and the CLI mark a value computed only at apply time (the SDK's sentinel, as engine/rpc.ts has it;
- * not imported from there, which loads gRPC, because the policy pack prices resources through this module).
- */
-export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** How a secret is shown: never its value. */
 export const SECRET_VALUE = "[secret]";
-/** The key that marks a secret on the wire (engine/rpc.ts `SIG_KEY`). */
-export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 export interface ResourceChange {
     readonly urn: string;
@@ -70,7 +64,7 @@ function plain(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(plain);
     if (value !== null && typeof value === "object") {
         const record = value as Record<string, unknown>;
-        if (record[SECRET_SIG] !== undefined) return SECRET_VALUE;
+        if (record[SIG_KEY] !== undefined) return SECRET_VALUE;
         return Object.fromEntries(Object.entries(record).filter(([key]) => key !== "__provider").map(([key, v]) => [key, plain(v)]));
     }
     return value;

@@ -9,8 +9,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { GuardConfig } from "../../config";
 import { judge } from "../../delivery/preview/guard";
-import { fromCli, SECRET_SIG, UNKNOWN_VALUE, type CliPreviewDigest } from "../../delivery/preview/model";
-import { SIG_KEY, UNKNOWN } from "../../engine/rpc";
+import { fromCli, type CliPreviewDigest } from "../../delivery/preview/model";
 import { previewReport } from "../../delivery/preview/report";
 import { STATEFUL_TYPES } from "../../delivery/preview/stateful";
 import { readCliPreview } from "../../scripts/guard";
@@ -84,11 +83,6 @@ describe("the preview model from `pulumi preview --json`", () => {
         assert.throws(() => fromCli("prod", { steps: "nope" } as unknown as CliPreviewDigest), /not a `pulumi preview --json` document/);
         const none = readCliPreview("prod", join(FIXTURES, "no-such-preview.json"));
         assert.match(none.errors[0], /printed no JSON/);
-    });
-
-    it("knows the engine's unknown and secret markers", () => {
-        assert.equal(UNKNOWN_VALUE, UNKNOWN);
-        assert.equal(SECRET_SIG, SIG_KEY);
     });
 
     it("lists every type the design names as holding data or identity", () => {

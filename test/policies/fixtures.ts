@@ -3,15 +3,14 @@
  * envelope, unknowns as the engine's sentinels), and the helpers the rule tests share. Tests change one property
  * of a fresh copy per case; the real analyzer judges it (analyzerVerdict.ts).
  */
+import { secret, UNKNOWN } from "../../engine/wire";
 import { judgeResources, type JudgedViolation, type RuleInput } from "./analyzerVerdict";
 
 /** Pulumi's envelope for a secret value on the wire (the runtime opens it before a rule sees it). */
-export function wireSecret(value: unknown): Record<string, unknown> {
-    return { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value };
-}
+export const wireSecret = (value: unknown): Record<string, unknown> => secret(value);
 
 /** The engine's unknown sentinel (a value computed only during `up`). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { UNKNOWN };
 
 /** Secret values of the baseline. No message may ever contain one. */
 export const SECRETS = {
