@@ -42,6 +42,7 @@ function resolve(args: AppServiceArgs): ResolvedAppArgs<ResolvedFlyRuntime | Res
                       strategy: runtime.strategy ?? D.strategy,
                       maxUnavailable: runtime.maxUnavailable ?? D.maxUnavailable,
                       healthTimeoutSeconds: runtime.healthTimeoutSeconds ?? D.healthTimeoutSeconds,
+                      rolloutTiming: { ...D.rolloutTiming, ...runtime.rolloutTiming },
                       domains: runtime.domains ?? D.domains,
                   }
                 : { ...runtime, hostPort: runtime.hostPort ?? D.hostPort },

@@ -71,6 +71,7 @@ function appRuntime(config: StackConfig, database: Postgres, registryToken: pulu
             strategy: app.deploy.strategy,
             maxUnavailable: app.deploy.maxUnavailable,
             healthTimeoutSeconds: app.deploy.healthTimeoutSeconds,
+            rolloutTiming: app.deploy.timing,
             domains: app.domains,
             registryToken,
         };

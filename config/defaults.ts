@@ -2,8 +2,10 @@
  * The program's defaults, each once: the schema fills them into a stack's config (`.default(...)`) and the
  * components resolve the same values at the top of their constructors (`args.x ?? DEFAULTS.x`), so a component
  * built by hand behaves like one built from config. Their `@default` text in the components' args names these
- * constants. A leaf module: config/schema.ts and components/ both import it, and it imports nothing.
+ * constants. config/schema.ts and components/ both import it; it imports only what the Fly provider package owns
+ * (flyctl's rollout delays), which the package needs without config.
  */
+import { DEFAULT_ROLLOUT_TIMING } from "../providers/fly/rollout/timing";
 
 /** Defaults of the API service (`app.*` in config, `AppServiceArgs` in components/). */
 export const APP_DEFAULTS = {
@@ -32,6 +34,8 @@ export const APP_DEFAULTS = {
     maxUnavailable: 1,
     /** Seconds a new machine may take to pass its checks before the rollout is rolled back. */
     healthTimeoutSeconds: 300,
+    /** Delays of a rollout (blue-green drains, health polling, smoke check, lease TTL, wait for secrets): flyctl's. */
+    rolloutTiming: DEFAULT_ROLLOUT_TIMING,
     /** Custom domains. */
     domains: [] as readonly string[],
     /** Local runtime: the host port the API is published on (127.0.0.1). */

@@ -138,6 +138,29 @@ const machinesSchema = z.strictObject({
     memoryMb: z.number().int().min(256).max(131072).multipleOf(256).default(APP_DEFAULTS.memoryMb),
 });
 
+const T = APP_DEFAULTS.rolloutTiming;
+/** Up to ten minutes, in milliseconds. */
+const delayMs = (fallback: number) => z.number().int().min(0).max(600_000).default(fallback);
+
+/**
+ * The delays of a rollout, flyctl's by default. Shorter drains make a blue-green deploy faster but let a Fly proxy
+ * that has not yet seen the change send requests to a machine going away.
+ */
+const timingSchema = z.strictObject({
+    /** Blue-green: ms between green's uncordon and blue's cordon (flyctl's waitBeforeCordon). */
+    waitBeforeCordonMs: delayMs(T.waitBeforeCordonMs),
+    /** Blue-green: ms between blue's cordon and its stop (flyctl's waitBeforeStop). */
+    waitBeforeStopMs: delayMs(T.waitBeforeStopMs),
+    /** Seconds a machine lease lives unless refreshed: how soon a crashed deploy frees its machines. */
+    leaseTtlSeconds: z.number().int().min(2).max(3600).default(T.leaseTtlSeconds),
+    /** Longest ms between two reads of a new machine's checks. */
+    healthPollMs: z.number().int().min(1).max(60_000).default(T.healthPollMs),
+    /** Ms a started machine is watched for a crash loop before its checks alone decide. */
+    smokeCheckMs: delayMs(T.smokeCheckMs),
+    /** Ms a machine update refused until Fly has the new secrets is retried. */
+    secretsWaitMs: delayMs(T.secretsWaitMs),
+});
+
 const deploySchema = z.strictObject({
     /** How machines are replaced on an update. */
     strategy: z.enum(["rolling", "bluegreen", "immediate"]).default(APP_DEFAULTS.strategy),
@@ -145,6 +168,8 @@ const deploySchema = z.strictObject({
     maxUnavailable: z.number().int().min(1).max(20).default(APP_DEFAULTS.maxUnavailable),
     /** How long a new machine may take to pass its checks before the rollout is rolled back. */
     healthTimeoutSeconds: z.number().int().min(10).max(3600).default(APP_DEFAULTS.healthTimeoutSeconds),
+    /** Delays of a rollout (drains, polling, smoke check); each key left out keeps flyctl's value. */
+    timing: timingSchema.default(timingSchema.parse({})),
 });
 
 /**

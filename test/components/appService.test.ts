@@ -151,6 +151,11 @@ describe("AppService on Fly", () => {
         assert.equal(config.env.LOG_LEVEL, "WARNING");
     });
 
+    it("gives the machines the rollout timing it was given, over flyctl's for the keys left out", async () => {
+        const run = await capture(() => expose(new AppService("app", flyArgs({ runtime: flyRuntime({ rolloutTiming: { waitBeforeCordonMs: 0, smokeCheckMs: 50 } }) }))));
+        assert.deepEqual(run.named("app-machines").inputs.rolloutTiming, { ...APP_DEFAULTS.rolloutTiming, waitBeforeCordonMs: 0, smokeCheckMs: 50 });
+    });
+
     it("refuses to build for Fly without a registry token", () => {
         assert.throws(() => new AppService("app", flyArgs({ runtime: flyRuntime({ registryToken: undefined }) })), /AppService "app": building image\.context for Fly .* FLY_API_TOKEN/);
     });
@@ -166,6 +171,7 @@ describe("AppService defaults", () => {
         assert.deepEqual(machines.regions, { ams: D.machinesPerRegion, fra: D.machinesPerRegion });
         assert.deepEqual([machines.strategy, machines.maxUnavailable, machines.healthTimeoutSeconds], [D.strategy, D.maxUnavailable, D.healthTimeoutSeconds]);
         assert.deepEqual(machines.config.guest, { cpu_kind: D.cpuKind, cpus: D.cpus, memory_mb: D.memoryMb });
+        assert.deepEqual(machines.rolloutTiming, D.rolloutTiming);
         const [service] = machines.config.services;
         assert.deepEqual([service.internal_port, service.checks[0].path], [D.port, D.healthPath]);
         assert.deepEqual([service.autostop, service.min_machines_running], [D.autostop, D.minRunning]);

@@ -53,6 +53,8 @@ const cases: Case[] = [
     // Enumerations.
     { name: "unsupported Postgres version", stack: "prod", mutate: (c) => (c.database.version = 15), key: "database.version", problem: /must be one of 16, 17, received 15/, fix: "--path database.version 16" },
     { name: "unknown log level", stack: "prod", mutate: (c) => (c.app.settings.logLevel = "VERBOSE"), key: "app.settings.logLevel", problem: /must be one of "TRACE", .*received "VERBOSE"/, fix: "--path app.settings.logLevel TRACE" },
+    { name: "negative drain", stack: "prod", mutate: (c) => (c.app.deploy.timing = { waitBeforeStopMs: -1 }), key: "app.deploy.timing.waitBeforeStopMs", problem: /must be at least 0 \(allowed 0–600000\), received -1/, fix: "--path app.deploy.timing.waitBeforeStopMs 0" },
+    { name: "a rollout delay that is not flyctl's", stack: "staging", mutate: (c) => (c.app.deploy.timing = { drainMs: 0 }), key: "app.deploy.timing.drainMs", problem: /is not a known key \(known keys here: waitBeforeCordonMs, waitBeforeStopMs/, fix: "pulumi config rm --stack staging --path app.deploy.timing.drainMs" },
     { name: "unknown deploy strategy", stack: "prod", mutate: (c) => (c.app.deploy.strategy = "canary"), key: "app.deploy.strategy", problem: /must be one of "rolling", "bluegreen", "immediate", received "canary"/, fix: "--path app.deploy.strategy rolling" },
     { name: "unknown platform", stack: "dev", mutate: (c) => (c.platform = "k8s"), key: "platform", problem: /must be one of "local", "fly", received "k8s"/, fix: "pulumi config set --stack dev platform local" },
     // Malformed URLs, origins, hosts, names.
