@@ -38,6 +38,12 @@ export interface FlyPostgresArgs {
      * @default DATABASE_DEFAULTS.version
      */
     readonly version?: 16 | 17;
+    /**
+     * The id of an existing cluster to take over instead of creating one (`fly mpg list`); its settings must be the
+     * ones above. See `ManagedPostgresArgs.adopt`.
+     * @default undefined (a new cluster)
+     */
+    readonly adopt?: string;
 }
 
 /** Local Docker settings. */
@@ -159,6 +165,7 @@ export class Postgres extends pulumi.ComponentResource {
                     plan: runtime.plan ?? DATABASE_DEFAULTS.plan,
                     diskSizeGb: runtime.diskGb ?? DATABASE_DEFAULTS.diskGb,
                     pgMajorVersion: runtime.version ?? DATABASE_DEFAULTS.version,
+                    adopt: runtime.adopt,
                 },
                 data,
             );

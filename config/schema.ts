@@ -9,6 +9,7 @@ import { APP_DEFAULTS, DATABASE_DEFAULTS, GITHUB_DEFAULTS, SECRETS_DEFAULTS, SEN
 import { FLY_MANAGED_POSTGRES_CHECKED, FLY_MANAGED_POSTGRES_REGIONS, databaseRegion } from "./managedPostgres";
 import { BRANCH_NAME, ENV_VAR_NAME, FLY_DATABASE_NAME, SQL_IDENTIFIER } from "./patterns";
 import { z } from "zod";
+import { CLUSTER_ID } from "../providers/fly/providerInputs";
 import { FLY_REGIONS, flyRegionProblem } from "../providers/fly/regions";
 
 /** Fly's region codes: the one list, kept with its date and sources in providers/fly/regions.json. */
@@ -239,6 +240,11 @@ const databaseSchema = z.strictObject({
     backups: z.boolean().default(DATABASE_DEFAULTS.backups),
     /** Local only: host port for psql (127.0.0.1); unset keeps the database private to the Docker network. */
     localPort: z.number().int().min(1024).max(65535).optional(),
+    /**
+     * Fly only: the id of an existing Managed Postgres cluster to take over instead of creating one (`fly mpg list`).
+     * Its name, organization, region, plan, disk and version must be the ones this config describes.
+     */
+    adopt: z.string().regex(CLUSTER_ID, "must be the id of an existing cluster as `fly mpg list` prints it (letters, digits, - and _)").optional(),
 });
 
 const secretsSchema = z.strictObject({
@@ -348,7 +354,7 @@ type LooseConfig = {
         deploy?: { maxUnavailable?: unknown };
         concurrency?: { soft?: unknown; hard?: unknown };
     };
-    database?: { kind?: unknown; name?: unknown; region?: unknown; protect?: unknown; retainOnDelete?: unknown; backups?: unknown };
+    database?: { kind?: unknown; name?: unknown; region?: unknown; protect?: unknown; retainOnDelete?: unknown; backups?: unknown; adopt?: unknown };
     secrets?: { extra?: unknown[] };
     github?: LooseGitHub & { environment?: unknown; secrets?: unknown[]; readEnvironments?: (LooseGitHub & { environment?: unknown; branches?: unknown[] })[] };
 };
@@ -374,6 +380,7 @@ function crossKeyRules(cfg: LooseConfig, ctx: z.RefinementCtx): void {
         issue(["database", "kind"], "must be fly when platform is fly (a local container is unreachable from Fly)");
     }
     if (cfg.platform === "local" && cfg.database?.kind === "fly") issue(["database", "kind"], "must be local when platform is local");
+    if (cfg.database?.kind === "local" && cfg.database.adopt !== undefined) issue(["database", "adopt"], "adopts a Fly Managed Postgres cluster, so it needs database.kind fly; remove it for a local database");
     // The policy pack cannot see retainOnDelete, so protected data without it would be deleted once unprotected.
     if (cfg.database?.protect === true && cfg.database.retainOnDelete === false) issue(["database", "retainOnDelete"], "must be true when database.protect is true: protected data must also be kept when it leaves the program");
     if (cfg.platform === "local" && Array.isArray(app.domains) && app.domains.length > 0) issue(["app", "domains"], "custom domains need platform fly");

@@ -12,7 +12,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { DataEnvelope, PostgresEndpoint, PostgresPlan } from "./api";
 import { FlyApiError, flyRequest } from "./client";
 import { createOnce, pollUntil } from "./exactlyOnce";
-import { type CheckFailure, changedKeys, label, unwrap, isKnown } from "./providerInputs";
+import { type CheckFailure, CLUSTER_ID, changedKeys, label, unwrap, isKnown } from "./providerInputs";
 import {
     clusterPath,
     FAILED_STATUSES,
@@ -128,7 +128,7 @@ export function checkManagedPostgres(olds: Partial<ManagedPostgresInputs> | unde
     bad("plan", !PLANS.includes(news.plan as PostgresPlan), `plan must be one of ${PLANS.join(", ")}, got ${JSON.stringify(news.plan)}`);
     bad("diskSizeGb", !Number.isInteger(news.diskSizeGb) || news.diskSizeGb! < 10 || news.diskSizeGb! > 1000, `diskSizeGb must be an integer from 10 to 1000, got ${news.diskSizeGb}`);
     bad("pgMajorVersion", news.pgMajorVersion !== 16 && news.pgMajorVersion !== 17, `pgMajorVersion must be 16 or 17, got ${news.pgMajorVersion}`);
-    bad("adopt", news.adopt !== undefined && (typeof news.adopt !== "string" || !/^[A-Za-z0-9_-]+$/.test(news.adopt)), `adopt must be the id of an existing cluster (\`fly mpg list\`), got ${JSON.stringify(news.adopt)}`);
+    bad("adopt", news.adopt !== undefined && (typeof news.adopt !== "string" || !CLUSTER_ID.test(news.adopt)), `adopt must be the id of an existing cluster (\`fly mpg list\`), got ${JSON.stringify(news.adopt)}`);
     bad("readyTimeoutSeconds", news.readyTimeoutSeconds !== undefined && !(typeof news.readyTimeoutSeconds === "number" && news.readyTimeoutSeconds > 0), "readyTimeoutSeconds must be a positive number of seconds");
     const name = typeof olds?.name === "string" ? olds.name : String(news.name);
     return [...failures, ...refusals(olds, news, FIXED, sameSetting, (p, from, to) => fixFor(name, p, from, to))];

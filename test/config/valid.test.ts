@@ -92,6 +92,14 @@ describe("stack files", () => {
         assert.deepEqual(timingOf(set), { ...DEFAULT_ROLLOUT_TIMING, waitBeforeStopMs: 2500 });
     });
 
+    it("database.adopt reaches the Managed Postgres cluster as its adopt input; unset, a new cluster is created", async () => {
+        const adoptOf = (run: Awaited<ReturnType<typeof runStack>>) => run.resources.find((r) => r.type === TYPES.flyPostgres)?.inputs.adopt;
+        const adopted = await runStack("prod", { mutate: (c) => (c.database.adopt = "pg-existing_1") });
+        assert.equal(adopted.configError, undefined, adopted.configError?.message);
+        assert.equal(adoptOf(adopted), "pg-existing_1");
+        assert.equal(adoptOf(await runStack("prod")), undefined);
+    });
+
     it("a wildcard must cover a domain, not a top-level domain or a bare star", () => {
         const prod = readStackFile("prod");
         for (const domain of ["*.dev", "*", "*.*.acme.dev", "api.*.acme.dev"]) {
