@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { appEnv, PLAIN_ENV_KEYS } from "../../components/appConfig";
 import { APP_DEFAULTS } from "../../config/defaults";
 import { AppService, AppServiceArgs, FlyAppRuntimeArgs, requireReleaseSuccess, validateAppServiceArgs } from "../../components/appService";
+import { TEST_TOKEN } from "../fly/emulator/defaults";
 import { SECRET_LOOKING, T, capture, containerEnv } from "./capture";
 
 const settings = { environment: "production", debug: false, logLevel: "WARNING", corsOrigins: ["https://app.acme.dev"], jwtExpiryMinutes: 15, sentryTracesSampleRate: 0.05 };
@@ -18,7 +19,7 @@ const flyRuntime = (over: Partial<FlyAppRuntimeArgs> = {}): FlyAppRuntimeArgs =>
     concurrency: { soft: 150, hard: 300 },
     strategy: "bluegreen",
     domains: ["api.acme.dev", "www.acme.dev"],
-    registryToken: "FlyV1 test-token-not-real",
+    registryToken: TEST_TOKEN,
     ...over,
 });
 const secrets = { JWT_SECRET: "jwt-value", DATABASE_URL: "postgresql://app:pw@db:5432/app", SENTRY_DSN: "https://k@o1.ingest.sentry.io/1", STRIPE_API_KEY: "sk_test" };
