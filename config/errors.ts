@@ -46,28 +46,6 @@ function reportable(issue: ConfigIssue): ConfigIssue {
     return { key: clean(issue.key), problem: clean(issue.problem), fix: clean(issue.fix) };
 }
 
-/**
- * A constraint on configuration that is checked after the config was parsed (by a component, or a provider's
- * `check`), reported as the config problem it is: the key, what is wrong, the fix; no stack trace (a `RunError`,
- * which the Pulumi CLI prints as its message alone, where any other error prints as a coloured stack trace whatever
- * `NO_COLOR` says), no colour, no credential-shaped value. The stack is not named: components never know it, and
- * the fix (`pulumi config set` without `--stack`) applies to the selected one.
- */
-export class LateConfigError extends pulumi.RunError {
-    readonly issues: readonly ConfigIssue[];
-
-    /** @param checkedBy What found the problems, for the first line (`the app service`, `fly:MachineGroup check`). */
-    constructor(
-        readonly checkedBy: string,
-        issues: readonly ConfigIssue[],
-    ) {
-        const redacted = issues.map(reportable);
-        super(formatReport(`Invalid configuration, found by ${checkedBy}`, redacted));
-        this.name = "LateConfigError";
-        this.issues = redacted;
-    }
-}
-
 /** `app.settings.corsOrigins[0]` → `app.settings.corsOrigins[]` and its index; `undefined` when not a list element. */
 function listElement(key: string): { list: string; index: string } | undefined {
     const match = /^(.*)\[(\d+)\]$/.exec(key);
