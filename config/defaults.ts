@@ -3,8 +3,9 @@
  * components resolve the same values at the top of their constructors (`args.x ?? DEFAULTS.x`), so a component
  * built by hand behaves like one built from config. Their `@default` text in the components' args names these
  * constants. config/schema.ts and components/ both import it; it imports only what the Fly provider package owns
- * (flyctl's rollout delays), which the package needs without config.
+ * (the MachineGroup's rollout defaults), which the package needs without config.
  */
+import { DEFAULT_HEALTH_TIMEOUT_SECONDS, DEFAULT_MAX_UNAVAILABLE } from "../providers/fly/machineGroupDefaults";
 import { DEFAULT_ROLLOUT_TIMING } from "../providers/fly/rollout/timing";
 
 /** Defaults of the API service (`app.*` in config, `AppServiceArgs` in components/). */
@@ -30,10 +31,10 @@ export const APP_DEFAULTS = {
     concurrency: { soft: 200, hard: 250 } as { readonly soft: number; readonly hard: number },
     /** How machines are replaced on an update. */
     strategy: "rolling" as "rolling" | "bluegreen" | "immediate",
-    /** Rolling only: machines updated at once. */
-    maxUnavailable: 1,
-    /** Seconds a new machine may take to pass its checks before the rollout is rolled back. */
-    healthTimeoutSeconds: 300,
+    /** Rolling only: machines updated at once (the MachineGroup's own default). */
+    maxUnavailable: DEFAULT_MAX_UNAVAILABLE,
+    /** Seconds a new machine may take to pass its checks before the rollout is rolled back (the MachineGroup's own default). */
+    healthTimeoutSeconds: DEFAULT_HEALTH_TIMEOUT_SECONDS,
     /** Delays of a rollout (blue-green drains, health polling, smoke check, lease TTL, wait for secrets): flyctl's. */
     rolloutTiming: DEFAULT_ROLLOUT_TIMING,
     /** Custom domains. */
