@@ -371,18 +371,21 @@ export interface ValueFreeParams {
     readonly withoutValues: string;
 }
 
+/** Set on a custom issue that knows its fix: the value that fixes the key, or that the key must be removed. */
+export type IssueFix = { readonly fixValue: string } | { readonly removeKey: true };
+
 function crossKeyRules(cfg: LooseConfig, ctx: z.RefinementCtx): void {
-    const issue = (path: (string | number)[], message: string, withoutValues?: string) =>
-        ctx.addIssue({ code: "custom", path, message, ...(withoutValues === undefined ? {} : { params: { withoutValues } satisfies ValueFreeParams }) });
+    const issue: Issue = (path, message, withoutValues, fix) =>
+        ctx.addIssue({ code: "custom", path, message, params: { ...(withoutValues === undefined ? {} : ({ withoutValues } satisfies ValueFreeParams)), ...fix } });
     const app = cfg.app ?? {};
     if (cfg.platform === "fly" && cfg.fly === undefined) issue(["fly", "org"], "is required when platform is fly");
     if (cfg.platform === "fly" && cfg.database?.kind === "local") {
-        issue(["database", "kind"], "must be fly when platform is fly (a local container is unreachable from Fly)");
+        issue(["database", "kind"], "must be fly when platform is fly (a local container is unreachable from Fly)", undefined, { fixValue: "fly" });
     }
-    if (cfg.platform === "local" && cfg.database?.kind === "fly") issue(["database", "kind"], "must be local when platform is local");
-    if (cfg.database?.kind === "local" && cfg.database.adopt !== undefined) issue(["database", "adopt"], "adopts a Fly Managed Postgres cluster, so it needs database.kind fly; remove it for a local database");
+    if (cfg.platform === "local" && cfg.database?.kind === "fly") issue(["database", "kind"], "must be local when platform is local", undefined, { fixValue: "local" });
+    if (cfg.database?.kind === "local" && cfg.database.adopt !== undefined) issue(["database", "adopt"], "adopts a Fly Managed Postgres cluster, so it needs database.kind fly; remove it for a local database", undefined, { removeKey: true });
     // The policy pack cannot see retainOnDelete, so protected data without it would be deleted once unprotected.
-    if (cfg.database?.protect === true && cfg.database.retainOnDelete === false) issue(["database", "retainOnDelete"], "must be true when database.protect is true: protected data must also be kept when it leaves the program");
+    if (cfg.database?.protect === true && cfg.database.retainOnDelete === false) issue(["database", "retainOnDelete"], "must be true when database.protect is true: protected data must also be kept when it leaves the program", undefined, { fixValue: "true" });
     if (cfg.platform === "local" && Array.isArray(app.domains) && app.domains.length > 0) issue(["app", "domains"], "custom domains need platform fly");
 
     // Only compare against the machine count when the count itself is valid, so one bad value reports once.
@@ -413,14 +416,14 @@ function crossKeyRules(cfg: LooseConfig, ctx: z.RefinementCtx): void {
     if (cfg.github !== undefined) gitHubRules(cfg.github, issue);
 }
 
-type Issue = (path: (string | number)[], message: string, withoutValues?: string) => void;
+type Issue = (path: (string | number)[], message: string, withoutValues?: string, fix?: IssueFix) => void;
 
 export { FLY_MANAGED_POSTGRES_REGIONS };
 
 /** What Fly Managed Postgres cannot honour, refused here rather than by Fly half-way through an update. */
 function managedPostgresRules(cfg: LooseConfig, issue: Issue): void {
     const database = cfg.database ?? {};
-    if (database.backups === false) issue(["database", "backups"], "must be true for Fly Managed Postgres (database.kind fly): Fly always keeps its backups and cannot turn them off");
+    if (database.backups === false) issue(["database", "backups"], "must be true for Fly Managed Postgres (database.kind fly): Fly always keeps its backups and cannot turn them off", undefined, { fixValue: "true" });
     // Fly's rule for database names; a local postgres also takes a leading or trailing underscore.
     if (typeof database.name === "string" && !FLY_DATABASE_NAME.test(database.name)) {
         issue(["database", "name"], "must start and end with a letter or digit for Fly Managed Postgres (database.kind fly), such as app");
