@@ -10,6 +10,7 @@ import { APP_DEFAULTS } from "../config/defaults";
 import { type AppEndpoints, type AppServiceArgs, type ResolvedAppArgs, validateAppServiceArgs } from "./appServiceArgs";
 import { flyAppService, type ResolvedFlyRuntime } from "./appServiceFly";
 import { localAppService, type ResolvedLocalRuntime } from "./appServiceLocal";
+import { refuseInvalid } from "./refuseInvalid";
 
 export * from "./appServiceArgs";
 export { requireReleaseSuccess } from "./appServiceLocal";
@@ -61,10 +62,7 @@ export class AppService extends pulumi.ComponentResource {
     public readonly imageRef: pulumi.Output<string>;
 
     constructor(name: string, args: AppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Validated before registering, so invalid args leave nothing half-registered.
-        const problems = validateAppServiceArgs(name, args);
-        // A RunError: the CLI prints the message alone, without a stack trace.
-        if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
+        refuseInvalid(validateAppServiceArgs(name, args));
         super(APP_SERVICE_TYPE, name, {}, opts);
         const resolved = resolve(args);
         const { runtime } = resolved;

@@ -12,6 +12,7 @@ import { DATABASE_DEFAULTS } from "../config/defaults";
 import { FLY_DATABASE_NAME, SQL_IDENTIFIER } from "../config/patterns";
 import * as fly from "../providers/fly";
 import { NAME_LIMITS, NameScope, physicalName } from "./naming";
+import { refuseInvalid } from "./refuseInvalid";
 
 /** Type token of {@link Postgres}. */
 export const POSTGRES_TYPE = "platform:database:Postgres";
@@ -145,10 +146,7 @@ export class Postgres extends pulumi.ComponentResource {
     public readonly network?: pulumi.Output<string>;
 
     constructor(name: string, args: PostgresArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Validated before registering, so invalid args leave nothing half-registered.
-        const problems = validatePostgresArgs(name, args);
-        // A RunError: the CLI prints the message alone, without a stack trace.
-        if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
+        refuseInvalid(validatePostgresArgs(name, args));
         super(POSTGRES_TYPE, name, {}, opts);
         const databaseName = args.databaseName ?? DATABASE_DEFAULTS.name;
         const username = args.username ?? APP_USER;
