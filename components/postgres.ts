@@ -30,7 +30,7 @@ export interface FlyPostgresArgs {
      */
     readonly plan?: fly.PostgresPlan;
     /**
-     * Disk size in GB (it can only grow).
+     * Disk size in GB (it can only grow; a new cluster starts at 500 at most).
      * @default DATABASE_DEFAULTS.diskGb
      */
     readonly diskGb?: number;

@@ -226,7 +226,7 @@ const databaseSchema = z.strictObject({
         .default(DATABASE_DEFAULTS.name),
     /** Managed Postgres plan. */
     plan: z.enum(["basic", "starter", "launch", "scale", "performance"]).default(DATABASE_DEFAULTS.plan),
-    /** Managed Postgres disk, in GB (grow only). */
+    /** Managed Postgres disk, in GB (grow only; a new cluster starts at 500 at most, refused by the provider's check). */
     diskGb: z.number().int().min(10).max(1000).default(DATABASE_DEFAULTS.diskGb),
     /** PostgreSQL major version. */
     version: z.literal([16, 17]).default(DATABASE_DEFAULTS.version),
