@@ -15,6 +15,8 @@ import { table } from "./table";
 export const SUITE_BUDGET_S = 180;
 
 export interface SuiteBench {
+    /** The command that ran. */
+    readonly command: string;
     readonly exit: number;
     readonly seconds: number;
     /** Per file: seconds and failed top-level tests, slowest first. */
@@ -37,7 +39,7 @@ export function benchSuite(root: string, args: readonly string[] = []): SuiteBen
         const files = Object.entries(perFile)
             .map(([file, t]) => ({ file: file.startsWith(root) ? file.slice(root.length + 1) : file, seconds: t.ms / 1000, failed: t.failed }))
             .sort((a, b) => b.seconds - a.seconds);
-        return { exit: result.status ?? -1, seconds, files };
+        return { command: args.length > 0 ? `node scripts/test.mjs ${args.join(" ")}` : "npm test", exit: result.status ?? -1, seconds, files };
     } finally {
         rmSync(dir, { recursive: true, force: true });
     }
@@ -45,7 +47,7 @@ export function benchSuite(root: string, args: readonly string[] = []): SuiteBen
 
 export function formatSuite(bench: SuiteBench, slowest = 12): string {
     const lines = [`Test suite (budget ${SUITE_BUDGET_S} s on 2 cores)\n`];
-    lines.push(table(["suite", "exit", "seconds", "seconds/budget", "files"], [["npm test", bench.exit, bench.seconds.toFixed(1), (bench.seconds / SUITE_BUDGET_S).toFixed(2), bench.files.length]]));
+    lines.push(table(["suite", "exit", "seconds", "seconds/budget", "files"], [[bench.command, bench.exit, bench.seconds.toFixed(1), (bench.seconds / SUITE_BUDGET_S).toFixed(2), bench.files.length]]));
     if (bench.files.length > 0) {
         lines.push(`\nSlowest files (seconds of their own tests; they run side by side)\n`);
         lines.push(table(["file", "seconds", "failed"], bench.files.slice(0, slowest).map((f) => [f.file, f.seconds.toFixed(1), f.failed])));
@@ -53,4 +55,5 @@ export function formatSuite(bench: SuiteBench, slowest = 12): string {
     return lines.join("\n");
 }
 
+// `npx tsx bench/suite.ts [--fast] [substring...]`: the same for part of the suite.
 if (require.main === module) console.log(formatSuite(benchSuite(join(__dirname, ".."), process.argv.slice(2))));

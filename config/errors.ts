@@ -18,10 +18,20 @@ export interface ConfigIssue {
     readonly fix: string;
 }
 
+/** ANSI escape sequences (colour, cursor): a report never carries them, so `NO_COLOR` and log files stay clean. */
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[ -/]*[@-~]`, "g");
+
+/** An issue as it may be shown: no credential-shaped value, no escape sequence. */
+function reportable(issue: ConfigIssue): ConfigIssue {
+    const clean = (text: string) => redactCredentials(text.replace(ANSI, ""));
+    return { key: clean(issue.key), problem: clean(issue.problem), fix: clean(issue.fix) };
+}
+
 /**
- * Every problem found in a stack's configuration. Thrown before any resource is registered. It extends
- * `RunError` so the Pulumi CLI prints the message alone, without a stack trace. A plain value that looks like a
- * credential (a URL with a password, a pasted token) is never echoed, whichever check quoted it.
+ * Every problem found in a stack's configuration, thrown before any resource is registered, as the user reads it:
+ * a `RunError`, so the Pulumi CLI prints the message alone (any other error prints as a coloured stack trace,
+ * whatever `NO_COLOR` says); each issue's key, problem and fix; no colour; no plain value that looks like a
+ * credential (a URL with a password, a pasted token), whichever check quoted it.
  */
 export class ConfigError extends pulumi.RunError {
     readonly issues: readonly ConfigIssue[];
@@ -31,19 +41,10 @@ export class ConfigError extends pulumi.RunError {
         issues: readonly ConfigIssue[],
     ) {
         const redacted = issues.map(reportable);
-        super(formatIssues(stack, redacted));
+        super(formatReport(`Invalid configuration for stack "${stack}"`, redacted));
         this.name = "ConfigError";
         this.issues = redacted;
     }
-}
-
-/** ANSI escape sequences (colour, cursor): a report never carries them, so `NO_COLOR` and log files stay clean. */
-const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[ -/]*[@-~]`, "g");
-
-/** An issue as it may be shown: no credential-shaped value, no escape sequence. */
-function reportable(issue: ConfigIssue): ConfigIssue {
-    const clean = (text: string) => redactCredentials(text.replace(ANSI, ""));
-    return { key: clean(issue.key), problem: clean(issue.problem), fix: clean(issue.fix) };
 }
 
 /** `app.settings.corsOrigins[0]` → `app.settings.corsOrigins[]` and its index; `undefined` when not a list element. */
@@ -92,10 +93,7 @@ function formatReport(title: string, issues: readonly ConfigIssue[]): string {
     return `${title} (${count}); nothing was created.\n${lines.join("\n")}`;
 }
 
-/** The report printed for a stack whose configuration is invalid. */
-export function formatIssues(stack: string, issues: readonly ConfigIssue[]): string {
-    return formatReport(`Invalid configuration for stack "${stack}"`, issues);
-}
+
 
 /** Quotes a config path for a POSIX shell when it has characters the shell would interpret. */
 export function shellQuote(value: string): string {

@@ -185,7 +185,10 @@ const releaseSchema = z.strictObject({
 });
 
 const appSchema = z.strictObject({
-    /** Service name; physical names are `<name>-<stack>-<role>`. */
+    /**
+     * Service name; physical names are `<name>-<stack>-<role>`. Changing it replaces the Fly app (hostname, IPs,
+     * certificates, secrets) and the database cluster: the guard blocks that (`guard.statefulChanges`).
+     */
     name: slug(20),
     image: imageSchema,
     /** Port the container listens on. */
@@ -207,7 +210,10 @@ const appSchema = z.strictObject({
             hard: z.number().int().min(1).max(10000).default(APP_DEFAULTS.concurrency.hard),
         })
         .default({ ...APP_DEFAULTS.concurrency }),
-    /** Custom domains (`*.example.com` for every subdomain); each gets a TLS certificate. */
+    /**
+     * Custom domains (`*.example.com` for every subdomain); each gets a TLS certificate. Changing one replaces its
+     * certificate: the guard blocks that (`guard.statefulChanges`).
+     */
     domains: z.array(domain).default([...APP_DEFAULTS.domains]),
     /** Local runtime only: the host port the API is published on (127.0.0.1). */
     localPort: z.number().int().min(1024).max(65535).default(APP_DEFAULTS.hostPort),
@@ -219,7 +225,7 @@ const appSchema = z.strictObject({
 const databaseSchema = z.strictObject({
     /** `local`: a postgres container; `fly`: Fly Managed Postgres. */
     kind: z.enum(["local", "fly"]),
-    /** Database name the app uses. */
+    /** Database name the app uses. Changing it replaces the database: the Fly provider refuses it, and the guard blocks it. */
     name: z
         .string()
         .regex(SQL_IDENTIFIER, "must be a lowercase SQL identifier such as app")
@@ -228,9 +234,12 @@ const databaseSchema = z.strictObject({
     plan: z.enum(["basic", "starter", "launch", "scale", "performance"]).default(DATABASE_DEFAULTS.plan),
     /** Managed Postgres disk, in GB (grow only; a new cluster starts at 500 at most, refused by the provider's check). */
     diskGb: z.number().int().min(10).max(1000).default(DATABASE_DEFAULTS.diskGb),
-    /** PostgreSQL major version. */
+    /** PostgreSQL major version. Changing it replaces the cluster: the Fly provider refuses it, and the guard blocks it. */
     version: z.literal([16, 17]).default(DATABASE_DEFAULTS.version),
-    /** Fly region of the cluster; defaults to the app's primary region. */
+    /**
+     * Fly region of the cluster; defaults to the app's primary region. Changing it replaces the cluster: the Fly
+     * provider refuses it, and the guard blocks it.
+     */
     region: region.optional(),
     /** `protect` the database resources so `pulumi destroy` refuses to delete them. */
     protect: z.boolean().default(DATABASE_DEFAULTS.protect),
@@ -291,9 +300,9 @@ const readEnvironmentSchema = z.strictObject({
 const githubSchema = z.strictObject({
     /** Repository owner (user or organization). */
     owner: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "must be a GitHub user or organization name"),
-    /** Repository name. */
+    /** Repository name. Changing it replaces the GitHub environment and its secrets: the guard blocks that. */
     repository: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "must be a GitHub repository name"),
-    /** GitHub environment deployments of this stack run in. */
+    /** GitHub environment deployments of this stack run in. Changing it replaces the environment and its secrets: the guard blocks that. */
     environment: z.string().min(1).max(255),
     /** The only branch that may deploy to the environment. */
     branch: branchName,
@@ -309,6 +318,7 @@ const githubSchema = z.strictObject({
 });
 
 const sentrySchema = z.strictObject({
+    /** Sentry organization slug. Changing it replaces the project and its DSN: the guard blocks that. */
     organization: slug(50),
     /** Team slug that owns the project. */
     team: slug(50),
@@ -320,6 +330,20 @@ const sentrySchema = z.strictObject({
     tracesSampleRate: z.number().min(0).max(1).default(SENTRY_DEFAULTS.tracesSampleRate),
 });
 
+/**
+ * The stateful-change guard (delivery/preview/guard.ts): whether a replace or delete of a resource that holds data or
+ * identity fails this stack's preview and deploy, and the one-shot allowances for the next up.
+ */
+const guardSchema = z.strictObject({
+    /** `block`: such a change fails the preview and the deploy unless allowed; `off`: it is only listed. */
+    statefulChanges: z.enum(["block", "off"]).default("off"),
+    /** Resources (logical names) the next up may replace or delete, each with why; a preview that uses none of an entry fails until it is removed. */
+    allow: z.array(z.strictObject({ resource: z.string().min(1), reason: z.string().min(10, "must say why losing the resource is intended (at least 10 characters)") })).default([]),
+});
+
+/** The guard's settings, after defaults. */
+export type GuardConfig = z.output<typeof guardSchema>;
+
 /** The whole stack, as read from the project's config namespace. */
 export const stackConfigSchema = z
     .strictObject({
@@ -329,7 +353,7 @@ export const stackConfigSchema = z
         platform: z.enum(["local", "fly"]),
         fly: z
             .strictObject({
-                /** Fly organization slug. */
+                /** Fly organization slug. Changing it replaces the app and the database cluster: the guard blocks that. */
                 org: slug(63),
             })
             .optional(),
@@ -338,6 +362,7 @@ export const stackConfigSchema = z
         secrets: secretsSchema.default(secretsSchema.parse({})),
         github: githubSchema.optional(),
         sentry: sentrySchema.optional(),
+        guard: guardSchema.default(guardSchema.parse({})),
     })
     // Cross-key rules run even when some keys are invalid, so one run reports every problem; they read the
     // partially parsed value defensively for that reason.

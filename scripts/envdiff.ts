@@ -1,10 +1,16 @@
 /**
- * `npm run envdiff [-- --changed] [stacks...]`: the effective configuration (stack file plus schema defaults) of
- * each stack side by side. Rows whose values differ are marked `≠`, so a reviewer sees environment parity at a
- * glance; secret values are never read, only whether each is set.
+ * `npm run envdiff [-- --changed] [--no-cost] [stacks...]`: the effective configuration (stack file plus schema
+ * defaults) of each stack side by side. Rows whose values differ are marked `≠`, so a reviewer sees environment
+ * parity at a glance; secret values are never read, only whether each is set. Then each stack's monthly estimate,
+ * line by line, from an offline preview (delivery/cost/; `--no-cost` skips those previews).
  */
 import { readdirSync } from "node:fs";
 import { STACK_NAME, StackNameError, stackNameProblem } from "../config";
+import { renderEstimate } from "../delivery/cost/estimate";
+import { fromEngine } from "../delivery/preview/model";
+import { costOf } from "../delivery/preview/report";
+import { runOperation } from "../engine";
+import { OFFLINE_ENV } from "./plan";
 import { parseStackFile, readStackFile, ROOT } from "./stackFile";
 import { MASK, paint } from "./render";
 
@@ -78,4 +84,15 @@ if (require.main === module) {
     const order = ["dev", "staging", "prod"];
     const stacks = named.length ? named : found.sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
     console.log(envdiff(stacks, changedOnly));
+    if (!args.includes("--no-cost")) void printEstimates(stacks);
+}
+
+/** Each stack's monthly estimate, from an offline preview of a new stack (what the plan prices). */
+async function printEstimates(stacks: readonly string[]): Promise<void> {
+    for (const stack of stacks) {
+        const result = await runOperation({ stack, operation: "preview", env: OFFLINE_ENV, policyPack: false });
+        const heading = paint.bold(`\nMonthly estimate of ${stack}:`);
+        if (!result.ok) console.log(`${heading}\n    (its preview failed: ${result.error?.split("\n")[0]})`);
+        else console.log(`${heading}\n${renderEstimate(costOf(fromEngine(result)).after)}`);
+    }
 }

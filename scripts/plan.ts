@@ -8,9 +8,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { StackNameError, stackNameProblem } from "../config";
+import { budgetOf } from "../delivery/cost/budget";
+import { renderEstimate } from "../delivery/cost/estimate";
+import { fromEngine } from "../delivery/preview/model";
+import { previewReport, renderGuard } from "../delivery/preview/report";
 import { ROOT, runOperation } from "../engine";
 import { redactCredentials } from "../config/credentials";
 import { paint, renderOutputs, renderPolicies, renderSteps, renderSummary, STAND_IN } from "./render";
+import { parseStackFile } from "./stackFile";
 
 /**
  * What the plan runs with instead of the caller's environment: never a real credential, never a real endpoint.
@@ -54,16 +59,27 @@ async function main(): Promise<number> {
         const version = JSON.parse(readFileSync(join(ROOT, "policies", "package.json"), "utf8")).version as string;
         console.log(`\n${renderPolicies(result, version, "policies")}`);
     }
+    // The program ran, so the stack file parsed: its guard settings are valid.
+    const budgetUsd = budgetOf(join(ROOT, "policies", `${stack}.json`));
+    const report = previewReport(fromEngine(result), parseStackFile(stack).config.guard, [], budgetUsd);
+    console.log(`\n${renderGuard(report)}`);
+    console.log(`\nMonthly estimate${budgetUsd === undefined ? "" : ` (budget $${budgetUsd.toFixed(2)})`}:\n${renderEstimate(report.cost.after)}`);
+    if (!report.guard.ok) {
+        console.error(paint.red(`\nerror: preview of ${stack} failed: the guard blocks ${report.guard.findings.length} change${report.guard.findings.length === 1 ? "" : "s"} (guard.statefulChanges)`));
+        return 1;
+    }
     if (result.ok) return 0;
     const mandatory = result.violations.filter((v) => v.enforcementLevel === "mandatory").length;
     console.error(paint.red(`\nerror: preview of ${stack} failed: ${mandatory > 0 ? `${mandatory} mandatory policy violation${mandatory === 1 ? "" : "s"} (policies/${stack}.json); pulumi up would be blocked` : redactCredentials(result.error ?? "")}`));
     return 1;
 }
 
-main().then(
-    (code) => process.exit(code),
-    (error) => {
-        console.error(error instanceof Error ? error.message : String(error));
-        process.exit(1);
-    },
-);
+if (require.main === module) {
+    main().then(
+        (code) => process.exit(code),
+        (error) => {
+            console.error(error instanceof Error ? error.message : String(error));
+            process.exit(1);
+        },
+    );
+}

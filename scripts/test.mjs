@@ -4,13 +4,12 @@
 //
 //   node scripts/test.mjs [--fast] [substring...]
 //
-// --fast (npm run test:fast) is the inner loop: no type check (the editor's), and none of the files in SLOW.
+// --fast (npm run test:fast) is the inner loop: no type check (the editor's), none of the files in SLOW, no database.
 // TEST_CONCURRENCY sets how many files run at once; TEST_TIMINGS names a file for each file's duration (bench/suite.ts).
 import { availableParallelism } from "node:os";
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { spawn, spawnSync } from "node:child_process";
-import { startTestPostgres } from "./testPostgres.mjs";
 
 /**
  * The slowest files, slowest first (15 s or more each on the 2-core machine: they drive Pulumi's real runtimes or the
@@ -18,9 +17,9 @@ import { startTestPostgres } from "./testPostgres.mjs";
  * them). --fast leaves them out; `npm test` starts them first, in this order, so none is left running alone at the end.
  */
 const SLOW = [
+    "test/delivery/stack-cli.test.ts",
     "test/engine/lifecycle.test.ts",
     "test/policies/stacks.test.ts",
-    "test/delivery/stack-script.test.ts",
     "test/scripts/commands.test.ts",
     "test/policies/rules.test.ts",
     "test/security/canary.test.ts",
@@ -32,6 +31,9 @@ const SLOW = [
     "test/security/engineCanary.test.ts",
     "test/repo/typecheck.test.ts",
 ];
+
+/** The sample's migration tests: they need a PostgreSQL server, which the run starts unless TEST_DATABASE_URL names one. */
+const NEEDS_DATABASE = "test/examples/";
 
 function find(dir) {
     return readdirSync(dir).flatMap((entry) => {
@@ -59,6 +61,8 @@ if (!fast) {
 const built = spawnSync(process.execPath, [join("scripts", "build-fly-provider.mjs")], { stdio: "inherit" });
 if (built.status !== 0) process.exit(built.status ?? 1);
 
+const gone = SLOW.filter((file) => !existsSync(file));
+if (gone.length > 0) console.error(`scripts/test.mjs: SLOW names files that no longer exist (remove them): ${gone.join(", ")}`);
 const slowRank = (file) => {
     const rank = SLOW.indexOf(file);
     return rank < 0 ? SLOW.length : rank;
@@ -66,7 +70,8 @@ const slowRank = (file) => {
 const files = find("test")
     .map((f) => f.split("\\").join("/"))
     .filter((f) => filter.length === 0 || filter.some((part) => f.includes(part)))
-    .filter((f) => !fast || slowRank(f) === SLOW.length)
+    // The inner loop starts no database server either.
+    .filter((f) => !fast || (slowRank(f) === SLOW.length && !f.startsWith(NEEDS_DATABASE)))
     .sort((a, b) => slowRank(a) - slowRank(b) || a.localeCompare(b));
 if (files.length === 0) {
     console.error(`no test files match ${filter.join(" ")}`);
@@ -82,8 +87,9 @@ if (process.env.TEST_TIMINGS) reporters.push("--test-reporter=./scripts/test-tim
 process.exitCode = 1;
 // The sample's migration tests (test/examples) need a real server; a fresh machine has none, so the run brings its own
 // and stops it after.
-const needsDatabase = !process.env.TEST_DATABASE_URL && files.some((f) => f.startsWith("test/examples/"));
-const database = needsDatabase ? await startTestPostgres() : undefined;
+const needsDatabase = !process.env.TEST_DATABASE_URL && files.some((f) => f.startsWith(NEEDS_DATABASE));
+// Loaded only then: a run without those files neither loads nor needs the server's package.
+const database = needsDatabase ? await (await import("./testPostgres.mjs")).startTestPostgres() : undefined;
 const env = database ? { ...process.env, TEST_DATABASE_URL: database.url } : process.env;
 // Asynchronous, so the server's log keeps draining while the tests run.
 const child = spawn(process.execPath, ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, ...reporters, ...files], { stdio: "inherit", env });

@@ -171,6 +171,9 @@ export function standInProvider(schema: PackageSchema, options: StandInOptions):
             return { id, outputs: outputsOf(target, id, inputs, options.now()) };
         },
         async read(target, id, inputs, outputs) {
+            // A resource read by id (`Resource.get`) was never created here: there are no inputs to derive from, and
+            // the stand-in reports the properties it was given.
+            if (Object.keys(inputs).length === 0) return { id, outputs, inputs };
             return { id, outputs: outputsOf(target, id, inputs, createdOf(outputs, options.now)), inputs };
         },
         async update(target, id, _oldInputs, oldOutputs, news) {

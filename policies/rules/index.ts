@@ -1,8 +1,9 @@
-/** Every rule of the pack: the fifteen of issue 5, then the ones issues 11, 12 and 21 added. */
+/** Every rule of the pack, in the order they were added. */
 import type { Policies } from "@pulumi/policy";
 import { noDebugInProduction } from "./app/no-debug-in-production";
 import { productionLogLevel } from "./app/production-log-level";
 import { strictCorsAndHosts } from "./app/strict-cors-and-hosts";
+import { budget } from "./cost/budget";
 import { highAvailability } from "./availability/high-availability";
 import { proxyConcurrencyLimits } from "./availability/proxy-concurrency-limits";
 import { safeRollout } from "./availability/safe-rollout";
@@ -50,4 +51,5 @@ export const rules: Policies = [
     productionIsolation,
     tokenLifetimes,
     safeReleaseCommand,
+    budget,
 ];

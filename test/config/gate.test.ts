@@ -1,5 +1,5 @@
 /**
- * The production gate's config-side classes (issue 21), each from the compliant prod stack with one change and a
+ * The production gate's config-side classes, each from the compliant prod stack with one change and a
  * control case: credential-shaped plain values are never echoed (config errors, `npm run plan` output); a stack-file
  * key without a namespace is named as such, with a fix for the key that exists; one problem repeated by list
  * elements is reported once. Late constraints (class 5) are config errors first: test/components/configFirst.test.ts.
@@ -27,7 +27,7 @@ async function configErrorOf(mutate: (c: Record<string, any>) => void): Promise<
     return run.configError;
 }
 
-describe("credential-shaped plain values are never echoed (class 4)", () => {
+describe("credential-shaped plain values are never echoed", () => {
     it("a URL with user:password in a plain key: the key and the fix are named, the value is not", async () => {
         const error = await configErrorOf((c) => (c.app.settings.corsOrigins = [URL_WITH_PASSWORD]));
         const issue = error.issues.find((i) => i.key === "app.settings.corsOrigins[0]");
@@ -70,7 +70,7 @@ describe("credential-shaped plain values are never echoed (class 4)", () => {
     });
 });
 
-describe("a stack-file key without a namespace (class 6)", () => {
+describe("a stack-file key without a namespace", () => {
     const root = mkdtempSync(join(tmpdir(), "gate-keys-"));
     after(() => rmSync(root, { recursive: true, force: true }));
     const write = (text: string) => writeFileSync(join(root, "Pulumi.qa.yaml"), text);
@@ -97,7 +97,7 @@ describe("a stack-file key without a namespace (class 6)", () => {
     });
 });
 
-describe("one problem repeated by list elements is reported once (class 7)", () => {
+describe("one problem repeated by list elements is reported once", () => {
     it("three origins without https: one entry naming the elements, one fix line", async () => {
         const error = await configErrorOf((c) => (c.app.settings.corsOrigins = ["ftp://a.acme.dev", "https://b.acme.dev", "ftp://c.acme.dev", "ftp://d.acme.dev"]));
         assert.equal(error.issues.length, 3, "every element stays an issue of its own for programs");

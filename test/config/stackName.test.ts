@@ -1,6 +1,6 @@
 /**
  * Stack names are checked by Pulumi's rule wherever one is read (the config parser, the harness, `npm run plan`,
- * `npm run envdiff`, scripts/stack.sh), before it becomes part of a file path: a name Pulumi refuses never reads a file.
+ * `npm run envdiff`, the stack commands of delivery/cli), before it becomes part of a file path: a name Pulumi refuses never reads a file.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -67,16 +67,15 @@ describe("stack names as Pulumi validates them", () => {
         assert.match(out, /Invalid stack name "my stack": it contains " "/);
     });
 
-    it("scripts/stack.sh applies the same rule", () => {
-        // A leading "." is this project's addition (config/stackName.ts), which stack.sh's own copy of the rule
-        // predates; the CLI driver replacing stack.sh imports config/stackName.ts instead.
-        for (const [name] of refused.filter(([n]) => n !== "" && !n.startsWith("."))) {
-            const { code, out } = run("bash", ["scripts/stack.sh", "check", name]);
+    it("the stack commands (delivery/cli) apply the same rule", () => {
+        const check = (name: string) => run(process.execPath, ["--import", "tsx", join(ROOT, "delivery", "cli", "main.ts"), "check", name]);
+        for (const [name] of refused.filter(([n]) => n !== "")) {
+            const { code, out } = check(name);
             assert.equal(code, 2, `${JSON.stringify(name)}: ${out}`);
             assert.match(out, /invalid stack name/, JSON.stringify(name));
         }
         for (const name of accepted.filter((n) => n !== "prod")) {
-            const { code, out } = run("bash", ["scripts/stack.sh", "check", name]);
+            const { code, out } = check(name);
             assert.equal(code, 2, `${name}: ${out}`);
             assert.match(out, /unknown stack/, `${name} is a valid name, so only the missing file is reported`);
         }

@@ -283,6 +283,8 @@ export function neededPermissions(job: Job, load: (file: string) => Workflow): R
     const steps = job.steps ?? [];
     if (steps.some((s) => s.uses?.startsWith("actions/checkout@"))) needed.contents = "read";
     if (steps.some((s) => s.uses?.startsWith("pulumi/actions@") && String(s.with?.["comment-on-pr"]) === "true")) needed["pull-requests"] = "write";
+    // Our own sticky comment (scripts/comment.ts) writes pull-request comments with the job's token.
+    if (steps.some((s) => /\bscripts\/comment\.ts\b/.test(s.run ?? ""))) needed["pull-requests"] = "write";
     if (steps.some((s) => /\bgh (issue|label)\b/.test(s.run ?? ""))) needed.issues = "write";
     return needed;
 }

@@ -236,7 +236,7 @@ export function checkForkSafety(wf: Workflow): string[] {
     return problems;
 }
 
-/** The preview job: pulumi/actions preview per stack with the policy pack, a sticky PR comment, a per-stack group. */
+/** The preview job: pulumi/actions preview per stack with the policy pack and a per-stack group, its own comment off. */
 export function checkPreview(wf: Workflow, stacks: readonly string[]): string[] {
     const problems: string[] = [];
     const previews = stepsIn(wf).filter((s) => s.step.uses?.startsWith("pulumi/actions@") && s.step.with?.command === "preview");
@@ -246,8 +246,8 @@ export function checkPreview(wf: Workflow, stacks: readonly string[]): string[] 
         const expectTrue = (key: string) => {
             if (w[key] !== true && w[key] !== "true") problems.push(`${where(wf, jobId)}: pulumi/actions needs ${key}: true`);
         };
-        expectTrue("comment-on-pr");
-        expectTrue("edit-pr-comment");
+        // The comment is our own (scripts/comment.ts, checked by previewSteps.ts): pulumi/actions posts only on success.
+        if (w["comment-on-pr"] === true || w["comment-on-pr"] === "true") problems.push(`${where(wf, jobId)}: pulumi/actions needs comment-on-pr: false (scripts/comment.ts posts the comment)`);
         expectTrue("diff");
         const stackExpr = String(w["stack-name"] ?? "");
         if (!/^\$\{\{\s*matrix\.stack\s*\}\}$/.test(stackExpr)) problems.push(`${where(wf, jobId)}: stack-name must be \${{ matrix.stack }}, found "${stackExpr}"`);

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createDecipheriv, pbkdf2Sync } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import YAML from "yaml";
@@ -28,11 +28,9 @@ describe("stack commands: usage", () => {
     before(() => (repo = new FakeRepo()));
     after(() => repo.remove());
 
-    it("npm run up|preview|drift|check run the module, and scripts/stack.sh only hands over to it", () => {
+    it("npm run up|preview|drift|check run the module", () => {
         const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
         for (const name of ["up", "preview", "drift", "check"]) assert.equal(scripts[name], `node --import tsx delivery/cli/main.ts ${name}`);
-        assert.ok(statSync(join(ROOT, "scripts", "stack.sh")).mode & 0o100, "chmod +x scripts/stack.sh");
-        assert.match(readFileSync(join(ROOT, "scripts", "stack.sh"), "utf8"), /^exec node --import tsx "[^\n]*delivery\/cli\/main\.ts" "\$@"$/m);
     });
 
     it("rejects an unknown command with the list of commands", () => {
@@ -294,7 +292,7 @@ describe("stack commands: commands and policy flags per stack", () => {
     });
 });
 
-describe("stack commands: the pinned CLI, never the one on PATH (issue 16 finding 2)", () => {
+describe("stack commands: the pinned CLI, never the one on PATH", () => {
     let repo: FakeRepo;
     before(() => (repo = new FakeRepo()));
     after(() => repo.remove());
@@ -319,7 +317,7 @@ describe("stack commands: the pinned CLI, never the one on PATH (issue 16 findin
     });
 });
 
-describe("stack commands: INT and TERM reach the CLI, and the command waits for it (issue 16 finding 3)", () => {
+describe("stack commands: INT and TERM reach the CLI, and the command waits for it", () => {
     let repo: FakeRepo;
     before(() => (repo = new FakeRepo()));
     after(() => repo.remove());
@@ -388,7 +386,7 @@ describe("stack commands: INT and TERM reach the CLI, and the command waits for 
     });
 });
 
-describe("stack commands: a first up changes no tracked file (issue 16 finding 5)", () => {
+describe("stack commands: a first up changes no tracked file", () => {
     let repo: FakeRepo;
     before(() => (repo = new FakeRepo()));
     after(() => repo.remove());
@@ -432,7 +430,7 @@ describe("stack commands: a first up changes no tracked file (issue 16 finding 5
     });
 });
 
-describe("stack commands: run from the project root wherever started (issue 16 findings 6 and 7)", () => {
+describe("stack commands: run from the project root wherever started", () => {
     let repo: FakeRepo;
     before(() => (repo = new FakeRepo()));
     after(() => repo.remove());

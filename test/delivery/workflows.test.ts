@@ -157,19 +157,19 @@ describe("deploy: concurrency and environments of every up", () => {
 describe("preview", () => {
     const preview = load("preview.yml");
 
-    it("runs pulumi/actions preview with the policy pack, a sticky comment and a group per stack, for every cloud stack", () => {
+    it("runs pulumi/actions preview with the policy pack and a group per stack, for every cloud stack", () => {
         assert.deepEqual(cloudStacks, ["prod", "staging"]);
         assert.deepEqual(checkPreview(preview, cloudStacks), []);
     });
 
-    it("rejects a preview that re-posts comments, lacks the policy config or a stack", () => {
+    it("rejects a preview that posts pulumi/actions' comment, lacks the policy config or a stack", () => {
         const wf = copy(preview);
         const step = wf.jobs.preview.steps.find((s: any) => s.uses?.startsWith("pulumi/actions"));
-        step.with["edit-pr-comment"] = false;
+        step.with["comment-on-pr"] = true;
         delete step.with.policyPackConfigs;
         wf.jobs.preview.strategy.matrix.include = wf.jobs.preview.strategy.matrix.include.filter((leg: any) => leg.stack === "staging");
         const problems = checkPreview(wf, cloudStacks).join("\n");
-        assert.match(problems, /edit-pr-comment: true/);
+        assert.match(problems, /comment-on-pr: false/);
         assert.match(problems, /policyPackConfigs must be policies\/\$\{\{ matrix.stack \}\}.json/);
         assert.match(problems, /does not preview stack "prod"/);
     });
@@ -221,7 +221,7 @@ describe("secrets and forks", () => {
     });
 });
 
-describe("ci: the real CLI end to end (issue 16 item 3)", () => {
+describe("ci: the real CLI end to end", () => {
     const ci = load("ci.yml");
 
     it("has the e2e job: pinned CLI, dev up, health, no-op preview, image change, destroy, then staging and prod previews", () => {
@@ -250,7 +250,7 @@ describe("ci: the real CLI end to end (issue 16 item 3)", () => {
     });
 });
 
-describe("one Node major: 24 (issue 16 item 1)", () => {
+describe("one Node major: 24", () => {
     it("the setup action installs Node 24, every job gets Node through it, and the sample API builds and declares 24", () => {
         const setup = parseYaml(readFileSync(join(ROOT, ".github", "actions", "setup", "action.yml"), "utf8")) as { runs: { steps: { uses?: string; with?: Record<string, unknown> }[] } };
         const node = setup.runs.steps.find((s) => s.uses?.startsWith("actions/setup-node@"));

@@ -68,10 +68,13 @@ export function imageRolledOut(image: string, before: View, after: View, result:
     if (requests) {
         // On Fly: the release machine is created before any serving machine changes, and only machines change.
         const app = requests.find((r) => r.method === "POST" && /^\/v1\/apps\/[^/]+\/machines$/.test(r.path))?.path.split("/")[3];
-        const creates = requests.findIndex((r) => r.method === "POST" && /\/machines$/.test(r.path) && (r.body as { config?: { image?: string } })?.config?.image === image);
-        const firstUpdate = requests.findIndex((r) => r.method === "POST" && /\/machines\/[^/]+$/.test(r.path));
-        if (creates < 0) problems.push("no release machine was created with the new image");
-        else if (firstUpdate >= 0 && firstUpdate < creates) problems.push("a serving machine changed before the release step ran");
+        const config = (r: RecordedRequest) => (r.body as { config?: { image?: string; metadata?: Record<string, string> } } | undefined)?.config;
+        const creates = (r: RecordedRequest) => r.method === "POST" && /\/machines$/.test(r.path);
+        const release = requests.findIndex((r) => creates(r) && config(r)?.metadata?.[RELEASE_TAG] !== undefined && config(r)?.image === image);
+        // A serving machine changes when it is updated, or when one is created (blue-green, scaling).
+        const servingChange = requests.findIndex((r) => (r.method === "POST" && /\/machines\/[^/]+$/.test(r.path)) || (creates(r) && config(r)?.metadata?.[RELEASE_TAG] === undefined));
+        if (release < 0) problems.push("no release machine was created with the new image");
+        else if (servingChange >= 0 && servingChange < release) problems.push("a serving machine changed before the release step ran");
         const elsewhere = requests.filter((r) => r.method !== "GET" && !(app && r.path.startsWith(`/v1/apps/${app}/machines`)));
         for (const r of elsewhere) problems.push(`${r.method} ${r.path} changed more than the machines`);
     } else {

@@ -37,8 +37,9 @@ const numberMarker = (output: string, name: string): number => parseInt(createHa
 const FLY_OUTPUTS: Record<string, (name: string, inputs: Inputs) => Inputs> = {
     "pulumi-nodejs:dynamic/fly:MachineGroup": (_name, inputs) => ({ imageRef: inputs.config?.image }),
     "pulumi-nodejs:dynamic/fly:Secrets": (name) => ({ version: numberMarker("version", name) }),
-    // Shaped as a host name and a password, because the program builds a URL of them.
-    "pulumi-nodejs:dynamic/fly:ManagedPostgres": (name) => ({ clusterId: marker("clusterId", name), pooler: { host: `pooler.${name}.invalid`, port: 1024 + (numberMarker("pooler.port", name) % 64_000) } }),
+    // Shaped as a host name on Fly's Managed Postgres domain and a password, because the program builds a URL of them
+    // and production-isolation refuses a host reserved for local use (`.invalid`).
+    "pulumi-nodejs:dynamic/fly:ManagedPostgres": (name) => ({ clusterId: marker("clusterId", name), pooler: { host: `pooler.${name}.flympg.net`, port: 1024 + (numberMarker("pooler.port", name) % 64_000) } }),
     "pulumi-nodejs:dynamic/fly:PostgresUser": (name) => ({ password: pulumi.secret(`password-of-${name}`) }),
 };
 

@@ -175,6 +175,12 @@ export async function findings(resources: readonly RuleInput[]): Promise<JudgedV
     return (await judgeResources("prod", resources, { enforcement: EVERY_RULE_MANDATORY })).violations;
 }
 
+/**
+ * How a violation's message (after the rule's description, its first line) tells the fix: a config command, the
+ * program's change, or what the value must be.
+ */
+export const HOW_TO_FIX = /pulumi config (set|rm)|Fix:|[Tt]he program (must|sets)|the program's generator|must (be|come from|go|only reach|list) |Configure Sentry|cannot be proven|[Bb]uild the|List |Make it|Set (handlers|force_https)|set it true/;
+
 /** Fails when any message carries a secret value of the baseline (or the extra ones given). */
 export function assertNoSecretIn(violations: readonly { policy: string; message: string }[], extra: readonly string[] = []): void {
     for (const v of violations) {

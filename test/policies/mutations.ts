@@ -4,7 +4,7 @@
  * blocked by the named rule, mandatory in prod and advisory in staging; every variation must pass prod untouched.
  */
 
-/** The kinds of mistake issue 11 measured (plus the ones issue 5's rules already caught). */
+/** The kinds of production mistake the gate blocks, as measured with held-out cases. */
 export type MistakeClass =
     | "deploy safety and availability"
     | "origins and hosts"
@@ -58,7 +58,9 @@ const extraSecret = (name: string) => (c: Record<string, any>) => (c.secrets.ext
 
 export const MISTAKES: readonly Mistake[] = [
     { class: "deploy safety and availability", rule: "safe-rollout", what: "strategy immediate", config: (c) => (c.app.deploy.strategy = "immediate") },
-    { class: "deploy safety and availability", rule: "safe-rollout", what: "two machines out at once", config: (c) => (c.app.deploy.maxUnavailable = 2) },
+    // Three machines per region, so two out at once is valid config on staging's single region too (a legitimate
+    // variation on its own): the mistake is the 2.
+    { class: "deploy safety and availability", rule: "safe-rollout", what: "two machines out at once", config: (c) => ((c.app.machines.count = 3), (c.app.deploy.maxUnavailable = 2)) },
     { class: "deploy safety and availability", rule: "safe-rollout", what: "health timeout of 10 s", config: (c) => (c.app.deploy.healthTimeoutSeconds = 10) },
     { class: "deploy safety and availability", rule: "safe-rollout", what: "health timeout of an hour", config: (c) => (c.app.deploy.healthTimeoutSeconds = 3600) },
     { class: "deploy safety and availability", rule: "high-availability", what: "autostop keeps one machine running", config: idleDownTo("suspend", 1) },
@@ -80,7 +82,7 @@ export const MISTAKES: readonly Mistake[] = [
     { class: "origins and hosts", rule: "production-hosts-only", what: "loopback allowed host", config: (c) => c.app.settings.allowedHosts.push("127.0.0.1") },
     { class: "origins and hosts", rule: "production-hosts-only", what: "private IP allowed host", config: (c) => c.app.settings.allowedHosts.push("10.0.0.5") },
     { class: "origins and hosts", rule: "production-hosts-only", what: ".local allowed host", config: (c) => (c.app.settings.allowedHosts = ["api.acme.local"]) },
-    { class: "origins and hosts", rule: "production-hosts-only", what: "staging custom domain", config: (c) => c.app.domains.push("staging-api.acme.dev") },
+    { class: "origins and hosts", rule: "production-hosts-only", what: "staging custom domain", config: (c) => c.app.domains.push("api.staging.acme.dev") },
 
     { class: "GitHub protection", rule: "protected-deploy-environment", what: "admins can bypass", config: (c) => (c.github.adminsCanBypass = true) },
     { class: "GitHub protection", rule: "protected-deploy-environment", what: "self-review allowed", config: (c) => (c.github.preventSelfReview = false) },

@@ -1,5 +1,5 @@
 /**
- * An enforcement file naming a policy the pack lacks stops the pack itself as it starts (issue 16, finding 6): the
+ * An enforcement file naming a policy the pack lacks stops the pack itself as it starts: the
  * Pulumi CLI drops such a key from `--policy-pack-config` without a word, so only the pack can refuse it under a real
  * `pulumi preview`/`up`. The pack is started the way the CLI starts a Node pack (engine/analyzer.ts: run-policy-pack
  * with the stack in PULUMI_NODEJS_STACK); what it prints before it exits is what the CLI shows of a plugin that

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { rules } from "../../policies/rules";
 import { join } from "node:path";
-import { assertNoSecretIn, baseline, changed, envOf, EVERY_RULE_MANDATORY, find, Fixture, findings, SECRETS, secretValues, T, UNKNOWN, wireSecret } from "./fixtures";
+import { assertNoSecretIn, baseline, changed, envOf, EVERY_RULE_MANDATORY, find, Fixture, findings, HOW_TO_FIX, SECRETS, secretValues, T, UNKNOWN, wireSecret } from "./fixtures";
 import { judgeResources } from "./analyzerVerdict";
 
 interface Case {
@@ -20,6 +20,8 @@ interface Case {
     readonly also?: readonly string[] | "any";
     /** Secret values introduced by the change, which must not be echoed either. */
     readonly secrets?: readonly string[];
+    /** Rule settings of the enforcement file the case needs (a rule off by default, such as `budget`). */
+    readonly settings?: Record<string, Record<string, unknown>>;
 }
 
 const group = (r: Fixture[]) => find(r, T.group);
@@ -186,6 +188,9 @@ const cases: Case[] = [
     { rule: "protected-deploy-branch", what: "protection covers another branch", change: (r) => (protection(r).props.pattern = "release/*") },
     { rule: "protected-deploy-branch", what: "protection pattern unknown at preview", change: (r) => (protection(r).props.pattern = UNKNOWN) },
 
+    // The baseline's estimate is $318.82 a month (delivery/cost/fly-prices.json); its budget here is $320.
+    { rule: "budget", what: "machines on performance CPUs, over a $320 budget", settings: { budget: { monthlyUsd: 320 } }, change: (r) => (find(r, T.group).props.config.guest.cpu_kind = "performance") },
+    { rule: "budget", what: "the database on the scale plan, over a $320 budget", settings: { budget: { monthlyUsd: 320 } }, change: (r) => (find(r, T.pg).props.plan = "scale") },
     { rule: "sentry-in-production", what: "traces sample rate 0.5", change: (r) => (envOf(r).SENTRY_TRACES_SAMPLE_RATE = "0.5") },
     { rule: "sentry-in-production", what: "traces sample rate not set", change: (r) => delete envOf(r).SENTRY_TRACES_SAMPLE_RATE },
     { rule: "sentry-in-production", what: "no SENTRY_ENVIRONMENT", change: (r) => delete envOf(r).SENTRY_ENVIRONMENT, also: ["production-identity"] },
@@ -411,13 +416,14 @@ describe("policy rules against a compliant production baseline", () => {
 
     for (const c of cases) {
         it(`${c.rule}: ${c.what}`, async () => {
-            const violations = await findings(changed(c.change));
+            const violations = c.settings ? (await judgeResources("prod", changed(c.change), { enforcement: { ...EVERY_RULE_MANDATORY, ...c.settings } })).violations : await findings(changed(c.change));
             const fired = violations.filter((v) => v.policy === c.rule);
             assert.ok(fired.length > 0, `expected ${c.rule}, got ${JSON.stringify(violations.map((v) => v.policy))}`);
             for (const v of fired) {
                 assert.equal(v.level, "mandatory", `${c.rule} was skipped by the runtime (an unknown value read naively): ${v.message}`);
                 assert.ok(!/can't run .* during preview/.test(v.message), v.message);
-                assert.ok(v.message.length > 20);
+                // What is wrong, then how to fix it: a config command, the program change, or what would prove it.
+                assert.match(v.message.split("\n").slice(1).join(" "), HOW_TO_FIX, `${c.rule} says what is wrong but not how to fix it`);
             }
             if (c.also !== "any") {
                 const others = [...new Set(violations.map((v) => v.policy))].filter((p) => p !== c.rule && !(c.also ?? []).includes(p));
@@ -428,7 +434,7 @@ describe("policy rules against a compliant production baseline", () => {
     }
 });
 
-describe("one problem repeated by list elements is one violation (issue 21, class 7)", () => {
+describe("one problem repeated by list elements is one violation", () => {
     it("three non-production origins: one production-hosts-only violation naming each with its reason, one fix", async () => {
         const violations = (await findings(changed((r) => (envOf(r).CORS_ORIGINS = "https://app.acme.dev,https://localhost:3000,https://staging.acme.dev,https://pr-3.acme.dev")))).filter((v) => v.policy === "production-hosts-only");
         assert.equal(violations.length, 1, JSON.stringify(violations));

@@ -44,13 +44,13 @@ function weaknesses(n: StackNode, minApprovals: number): string[] {
         else if (!Array.isArray(contexts) || contexts.length === 0) out.push(`no status check is required (${checks})`);
         for (const [key, what] of [["allowsForcePushes", "force pushes"], ["allowsDeletions", "deletion"]] as const) {
             if (isUnknown(p[key])) out.push(`${key} ${UNPROVEN}`);
-            else if (p[key] === true) out.push(`${what} allowed`);
+            else if (p[key] === true) out.push(`${what} allowed (${key}: the program sets it false in components/githubEnvironment.ts; a protection managed elsewhere must block it too)`);
         }
     } else {
         const rules = p.rules;
         if (isUnknown(rules) || !isObject(rules)) return [isUnknown(rules) ? `rules ${UNPROVEN}` : "the ruleset has no rules"];
-        if (rules.deletion !== true) out.push("deletion is not blocked (rules.deletion)");
-        if (rules.nonFastForward !== true) out.push("force pushes are not blocked (rules.nonFastForward)");
+        if (rules.deletion !== true) out.push("deletion is not blocked (rules.deletion: set it true in the ruleset)");
+        if (rules.nonFastForward !== true) out.push("force pushes are not blocked (rules.nonFastForward: set it true in the ruleset)");
         const pr = rules.pullRequest;
         const count = isObject(pr) ? pr.requiredApprovingReviewCount : pr;
         if (isUnknown(count)) out.push(`required reviews ${UNPROVEN}`);

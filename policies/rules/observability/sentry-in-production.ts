@@ -37,7 +37,7 @@ export const sentryInProduction: StackValidationPolicy = {
         // `sentry.project: shared` adds a key to a project another stack (or a person) owns: no project resource
         // here, and the key names the project by slug.
         if (keys.length === 0) {
-            reportViolation(projects.length === 0 ? `The stack has no Sentry project or key, so production errors go unseen. Configure Sentry: ${SETUP}` : "The stack has a Sentry project but no Sentry key, so the app has no DSN to report to.");
+            reportViolation(projects.length === 0 ? `The stack has no Sentry project or key, so production errors go unseen. Configure Sentry: ${SETUP}` : "The stack has a Sentry project but no Sentry key, so the app has no DSN to report to. The program must create the key with the project (components/sentryProject.ts); check sentry.project and sentry.organization.");
         } else if (projects.length === 0) {
             for (const key of keys) {
                 const project = key.props.project;

@@ -58,7 +58,7 @@ function generatorProblems(n: StackNode, minLength: number): string[] {
     for (const set of ["special", "upper", "lower", "numeric"]) {
         const enabled = n.props[set];
         if (isUnknown(enabled)) problems.push(`its "${set}" setting ${UNPROVEN}`);
-        else if (enabled === false) problems.push(`it leaves out ${set} characters (use the full character set)`);
+        else if (enabled === false) problems.push(`it leaves out ${set} characters (the program's generator, components/appSecrets.ts, must use the full character set)`);
     }
     return problems;
 }
