@@ -109,6 +109,12 @@ export const GITHUB_DEFAULTS = {
     },
 } as const;
 
+/** Defaults of the stateful-change guard (`guard.*`, delivery/preview/guard.ts). */
+export const GUARD_DEFAULTS = {
+    /** `off`: a replace or delete of a resource that holds data is only listed, not refused. */
+    statefulChanges: "off" as "block" | "off",
+} as const;
+
 /** Defaults of Sentry (`sentry.*`, `SentryProjectArgs`). */
 export const SENTRY_DEFAULTS = {
     /** Create the team (true) or use an existing one (false). */

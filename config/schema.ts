@@ -5,7 +5,7 @@
  * Keys sit in the project's namespace (`api-environments:<key>`). Nested values are set with
  * `pulumi config set --path`, so numbers and booleans arrive typed.
  */
-import { APP_DEFAULTS, DATABASE_DEFAULTS, GITHUB_DEFAULTS, SECRETS_DEFAULTS, SENTRY_DEFAULTS, SETTINGS_DEFAULTS } from "./defaults";
+import { APP_DEFAULTS, DATABASE_DEFAULTS, GITHUB_DEFAULTS, GUARD_DEFAULTS, SECRETS_DEFAULTS, SENTRY_DEFAULTS, SETTINGS_DEFAULTS } from "./defaults";
 import { FLY_MANAGED_POSTGRES_CHECKED, FLY_MANAGED_POSTGRES_REGIONS, databaseRegion } from "./managedPostgres";
 import { BRANCH_NAME, ENV_VAR_NAME, FLY_DATABASE_NAME, SQL_IDENTIFIER } from "./patterns";
 import { z } from "zod";
@@ -336,7 +336,7 @@ const sentrySchema = z.strictObject({
  */
 const guardSchema = z.strictObject({
     /** `block`: such a change fails the preview and the deploy unless allowed; `off`: it is only listed. */
-    statefulChanges: z.enum(["block", "off"]).default("off"),
+    statefulChanges: z.enum(["block", "off"]).default(GUARD_DEFAULTS.statefulChanges),
     /** Resources (logical names) the next up may replace or delete, each with why; a preview that uses none of an entry fails until it is removed. */
     allow: z.array(z.strictObject({ resource: z.string().min(1), reason: z.string().min(10, "must say why losing the resource is intended (at least 10 characters)") })).default([]),
 });
