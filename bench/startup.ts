@@ -14,6 +14,7 @@ import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { ROOT, runOperation } from "../engine";
+import { TEST_TOKEN } from "../test/fly/emulator/defaults";
 import { defaultWayProject } from "./defaultStart";
 import { table } from "./table";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -23,9 +24,6 @@ const { cacheDirOf } = require("../startup/bundleCache") as typeof import("../st
 export const COLD_BUDGET_MS = 4000;
 /** A warm preview (the build cached) may take this long. */
 export const WARM_BUDGET_MS = 2000;
-
-/** Obviously not a credential: preview of a Fly stack reads the variable's presence, never calls Fly. */
-const FAKE_FLY_TOKEN = "fm2_bench-startup-not-a-real-token";
 
 export interface StartupRow {
     readonly stack: string;
@@ -88,7 +86,7 @@ function cpuMs(): number | undefined {
 async function preview(stack: string, project?: { root: string; policyPack: string }): Promise<Sample> {
     const cpuBefore = cpuMs();
     const start = performance.now();
-    const result = await runOperation({ stack, operation: "preview", env: { FLY_API_TOKEN: FAKE_FLY_TOKEN }, ...project });
+    const result = await runOperation({ stack, operation: "preview", env: { FLY_API_TOKEN: TEST_TOKEN } /* a preview reads its presence, never calls Fly */, ...project });
     const ms = performance.now() - start;
     if (!result.ok) throw new Error(`preview of ${stack} failed: ${result.error}`);
     const cpuAfter = cpuMs();

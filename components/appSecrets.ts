@@ -8,6 +8,7 @@ import * as random from "@pulumi/random";
 import * as time from "@pulumiverse/time";
 import { SECRETS_DEFAULTS } from "../config/defaults";
 import { ENV_VAR_NAME } from "../config/patterns";
+import { refuseInvalid } from "./refuseInvalid";
 
 /** Type token of {@link AppSecrets}. */
 export const APP_SECRETS_TYPE = "platform:secrets:AppSecrets";
@@ -76,10 +77,7 @@ export class AppSecrets extends pulumi.ComponentResource {
     public readonly rotatesAt?: pulumi.Output<string>;
 
     constructor(name: string, args: AppSecretsArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        // Validated before registering, so invalid args leave nothing half-registered.
-        const problems = validateAppSecretsArgs(name, args);
-        // A RunError: the CLI prints the message alone, without a stack trace.
-        if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
+        refuseInvalid(validateAppSecretsArgs(name, args));
         super(APP_SECRETS_TYPE, name, {}, opts);
         const jwtLength = args.jwtLength ?? SECRETS_DEFAULTS.jwtLength;
         const rotationDays = args.rotationDays ?? SECRETS_DEFAULTS.rotationDays;

@@ -10,6 +10,7 @@ import { APP_DEFAULTS } from "../config/defaults";
 import { type AppEndpoints, type AppServiceArgs, type ResolvedAppArgs, validateAppServiceArgs } from "./appServiceArgs";
 import { flyAppService, type ResolvedFlyRuntime } from "./appServiceFly";
 import { localAppService, type ResolvedLocalRuntime } from "./appServiceLocal";
+import { refuseInvalid } from "./refuseInvalid";
 
 export * from "./appServiceArgs";
 export { requireReleaseSuccess } from "./appServiceLocal";
@@ -42,6 +43,7 @@ function resolve(args: AppServiceArgs): ResolvedAppArgs<ResolvedFlyRuntime | Res
                       strategy: runtime.strategy ?? D.strategy,
                       maxUnavailable: runtime.maxUnavailable ?? D.maxUnavailable,
                       healthTimeoutSeconds: runtime.healthTimeoutSeconds ?? D.healthTimeoutSeconds,
+                      rolloutTiming: { ...D.rolloutTiming, ...runtime.rolloutTiming },
                       domains: runtime.domains ?? D.domains,
                   }
                 : { ...runtime, hostPort: runtime.hostPort ?? D.hostPort },
@@ -60,10 +62,7 @@ export class AppService extends pulumi.ComponentResource {
     public readonly imageRef: pulumi.Output<string>;
 
     constructor(name: string, args: AppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Validated before registering, so invalid args leave nothing half-registered.
-        const problems = validateAppServiceArgs(name, args);
-        // A RunError: the CLI prints the message alone, without a stack trace.
-        if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
+        refuseInvalid(validateAppServiceArgs(name, args));
         super(APP_SERVICE_TYPE, name, {}, opts);
         const resolved = resolve(args);
         const { runtime } = resolved;

@@ -67,6 +67,12 @@ export interface FlyAppRuntimeArgs {
     /** @default APP_DEFAULTS.healthTimeoutSeconds */
     readonly healthTimeoutSeconds?: number;
     /**
+     * Delays of a rollout: blue-green drains, health polling, the smoke-check window, the lease TTL, the wait for new
+     * secrets. Each key left out keeps flyctl's value.
+     * @default APP_DEFAULTS.rolloutTiming (flyctl's delays)
+     */
+    readonly rolloutTiming?: Partial<fly.RolloutTiming>;
+    /**
      * Custom domains; each gets a certificate, and the first is the public URL.
      * @default APP_DEFAULTS.domains (none)
      */

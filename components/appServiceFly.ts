@@ -104,6 +104,7 @@ export function flyAppService(parent: pulumi.ComponentResource, name: string, ar
             strategy: runtime.strategy,
             maxUnavailable: runtime.maxUnavailable,
             healthTimeoutSeconds: runtime.healthTimeoutSeconds,
+            rolloutTiming: runtime.rolloutTiming,
             // A new secrets version (a rotated JWT, a changed DATABASE_URL) rolls the machines.
             minSecretsVersion: appSecrets?.version,
         },

@@ -49,6 +49,7 @@ function databaseRuntime(config: StackConfig, secrets: AppSecrets): FlyPostgresA
             plan: database.plan,
             diskGb: database.diskGb,
             version: database.version,
+            adopt: database.adopt,
         };
     }
     return { kind: "local", password: secrets.databasePassword as pulumi.Output<string>, version: database.version, hostPort: database.localPort };
@@ -71,6 +72,7 @@ function appRuntime(config: StackConfig, database: Postgres, registryToken: pulu
             strategy: app.deploy.strategy,
             maxUnavailable: app.deploy.maxUnavailable,
             healthTimeoutSeconds: app.deploy.healthTimeoutSeconds,
+            rolloutTiming: app.deploy.timing,
             domains: app.domains,
             registryToken,
         };

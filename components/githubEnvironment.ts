@@ -8,6 +8,7 @@ import { GitHubReadEnvironment, GitHubReadEnvironmentArgs, validateGitHubReadEnv
 import { GITHUB_DEFAULTS } from "../config/defaults";
 import { ENV_VAR_NAME } from "../config/patterns";
 import { NAME_LIMITS, NameScope, physicalName } from "./naming";
+import { refuseInvalid } from "./refuseInvalid";
 
 /** Type token of {@link GitHubEnvironment}. */
 export const GITHUB_ENVIRONMENT_TYPE = "platform:github:GitHubEnvironment";
@@ -156,10 +157,7 @@ export class GitHubEnvironment extends pulumi.ComponentResource {
     public readonly environment: pulumi.Output<string>;
 
     constructor(name: string, args: GitHubEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Validated before registering, so invalid args leave nothing half-registered.
-        const problems = validateGitHubEnvironmentArgs(name, args);
-        // A RunError: the CLI prints the message alone, without a stack trace.
-        if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
+        refuseInvalid(validateGitHubEnvironmentArgs(name, args));
         super(GITHUB_ENVIRONMENT_TYPE, name, {}, opts);
         const users = [...(args.reviewers?.users ?? [])];
         const teams = [...(args.reviewers?.teams ?? [])];

@@ -8,6 +8,7 @@ import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { GITHUB_DEFAULTS } from "../config/defaults";
 import { BRANCH_NAME } from "../config/patterns";
+import { refuseInvalid } from "./refuseInvalid";
 
 /** Type token of {@link GitHubReadEnvironment}; the policy pack tells read environments from deploying ones by it. */
 export const GITHUB_READ_ENVIRONMENT_TYPE = "platform:github:GitHubReadEnvironment";
@@ -63,9 +64,7 @@ export class GitHubReadEnvironment extends pulumi.ComponentResource {
     public readonly environment: pulumi.Output<string>;
 
     constructor(name: string, args: GitHubReadEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = validateGitHubReadEnvironmentArgs(name, args);
-        // A RunError: the CLI prints the message alone, without a stack trace.
-        if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
+        refuseInvalid(validateGitHubReadEnvironmentArgs(name, args));
         super(GITHUB_READ_ENVIRONMENT_TYPE, name, {}, opts);
         const branches = [...(args.branches ?? [])];
         const users = [...(args.reviewers?.users ?? [])];

@@ -12,6 +12,7 @@ import { DATABASE_DEFAULTS } from "../config/defaults";
 import { FLY_DATABASE_NAME, SQL_IDENTIFIER } from "../config/patterns";
 import * as fly from "../providers/fly";
 import { NAME_LIMITS, NameScope, physicalName } from "./naming";
+import { refuseInvalid } from "./refuseInvalid";
 
 /** Type token of {@link Postgres}. */
 export const POSTGRES_TYPE = "platform:database:Postgres";
@@ -29,7 +30,7 @@ export interface FlyPostgresArgs {
      */
     readonly plan?: fly.PostgresPlan;
     /**
-     * Disk size in GB (it can only grow).
+     * Disk size in GB (it can only grow; a new cluster starts at 500 at most).
      * @default DATABASE_DEFAULTS.diskGb
      */
     readonly diskGb?: number;
@@ -38,6 +39,12 @@ export interface FlyPostgresArgs {
      * @default DATABASE_DEFAULTS.version
      */
     readonly version?: 16 | 17;
+    /**
+     * The id of an existing cluster to take over instead of creating one (`fly mpg list`); its settings must be the
+     * ones above. See `ManagedPostgresArgs.adopt`.
+     * @default undefined (a new cluster)
+     */
+    readonly adopt?: string;
 }
 
 /** Local Docker settings. */
@@ -139,10 +146,7 @@ export class Postgres extends pulumi.ComponentResource {
     public readonly network?: pulumi.Output<string>;
 
     constructor(name: string, args: PostgresArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Validated before registering, so invalid args leave nothing half-registered.
-        const problems = validatePostgresArgs(name, args);
-        // A RunError: the CLI prints the message alone, without a stack trace.
-        if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
+        refuseInvalid(validatePostgresArgs(name, args));
         super(POSTGRES_TYPE, name, {}, opts);
         const databaseName = args.databaseName ?? DATABASE_DEFAULTS.name;
         const username = args.username ?? APP_USER;
@@ -159,6 +163,7 @@ export class Postgres extends pulumi.ComponentResource {
                     plan: runtime.plan ?? DATABASE_DEFAULTS.plan,
                     diskSizeGb: runtime.diskGb ?? DATABASE_DEFAULTS.diskGb,
                     pgMajorVersion: runtime.version ?? DATABASE_DEFAULTS.version,
+                    adopt: runtime.adopt,
                 },
                 data,
             );

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as sentry from "@pulumiverse/sentry";
 import { SENTRY_DEFAULTS } from "../config/defaults";
+import { refuseInvalid } from "./refuseInvalid";
 
 /** Type token of {@link SentryProject}. */
 export const SENTRY_PROJECT_TYPE = "platform:observability:SentryProject";
@@ -58,10 +59,7 @@ export class SentryProject extends pulumi.ComponentResource {
     public readonly projectSlug: pulumi.Output<string>;
 
     constructor(name: string, args: SentryProjectArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Validated before registering, so invalid args leave nothing half-registered.
-        const problems = validateSentryProjectArgs(name, args);
-        // A RunError: the CLI prints the message alone, without a stack trace.
-        if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
+        refuseInvalid(validateSentryProjectArgs(name, args));
         super(SENTRY_PROJECT_TYPE, name, {}, opts);
         const createTeam = args.createTeam ?? SENTRY_DEFAULTS.createTeam;
         const createProject = args.createProject ?? true;

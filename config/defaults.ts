@@ -2,8 +2,11 @@
  * The program's defaults, each once: the schema fills them into a stack's config (`.default(...)`) and the
  * components resolve the same values at the top of their constructors (`args.x ?? DEFAULTS.x`), so a component
  * built by hand behaves like one built from config. Their `@default` text in the components' args names these
- * constants. A leaf module: config/schema.ts and components/ both import it, and it imports nothing.
+ * constants. config/schema.ts and components/ both import it; it imports only what the Fly provider package owns
+ * (the MachineGroup's rollout defaults), which the package needs without config.
  */
+import { DEFAULT_HEALTH_TIMEOUT_SECONDS, DEFAULT_MAX_UNAVAILABLE } from "../providers/fly/machineGroupDefaults";
+import { DEFAULT_ROLLOUT_TIMING } from "../providers/fly/rollout/timing";
 
 /** Defaults of the API service (`app.*` in config, `AppServiceArgs` in components/). */
 export const APP_DEFAULTS = {
@@ -28,10 +31,12 @@ export const APP_DEFAULTS = {
     concurrency: { soft: 200, hard: 250 } as { readonly soft: number; readonly hard: number },
     /** How machines are replaced on an update. */
     strategy: "rolling" as "rolling" | "bluegreen" | "immediate",
-    /** Rolling only: machines updated at once. */
-    maxUnavailable: 1,
-    /** Seconds a new machine may take to pass its checks before the rollout is rolled back. */
-    healthTimeoutSeconds: 300,
+    /** Rolling only: machines updated at once (the MachineGroup's own default). */
+    maxUnavailable: DEFAULT_MAX_UNAVAILABLE,
+    /** Seconds a new machine may take to pass its checks before the rollout is rolled back (the MachineGroup's own default). */
+    healthTimeoutSeconds: DEFAULT_HEALTH_TIMEOUT_SECONDS,
+    /** Delays of a rollout (blue-green drains, health polling, smoke check, lease TTL, wait for secrets): flyctl's. */
+    rolloutTiming: DEFAULT_ROLLOUT_TIMING,
     /** Custom domains. */
     domains: [] as readonly string[],
     /** Local runtime: the host port the API is published on (127.0.0.1). */
@@ -102,6 +107,12 @@ export const GITHUB_DEFAULTS = {
         conversationResolution: true,
         dismissStaleReviews: true,
     },
+} as const;
+
+/** Defaults of the stateful-change guard (`guard.*`, delivery/preview/guard.ts). */
+export const GUARD_DEFAULTS = {
+    /** `off`: a replace or delete of a resource that holds data is only listed, not refused. */
+    statefulChanges: "off" as "block" | "off",
 } as const;
 
 /** Defaults of Sentry (`sentry.*`, `SentryProjectArgs`). */

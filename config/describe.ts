@@ -206,5 +206,9 @@ export function describeIssue(stack: string, issue: z.core.$ZodIssue, settings: 
             problem = value === undefined || (value !== null && typeof value === "object") ? message : `${message}, received ${shown}`;
         }
     }
-    return [{ key, problem, fix: setCommand(stack, key, example(schema, issue)) }];
+    // A custom issue may know its fix (IssueFix in schema.ts: `database.backups true`, or removing the key); others
+    // get one from the schema.
+    const known = issue.code === "custom" ? (issue.params as { fixValue?: string; removeKey?: boolean } | undefined) : undefined;
+    const fix = known?.removeKey ? removeCommand(stack, key) : setCommand(stack, key, known?.fixValue ?? example(schema, issue));
+    return [{ key, problem, fix }];
 }

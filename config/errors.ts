@@ -28,44 +28,22 @@ function reportable(issue: ConfigIssue): ConfigIssue {
 }
 
 /**
- * Configuration problems as the user reads them: a `RunError`, so the Pulumi CLI prints the message alone (any
- * other error prints as a coloured stack trace, whatever `NO_COLOR` says); each issue's key, problem and fix; no
- * colour; no plain value that looks like a credential (a URL with a password, a pasted token), whichever check
- * quoted it.
+ * Every problem found in a stack's configuration, thrown before any resource is registered, as the user reads it:
+ * a `RunError`, so the Pulumi CLI prints the message alone (any other error prints as a coloured stack trace,
+ * whatever `NO_COLOR` says); each issue's key, problem and fix; no colour; no plain value that looks like a
+ * credential (a URL with a password, a pasted token), whichever check quoted it.
  */
-abstract class ConfigReport extends pulumi.RunError {
+export class ConfigError extends pulumi.RunError {
     readonly issues: readonly ConfigIssue[];
 
-    protected constructor(title: string, issues: readonly ConfigIssue[]) {
-        super(formatReport(title, issues.map(reportable)));
-        this.issues = issues.map(reportable);
-    }
-}
-
-/** Every problem found in a stack's configuration. Thrown before any resource is registered. */
-export class ConfigError extends ConfigReport {
     constructor(
         readonly stack: string,
         issues: readonly ConfigIssue[],
     ) {
-        super(`Invalid configuration for stack "${stack}"`, issues);
+        const redacted = issues.map(reportable);
+        super(formatReport(`Invalid configuration for stack "${stack}"`, redacted));
         this.name = "ConfigError";
-    }
-}
-
-/**
- * A constraint on configuration that is checked after the config was parsed (by a component, or a provider's
- * `check`), reported as the config problem it is. The stack is not named: components never know it, and the fix
- * (`pulumi config set` without `--stack`) applies to the selected one.
- */
-export class LateConfigError extends ConfigReport {
-    /** @param checkedBy What found the problems, for the first line (`the app service`, `fly:MachineGroup check`). */
-    constructor(
-        readonly checkedBy: string,
-        issues: readonly ConfigIssue[],
-    ) {
-        super(`Invalid configuration, found by ${checkedBy}`, issues);
-        this.name = "LateConfigError";
+        this.issues = redacted;
     }
 }
 

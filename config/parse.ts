@@ -2,6 +2,7 @@
  * Turns a stack's raw config map (as the Pulumi engine hands it to the program) into a validated `StackConfig`,
  * or a `ConfigError` that lists every problem at once. Pure: no Pulumi runtime, so tests and commands call it too.
  */
+import { ENV_VAR_NAME } from "./patterns";
 import { describeIssue, isRedundantSafeIntIssue, TOP_LEVEL_KEYS, valueAt } from "./describe";
 import { ConfigError, ConfigIssue, removeCommand, setCommand, shellQuote } from "./errors";
 import { StackConfig, stackConfigSchema } from "./schema";
@@ -14,7 +15,7 @@ export { formatPath } from "./describe";
 export const PROJECT = "api-environments";
 
 /** Config keys in UPPER_SNAKE_CASE are secret values: extra app secrets, GitHub environment secrets, `JWT_SECRET`. */
-const SECRET_KEY = /^[A-Z][A-Z0-9_]*$/;
+const SECRET_KEY = ENV_VAR_NAME;
 
 /** A supplied JWT signing secret replaces the generated (and rotated) one. */
 export const SUPPLIED_JWT_SECRET = "JWT_SECRET";

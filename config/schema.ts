@@ -5,10 +5,11 @@
  * Keys sit in the project's namespace (`api-environments:<key>`). Nested values are set with
  * `pulumi config set --path`, so numbers and booleans arrive typed.
  */
-import { APP_DEFAULTS, DATABASE_DEFAULTS, GITHUB_DEFAULTS, SECRETS_DEFAULTS, SENTRY_DEFAULTS, SETTINGS_DEFAULTS } from "./defaults";
+import { APP_DEFAULTS, DATABASE_DEFAULTS, GITHUB_DEFAULTS, GUARD_DEFAULTS, SECRETS_DEFAULTS, SENTRY_DEFAULTS, SETTINGS_DEFAULTS } from "./defaults";
 import { FLY_MANAGED_POSTGRES_CHECKED, FLY_MANAGED_POSTGRES_REGIONS, databaseRegion } from "./managedPostgres";
 import { BRANCH_NAME, ENV_VAR_NAME, FLY_DATABASE_NAME, SQL_IDENTIFIER } from "./patterns";
 import { z } from "zod";
+import { CLUSTER_ID } from "../providers/fly/providerInputs";
 import { FLY_REGIONS, flyRegionProblem } from "../providers/fly/regions";
 
 /** Fly's region codes: the one list, kept with its date and sources in providers/fly/regions.json. */
@@ -138,6 +139,29 @@ const machinesSchema = z.strictObject({
     memoryMb: z.number().int().min(256).max(131072).multipleOf(256).default(APP_DEFAULTS.memoryMb),
 });
 
+const T = APP_DEFAULTS.rolloutTiming;
+/** Up to ten minutes, in milliseconds. */
+const delayMs = (fallback: number) => z.number().int().min(0).max(600_000).default(fallback);
+
+/**
+ * The delays of a rollout, flyctl's by default. Shorter drains make a blue-green deploy faster but let a Fly proxy
+ * that has not yet seen the change send requests to a machine going away.
+ */
+const timingSchema = z.strictObject({
+    /** Blue-green: ms between green's uncordon and blue's cordon (flyctl's waitBeforeCordon). */
+    waitBeforeCordonMs: delayMs(T.waitBeforeCordonMs),
+    /** Blue-green: ms between blue's cordon and its stop (flyctl's waitBeforeStop). */
+    waitBeforeStopMs: delayMs(T.waitBeforeStopMs),
+    /** Seconds a machine lease lives unless refreshed: how soon a crashed deploy frees its machines. */
+    leaseTtlSeconds: z.number().int().min(2).max(3600).default(T.leaseTtlSeconds),
+    /** Longest ms between two reads of a new machine's checks. */
+    healthPollMs: z.number().int().min(1).max(60_000).default(T.healthPollMs),
+    /** Ms a started machine is watched for a crash loop before its checks alone decide. */
+    smokeCheckMs: delayMs(T.smokeCheckMs),
+    /** Ms a machine update refused until Fly has the new secrets is retried. */
+    secretsWaitMs: delayMs(T.secretsWaitMs),
+});
+
 const deploySchema = z.strictObject({
     /** How machines are replaced on an update. */
     strategy: z.enum(["rolling", "bluegreen", "immediate"]).default(APP_DEFAULTS.strategy),
@@ -145,6 +169,8 @@ const deploySchema = z.strictObject({
     maxUnavailable: z.number().int().min(1).max(20).default(APP_DEFAULTS.maxUnavailable),
     /** How long a new machine may take to pass its checks before the rollout is rolled back. */
     healthTimeoutSeconds: z.number().int().min(10).max(3600).default(APP_DEFAULTS.healthTimeoutSeconds),
+    /** Delays of a rollout (drains, polling, smoke check); each key left out keeps flyctl's value. */
+    timing: timingSchema.default(timingSchema.parse({})),
 });
 
 /**
@@ -206,7 +232,7 @@ const databaseSchema = z.strictObject({
         .default(DATABASE_DEFAULTS.name),
     /** Managed Postgres plan. */
     plan: z.enum(["basic", "starter", "launch", "scale", "performance"]).default(DATABASE_DEFAULTS.plan),
-    /** Managed Postgres disk, in GB (grow only). */
+    /** Managed Postgres disk, in GB (grow only; a new cluster starts at 500 at most, refused by the provider's check). */
     diskGb: z.number().int().min(10).max(1000).default(DATABASE_DEFAULTS.diskGb),
     /** PostgreSQL major version. Changing it replaces the cluster: the Fly provider refuses it, and the guard blocks it. */
     version: z.literal([16, 17]).default(DATABASE_DEFAULTS.version),
@@ -223,6 +249,11 @@ const databaseSchema = z.strictObject({
     backups: z.boolean().default(DATABASE_DEFAULTS.backups),
     /** Local only: host port for psql (127.0.0.1); unset keeps the database private to the Docker network. */
     localPort: z.number().int().min(1024).max(65535).optional(),
+    /**
+     * Fly only: the id of an existing Managed Postgres cluster to take over instead of creating one (`fly mpg list`).
+     * Its name, organization, region, plan, disk and version must be the ones this config describes.
+     */
+    adopt: z.string().regex(CLUSTER_ID, "must be the id of an existing cluster as `fly mpg list` prints it (letters, digits, - and _)").optional(),
 });
 
 const secretsSchema = z.strictObject({
@@ -305,7 +336,7 @@ const sentrySchema = z.strictObject({
  */
 const guardSchema = z.strictObject({
     /** `block`: such a change fails the preview and the deploy unless allowed; `off`: it is only listed. */
-    statefulChanges: z.enum(["block", "off"]).default("off"),
+    statefulChanges: z.enum(["block", "off"]).default(GUARD_DEFAULTS.statefulChanges),
     /** Resources (logical names) the next up may replace or delete, each with why; a preview that uses none of an entry fails until it is removed. */
     allow: z.array(z.strictObject({ resource: z.string().min(1), reason: z.string().min(10, "must say why losing the resource is intended (at least 10 characters)") })).default([]),
 });
@@ -348,7 +379,7 @@ type LooseConfig = {
         deploy?: { maxUnavailable?: unknown };
         concurrency?: { soft?: unknown; hard?: unknown };
     };
-    database?: { kind?: unknown; name?: unknown; region?: unknown; protect?: unknown; retainOnDelete?: unknown; backups?: unknown };
+    database?: { kind?: unknown; name?: unknown; region?: unknown; protect?: unknown; retainOnDelete?: unknown; backups?: unknown; adopt?: unknown };
     secrets?: { extra?: unknown[] };
     github?: LooseGitHub & { environment?: unknown; secrets?: unknown[]; readEnvironments?: (LooseGitHub & { environment?: unknown; branches?: unknown[] })[] };
 };
@@ -365,17 +396,21 @@ export interface ValueFreeParams {
     readonly withoutValues: string;
 }
 
+/** Set on a custom issue that knows its fix: the value that fixes the key, or that the key must be removed. */
+export type IssueFix = { readonly fixValue: string } | { readonly removeKey: true };
+
 function crossKeyRules(cfg: LooseConfig, ctx: z.RefinementCtx): void {
-    const issue = (path: (string | number)[], message: string, withoutValues?: string) =>
-        ctx.addIssue({ code: "custom", path, message, ...(withoutValues === undefined ? {} : { params: { withoutValues } satisfies ValueFreeParams }) });
+    const issue: Issue = (path, message, withoutValues, fix) =>
+        ctx.addIssue({ code: "custom", path, message, params: { ...(withoutValues === undefined ? {} : ({ withoutValues } satisfies ValueFreeParams)), ...fix } });
     const app = cfg.app ?? {};
     if (cfg.platform === "fly" && cfg.fly === undefined) issue(["fly", "org"], "is required when platform is fly");
     if (cfg.platform === "fly" && cfg.database?.kind === "local") {
-        issue(["database", "kind"], "must be fly when platform is fly (a local container is unreachable from Fly)");
+        issue(["database", "kind"], "must be fly when platform is fly (a local container is unreachable from Fly)", undefined, { fixValue: "fly" });
     }
-    if (cfg.platform === "local" && cfg.database?.kind === "fly") issue(["database", "kind"], "must be local when platform is local");
+    if (cfg.platform === "local" && cfg.database?.kind === "fly") issue(["database", "kind"], "must be local when platform is local", undefined, { fixValue: "local" });
+    if (cfg.database?.kind === "local" && cfg.database.adopt !== undefined) issue(["database", "adopt"], "adopts a Fly Managed Postgres cluster, so it needs database.kind fly; remove it for a local database", undefined, { removeKey: true });
     // The policy pack cannot see retainOnDelete, so protected data without it would be deleted once unprotected.
-    if (cfg.database?.protect === true && cfg.database.retainOnDelete === false) issue(["database", "retainOnDelete"], "must be true when database.protect is true: protected data must also be kept when it leaves the program");
+    if (cfg.database?.protect === true && cfg.database.retainOnDelete === false) issue(["database", "retainOnDelete"], "must be true when database.protect is true: protected data must also be kept when it leaves the program", undefined, { fixValue: "true" });
     if (cfg.platform === "local" && Array.isArray(app.domains) && app.domains.length > 0) issue(["app", "domains"], "custom domains need platform fly");
 
     // Only compare against the machine count when the count itself is valid, so one bad value reports once.
@@ -406,14 +441,14 @@ function crossKeyRules(cfg: LooseConfig, ctx: z.RefinementCtx): void {
     if (cfg.github !== undefined) gitHubRules(cfg.github, issue);
 }
 
-type Issue = (path: (string | number)[], message: string, withoutValues?: string) => void;
+type Issue = (path: (string | number)[], message: string, withoutValues?: string, fix?: IssueFix) => void;
 
 export { FLY_MANAGED_POSTGRES_REGIONS };
 
 /** What Fly Managed Postgres cannot honour, refused here rather than by Fly half-way through an update. */
 function managedPostgresRules(cfg: LooseConfig, issue: Issue): void {
     const database = cfg.database ?? {};
-    if (database.backups === false) issue(["database", "backups"], "must be true for Fly Managed Postgres (database.kind fly): Fly always keeps its backups and cannot turn them off");
+    if (database.backups === false) issue(["database", "backups"], "must be true for Fly Managed Postgres (database.kind fly): Fly always keeps its backups and cannot turn them off", undefined, { fixValue: "true" });
     // Fly's rule for database names; a local postgres also takes a leading or trailing underscore.
     if (typeof database.name === "string" && !FLY_DATABASE_NAME.test(database.name)) {
         issue(["database", "name"], "must start and end with a letter or digit for Fly Managed Postgres (database.kind fly), such as app");

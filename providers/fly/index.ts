@@ -11,6 +11,7 @@ export { Certificate, type CertificateArgs } from "./certificate";
 export { Volume, type VolumeArgs } from "./volume";
 export { Secrets, type SecretsArgs } from "./secrets";
 export { MachineGroup, type MachineGroupArgs, type FlyMachineConfig, type RolloutStrategy } from "./machineGroup";
+export type { RolloutTiming } from "./rollout/timing";
 export { ManagedPostgres, type ManagedPostgresArgs, type PostgresPlan } from "./managedPostgres";
 export { PostgresDatabase, type PostgresDatabaseArgs } from "./postgresDatabase";
 export { PostgresUser, type PostgresUserArgs, type PostgresRole } from "./postgresUser";

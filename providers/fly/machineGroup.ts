@@ -33,12 +33,12 @@ export interface MachineGroupArgs {
     readonly strategy: pulumi.Input<RolloutStrategy>;
     /**
      * Machines a rolling update takes out of service at once.
-     * @default 1
+     * @default 1 (`DEFAULT_MAX_UNAVAILABLE`, machineGroupDefaults.ts)
      */
     readonly maxUnavailable?: pulumi.Input<number>;
     /**
      * How long new machines get to start and pass every check before the rollout is rolled back.
-     * @default 300
+     * @default 300 (`DEFAULT_HEALTH_TIMEOUT_SECONDS`, machineGroupDefaults.ts)
      */
     readonly healthTimeoutSeconds?: pulumi.Input<number>;
     /**

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { UNKNOWN } from "./providerInputs";
 import { flyRegionProblem } from "./regions";
+import { DEFAULT_HEALTH_TIMEOUT_SECONDS, DEFAULT_MAX_UNAVAILABLE } from "./machineGroupDefaults";
 import { rolloutTimingProblems } from "./rollout/timing";
 import type { FlyMachine, FlyMachineConfig, MachineGroupInputs, RolloutStrategy } from "./machineGroupTypes";
 
@@ -21,8 +22,6 @@ export const TAG_CANDIDATE = "pulumi_bluegreen_candidate";
 /** Fly's own process-group tag; flyctl and the proxy read it, so it is always present. */
 export const TAG_PROCESS_GROUP = "fly_process_group";
 
-export const DEFAULT_MAX_UNAVAILABLE = 1;
-export const DEFAULT_HEALTH_TIMEOUT_SECONDS = 300;
 const STRATEGIES: readonly RolloutStrategy[] = ["rolling", "bluegreen", "immediate"];
 
 /** Inputs with every default resolved. */

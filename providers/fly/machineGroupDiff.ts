@@ -3,7 +3,8 @@
  * does) or rolls it out in place. Observed drift (a machine deleted or reconfigured out of band, seen by `read`)
  * counts as a change of `regions` or `config`, so the next `up` repairs it.
  */
-import { canonicalJson, DEFAULT_HEALTH_TIMEOUT_SECONDS, DEFAULT_MAX_UNAVAILABLE, desiredConfig, targetImage } from "./machineGroupConfig";
+import { canonicalJson, desiredConfig, targetImage } from "./machineGroupConfig";
+import { DEFAULT_HEALTH_TIMEOUT_SECONDS, DEFAULT_MAX_UNAVAILABLE } from "./machineGroupDefaults";
 import type { MachineGroupInputs, MachineGroupState } from "./machineGroupTypes";
 
 /** Properties whose change replaces the group: a group cannot move its machines to another app. */

@@ -12,7 +12,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { DataEnvelope, PostgresEndpoint, PostgresPlan } from "./api";
 import { FlyApiError, flyRequest } from "./client";
 import { createOnce, pollUntil } from "./exactlyOnce";
-import { type CheckFailure, changedKeys, label, unwrap, isKnown } from "./providerInputs";
+import { type CheckFailure, CLUSTER_ID, changedKeys, label, unwrap, isKnown } from "./providerInputs";
 import {
     clusterPath,
     FAILED_STATUSES,
@@ -53,6 +53,11 @@ export interface ManagedPostgresOutputs extends ManagedPostgresInputs {
 /** Every setting of a cluster: none can change through the API. */
 const FIXED: readonly (keyof ManagedPostgresInputs & string)[] = ["name", "orgSlug", "region", "plan", "diskSizeGb", "pgMajorVersion"];
 const DEFAULT_READY_TIMEOUT_S = 1800;
+/**
+ * The largest disk a new cluster starts with. Fly's Managed Postgres docs start a cluster at 500 GB at most, though
+ * the API's schema (contracts/fly/managed-postgres-openapi.json) takes 10-1000: a cluster reaches 1000 by growing.
+ */
+export const MAX_INITIAL_DISK_GB = 500;
 const NO_ENDPOINT: PostgresEndpoint = { host: "", port: 0 };
 const PLAN_RUNBOOK = "docs/runbooks/change-database.md#plan-or-disk-size";
 const MOVE_RUNBOOK = "docs/runbooks/change-database.md#move-to-a-new-cluster";
@@ -128,7 +133,14 @@ export function checkManagedPostgres(olds: Partial<ManagedPostgresInputs> | unde
     bad("plan", !PLANS.includes(news.plan as PostgresPlan), `plan must be one of ${PLANS.join(", ")}, got ${JSON.stringify(news.plan)}`);
     bad("diskSizeGb", !Number.isInteger(news.diskSizeGb) || news.diskSizeGb! < 10 || news.diskSizeGb! > 1000, `diskSizeGb must be an integer from 10 to 1000, got ${news.diskSizeGb}`);
     bad("pgMajorVersion", news.pgMajorVersion !== 16 && news.pgMajorVersion !== 17, `pgMajorVersion must be 16 or 17, got ${news.pgMajorVersion}`);
-    bad("adopt", news.adopt !== undefined && (typeof news.adopt !== "string" || !/^[A-Za-z0-9_-]+$/.test(news.adopt)), `adopt must be the id of an existing cluster (\`fly mpg list\`), got ${JSON.stringify(news.adopt)}`);
+    // Only a create starts a cluster (no earlier inputs); an adopted one may have grown past it.
+    const creating = olds?.name === undefined && news.adopt === undefined;
+    bad(
+        "diskSizeGb",
+        creating && typeof news.diskSizeGb === "number" && news.diskSizeGb > MAX_INITIAL_DISK_GB,
+        `a new cluster starts with at most ${MAX_INITIAL_DISK_GB} GB, got ${news.diskSizeGb}; create it with ${MAX_INITIAL_DISK_GB} (database.diskGb) and grow it later in the Fly dashboard, or adopt an existing larger cluster (adopt, database.adopt)`,
+    );
+    bad("adopt", news.adopt !== undefined && (typeof news.adopt !== "string" || !CLUSTER_ID.test(news.adopt)), `adopt must be the id of an existing cluster (\`fly mpg list\`), got ${JSON.stringify(news.adopt)}`);
     bad("readyTimeoutSeconds", news.readyTimeoutSeconds !== undefined && !(typeof news.readyTimeoutSeconds === "number" && news.readyTimeoutSeconds > 0), "readyTimeoutSeconds must be a positive number of seconds");
     const name = typeof olds?.name === "string" ? olds.name : String(news.name);
     return [...failures, ...refusals(olds, news, FIXED, sameSetting, (p, from, to) => fixFor(name, p, from, to))];

@@ -46,5 +46,8 @@ export const APP_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 /** Fly volume names: 1 to 30 lowercase letters, digits or underscores. */
 export const VOLUME_NAME = /^[a-z0-9_]{1,30}$/;
 
+/** Fly Managed Postgres cluster ids (`fly mpg list`): letters, digits, dashes and underscores. */
+export const CLUSTER_ID = /^[A-Za-z0-9_-]+$/;
+
 /** Fly secret names: letters, digits and underscores, not starting with a digit. */
 export const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

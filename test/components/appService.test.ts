@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { appEnv, PLAIN_ENV_KEYS } from "../../components/appConfig";
 import { APP_DEFAULTS } from "../../config/defaults";
 import { AppService, AppServiceArgs, FlyAppRuntimeArgs, requireReleaseSuccess, validateAppServiceArgs } from "../../components/appService";
+import { TEST_TOKEN } from "../fly/emulator/defaults";
 import { SECRET_LOOKING, T, capture, containerEnv } from "./capture";
 
 const settings = { environment: "production", debug: false, logLevel: "WARNING", corsOrigins: ["https://app.acme.dev"], jwtExpiryMinutes: 15, sentryTracesSampleRate: 0.05 };
@@ -18,7 +19,7 @@ const flyRuntime = (over: Partial<FlyAppRuntimeArgs> = {}): FlyAppRuntimeArgs =>
     concurrency: { soft: 150, hard: 300 },
     strategy: "bluegreen",
     domains: ["api.acme.dev", "www.acme.dev"],
-    registryToken: "FlyV1 test-token-not-real",
+    registryToken: TEST_TOKEN,
     ...over,
 });
 const secrets = { JWT_SECRET: "jwt-value", DATABASE_URL: "postgresql://app:pw@db:5432/app", SENTRY_DSN: "https://k@o1.ingest.sentry.io/1", STRIPE_API_KEY: "sk_test" };
@@ -151,6 +152,11 @@ describe("AppService on Fly", () => {
         assert.equal(config.env.LOG_LEVEL, "WARNING");
     });
 
+    it("gives the machines the rollout timing it was given, over flyctl's for the keys left out", async () => {
+        const run = await capture(() => expose(new AppService("app", flyArgs({ runtime: flyRuntime({ rolloutTiming: { waitBeforeCordonMs: 0, smokeCheckMs: 50 } }) }))));
+        assert.deepEqual(run.named("app-machines").inputs.rolloutTiming, { ...APP_DEFAULTS.rolloutTiming, waitBeforeCordonMs: 0, smokeCheckMs: 50 });
+    });
+
     it("refuses to build for Fly without a registry token", () => {
         assert.throws(() => new AppService("app", flyArgs({ runtime: flyRuntime({ registryToken: undefined }) })), /AppService "app": building image\.context for Fly .* FLY_API_TOKEN/);
     });
@@ -166,6 +172,7 @@ describe("AppService defaults", () => {
         assert.deepEqual(machines.regions, { ams: D.machinesPerRegion, fra: D.machinesPerRegion });
         assert.deepEqual([machines.strategy, machines.maxUnavailable, machines.healthTimeoutSeconds], [D.strategy, D.maxUnavailable, D.healthTimeoutSeconds]);
         assert.deepEqual(machines.config.guest, { cpu_kind: D.cpuKind, cpus: D.cpus, memory_mb: D.memoryMb });
+        assert.deepEqual(machines.rolloutTiming, D.rolloutTiming);
         const [service] = machines.config.services;
         assert.deepEqual([service.internal_port, service.checks[0].path], [D.port, D.healthPath]);
         assert.deepEqual([service.autostop, service.min_machines_running], [D.autostop, D.minRunning]);

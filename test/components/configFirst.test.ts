@@ -204,7 +204,7 @@ describe("every check in components/ is a config error first", () => {
 
     it("the walk finds the checks (a control: it sees throws and pushes in every validating component)", () => {
         const files = new Set(sites.map((s) => s.file));
-        for (const file of ["appSecrets.ts", "appServiceArgs.ts", "appService.ts", "postgres.ts", "githubEnvironment.ts", "githubReadEnvironment.ts", "sentryProject.ts", "dataSafety.ts"]) assert.ok(files.has(file), file);
+        for (const file of ["appSecrets.ts", "appServiceArgs.ts", "refuseInvalid.ts", "postgres.ts", "githubEnvironment.ts", "githubReadEnvironment.ts", "sentryProject.ts", "dataSafety.ts"]) assert.ok(files.has(file), file);
         assert.ok(sites.filter((s) => s.kind === "push").length >= 30, `${sites.length} sites`);
     });
 

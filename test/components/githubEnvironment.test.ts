@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import * as github from "@pulumi/github";
 import { GitHubEnvironment, GitHubEnvironmentArgs, REPOSITORY_ADMIN_ROLE_ID, validateGitHubEnvironmentArgs } from "../../components/githubEnvironment";
 import { GITHUB_READ_ENVIRONMENT_TYPE } from "../../components/githubReadEnvironment";
+import { TEST_TOKEN } from "../fly/emulator/defaults";
 import { inputsHolding, secretLeaks } from "../stacks/graph";
 import { T, capture } from "./capture";
 
@@ -31,7 +32,7 @@ const prod = (over: Partial<GitHubEnvironmentArgs> = {}): GitHubEnvironmentArgs 
     adminsCanBypass: false,
     waitTimerMinutes: 5,
     protection: { requiredApprovals: 2, statusChecks: ["ci", "plan (prod)"] },
-    secrets: { FLY_API_TOKEN: "fly-token-value" },
+    secrets: { FLY_API_TOKEN: TEST_TOKEN },
     variables: { PULUMI_STACK: "prod", HEALTH_URL: "https://api.acme.dev/health" },
     ...over,
 });
@@ -140,7 +141,7 @@ describe("GitHubEnvironment", () => {
         const run = await capture(() => expose(new GitHubEnvironment("gh", prod())));
         const secret = run.named("gh-secret-FLY_API_TOKEN");
         assert.deepEqual([secret.inputs.secretName, secret.inputs.environment, secret.inputs.repository], ["FLY_API_TOKEN", "production", "api"]);
-        assert.equal(secret.inputs.plaintextValue, "fly-token-value");
+        assert.equal(secret.inputs.plaintextValue, TEST_TOKEN);
         assert.ok(secret.secretPaths.includes("plaintextValue"));
         assert.deepEqual(
             run.ofType(T.ghVariable).map((v) => [v.inputs.variableName, v.inputs.value]).sort(),

@@ -2,15 +2,14 @@
  * The production gate's config-side classes, each from the compliant prod stack with one change and a
  * control case: credential-shaped plain values are never echoed (config errors, `npm run plan` output); a stack-file
  * key without a namespace is named as such, with a fix for the key that exists; one problem repeated by list
- * elements is reported once; a constraint checked late reports as a config problem (key, fix, no stack trace).
+ * elements is reported once. Late constraints (class 5) are config errors first: test/components/configFirst.test.ts.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, LateConfigError } from "../../config";
+import { ConfigError } from "../../config";
 import { CREDENTIAL_MASK, looksLikeCredential, redactCredentials } from "../../config/credentials";
 import { runOperation } from "../../engine";
 import { readStackConfig } from "../../engine/stackConfig";
@@ -114,25 +113,5 @@ describe("one problem repeated by list elements is reported once", () => {
         assert.match(error.message, /- app\.settings\.corsOrigins\[1\]: must be an origin/);
         assert.match(error.message, /fix: .*'app\.settings\.corsOrigins\[1\]'/);
         assert.ok(!error.message.includes("<i>"));
-    });
-});
-
-describe("a constraint checked late reports as a config problem (the reporting side of checks made by components and providers)", () => {
-    const late = () =>
-        new LateConfigError("the database component", [
-            { key: "database.plan", problem: "\u001b[31mis not offered in region ams\u001b[0m with a replica at postgres://u:pw-late@db", fix: "pulumi config set --path database.plan launch" },
-        ]);
-
-    it("is a RunError (printed as its message, no stack trace), naming the key and the fix, with no colour and no credential", () => {
-        const error = late();
-        assert.ok(pulumi.RunError.isInstance(error));
-        assert.match(error.message, /^Invalid configuration, found by the database component \(1 problem\); nothing was created\.\n {2}- database\.plan: is not offered/);
-        assert.match(error.message, /\n {6}fix: pulumi config set --path database\.plan launch$/);
-        assert.ok(!error.message.includes("\u001b"), "no escape sequence");
-        assert.ok(!error.message.includes("pw-late"));
-    });
-
-    it("control: a plain Error is not a RunError (the CLI would print its coloured stack trace)", () => {
-        assert.ok(!pulumi.RunError.isInstance(new Error("x")));
     });
 });

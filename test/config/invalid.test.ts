@@ -53,6 +53,10 @@ const cases: Case[] = [
     // Enumerations.
     { name: "unsupported Postgres version", stack: "prod", mutate: (c) => (c.database.version = 15), key: "database.version", problem: /must be one of 16, 17, received 15/, fix: "--path database.version 16" },
     { name: "unknown log level", stack: "prod", mutate: (c) => (c.app.settings.logLevel = "VERBOSE"), key: "app.settings.logLevel", problem: /must be one of "TRACE", .*received "VERBOSE"/, fix: "--path app.settings.logLevel TRACE" },
+    { name: "negative drain", stack: "prod", mutate: (c) => (c.app.deploy.timing = { waitBeforeStopMs: -1 }), key: "app.deploy.timing.waitBeforeStopMs", problem: /must be at least 0 \(allowed 0–600000\), received -1/, fix: "--path app.deploy.timing.waitBeforeStopMs 0" },
+    { name: "a rollout delay that is not flyctl's", stack: "staging", mutate: (c) => (c.app.deploy.timing = { drainMs: 0 }), key: "app.deploy.timing.drainMs", problem: /is not a known key \(known keys here: waitBeforeCordonMs, waitBeforeStopMs/, fix: "pulumi config rm --stack staging --path app.deploy.timing.drainMs" },
+    { name: "adopting a cluster for a local database", stack: "dev", mutate: (c) => (c.database.adopt = "pg-1"), key: "database.adopt", problem: /needs database\.kind fly; remove it for a local database/, fix: "pulumi config rm --stack dev --path database.adopt" },
+    { name: "a cluster id with a space", stack: "prod", mutate: (c) => (c.database.adopt = "pg 1"), key: "database.adopt", problem: /must be the id of an existing cluster as `fly mpg list` prints it/, fix: "--path database.adopt" },
     { name: "unknown deploy strategy", stack: "prod", mutate: (c) => (c.app.deploy.strategy = "canary"), key: "app.deploy.strategy", problem: /must be one of "rolling", "bluegreen", "immediate", received "canary"/, fix: "--path app.deploy.strategy rolling" },
     { name: "unknown platform", stack: "dev", mutate: (c) => (c.platform = "k8s"), key: "platform", problem: /must be one of "local", "fly", received "k8s"/, fix: "pulumi config set --stack dev platform local" },
     // Malformed URLs, origins, hosts, names.
@@ -108,8 +112,9 @@ const cases: Case[] = [
     { name: "app without an image", stack: "prod", mutate: (c) => delete c.app.image, key: "app.image", problem: /is required/, fix: "--path app.image" },
     { name: "no database kind", stack: "staging", mutate: (c) => delete c.database.kind, key: "database.kind", problem: /must be one of "local", "fly", received nothing/, fix: "--path database.kind local" },
     // retainOnDelete is invisible to the policy pack, so the config refuses protected data that would not be kept.
-    { name: "protected database not retained on delete", stack: "prod", mutate: (c) => (c.database.retainOnDelete = false), key: "database.retainOnDelete", problem: /must be true when database.protect is true.*received false/, fix: "--path database.retainOnDelete <true|false>" },
-    { name: "local database on Fly", stack: "prod", mutate: (c) => (c.database.kind = "local"), key: "database.kind", problem: /must be fly when platform is fly/, fix: "--path database.kind" },
+    { name: "protected database not retained on delete", stack: "prod", mutate: (c) => (c.database.retainOnDelete = false), key: "database.retainOnDelete", problem: /must be true when database.protect is true.*received false/, fix: "--path database.retainOnDelete true" },
+    { name: "Fly Managed Postgres without backups", stack: "prod", mutate: (c) => (c.database.backups = false), key: "database.backups", problem: /cannot turn them off/, fix: "pulumi config set --stack prod --path database.backups true" },
+    { name: "local database on Fly", stack: "prod", mutate: (c) => (c.database.kind = "local"), key: "database.kind", problem: /must be fly when platform is fly/, fix: "--path database.kind fly" },
     { name: "GitHub without a branch", stack: "prod", mutate: (c) => delete c.github.branch, key: "github.branch", problem: /is required/, fix: "--path github.branch" },
     { name: "no environment name", stack: "prod", mutate: (c) => delete c.environment, key: "environment", problem: /is required/, fix: "pulumi config set --stack prod environment <value>" },
 ];

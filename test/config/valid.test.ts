@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { FLY_REGIONS, healthPathProblem, PROJECT, stackConfigSchema } from "../../config";
 import flyRegions from "../../providers/fly/regions.json";
+import { DEFAULT_ROLLOUT_TIMING } from "../../providers/fly/rollout/timing";
 import { engineConfig, parseStackFile, readStackFile, runStack } from "../harness/stack";
 import { TYPES } from "../harness/types";
 
@@ -80,6 +81,23 @@ describe("stack files", () => {
         assert.equal(run.configError, undefined, run.configError?.message);
         const hostnames = run.resources.filter((r) => r.type === TYPES.flyCert).map((r) => r.inputs.hostname);
         assert.deepEqual(hostnames.sort(), ["*.acme.dev", "api.acme.dev"]);
+    });
+
+    it("app.deploy.timing reaches the MachineGroup: flyctl's delays unless set, each key set replacing only itself", async () => {
+        const unset = await runStack("prod");
+        const timingOf = (run: typeof unset) => run.resources.find((r) => r.type === TYPES.flyMachines)?.inputs.rolloutTiming;
+        assert.deepEqual(timingOf(unset), DEFAULT_ROLLOUT_TIMING);
+        const set = await runStack("prod", { mutate: (c) => (c.app.deploy.timing = { waitBeforeStopMs: 2500 }) });
+        assert.equal(set.configError, undefined, set.configError?.message);
+        assert.deepEqual(timingOf(set), { ...DEFAULT_ROLLOUT_TIMING, waitBeforeStopMs: 2500 });
+    });
+
+    it("database.adopt reaches the Managed Postgres cluster as its adopt input; unset, a new cluster is created", async () => {
+        const adoptOf = (run: Awaited<ReturnType<typeof runStack>>) => run.resources.find((r) => r.type === TYPES.flyPostgres)?.inputs.adopt;
+        const adopted = await runStack("prod", { mutate: (c) => (c.database.adopt = "pg-existing_1") });
+        assert.equal(adopted.configError, undefined, adopted.configError?.message);
+        assert.equal(adoptOf(adopted), "pg-existing_1");
+        assert.equal(adoptOf(await runStack("prod")), undefined);
     });
 
     it("a wildcard must cover a domain, not a top-level domain or a bare star", () => {

@@ -10,8 +10,9 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { budgetOf } from "../../delivery/cost/budget";
 import { ROOT, runOperation } from "../../engine";
+import { TEST_TOKEN } from "../fly/emulator/defaults";
 
-const OFFLINE = { FLY_API_TOKEN: "FlyV1 offline-test-placeholder", FLY_API_HOSTNAME: "http://127.0.0.1:9" };
+const OFFLINE = { FLY_API_TOKEN: TEST_TOKEN, FLY_API_HOSTNAME: "http://127.0.0.1:9" };
 
 describe("the budget policy", () => {
     const dir = mkdtempSync(join(tmpdir(), "budget-"));

@@ -8,8 +8,9 @@ import { estimate, machineMonthlyUsd, PRICES } from "../../delivery/cost/estimat
 import { fromEngine } from "../../delivery/preview/model";
 import { costOf } from "../../delivery/preview/report";
 import { runOperation } from "../../engine";
+import { TEST_TOKEN } from "../fly/emulator/defaults";
 
-const OFFLINE = { FLY_API_TOKEN: "FlyV1 offline-test-placeholder", FLY_API_HOSTNAME: "http://127.0.0.1:9" };
+const OFFLINE = { FLY_API_TOKEN: TEST_TOKEN, FLY_API_HOSTNAME: "http://127.0.0.1:9" };
 
 async function estimateOf(stack: string) {
     const result = await runOperation({ stack, operation: "preview", env: OFFLINE, policyPack: false });

@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import { TEST_TOKEN } from "../fly/emulator/defaults";
 import { runStack } from "../harness/stack";
 import { inputsHolding, leakedOutputs, secretLeaks } from "../stacks/graph";
 
@@ -15,7 +16,8 @@ const CANARIES = {
     SENTRY_AUTH_TOKEN: "sntrys_CANARY2sentry2auth2token2in2the2environment",
     // The name @pulumiverse/sentry's own Provider would read.
     SENTRY_TOKEN: "sntrys_CANARY3sentry3token3in3the3environment",
-    FLY_API_TOKEN: "FlyV1 fm2_CANARY4fly4api4token4in4the4environment",
+    // The one fake Fly token (the emulator's), as the canary of this credential.
+    FLY_API_TOKEN: TEST_TOKEN,
 } as const;
 const ALL = Object.values(CANARIES);
 

@@ -9,6 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { TEST_TOKEN } from "../fly/emulator/defaults";
 import { ROOT } from "../harness/stack";
 
 /** The release the `pulumi` npm devDependency pins. */
@@ -109,7 +110,7 @@ exit "\${FAKE_DOCKER_EXIT:-0}"
 export const SENTINELS = {
     PULUMI_ACCESS_TOKEN: "pul-SENTINEL-access-token",
     PULUMI_CONFIG_PASSPHRASE: "SENTINEL-passphrase",
-    FLY_API_TOKEN: "FlyV1 fm2_SENTINEL-fly-token",
+    FLY_API_TOKEN: TEST_TOKEN,
     GITHUB_TOKEN: "ghp_SENTINEL-github-token",
     SENTRY_AUTH_TOKEN: "sntrys_SENTINEL-sentry-token",
 } as const;

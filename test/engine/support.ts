@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { type OperationOptions, type OperationResult, runOperation } from "../../engine";
 import { isSecret, UNKNOWN, type Wire } from "../../engine/rpc";
 import { type Emulator, TEST_TOKEN } from "../fly/emulator";
+import { FAST_ROLLOUTS } from "../fly/support";
 
 /** Environment of the program and the providers: Fly at the emulator, short client retries. */
 export function flyEnv(fly: Emulator): Record<string, string> {
@@ -19,7 +20,18 @@ export function flyEnv(fly: Emulator): Record<string, string> {
     };
 }
 
-/** One stack's life: operations share a state file and a clock. */
+/**
+ * `mutate` that sets the Fly suites' short rollout delays ({@link FAST_ROLLOUTS}) through config, as a user would
+ * (`app.deploy.timing`), then applies `more`. flyctl's real delays stay the default everywhere else.
+ */
+export function withFastRollouts(more?: OperationOptions["mutate"]): NonNullable<OperationOptions["mutate"]> {
+    return (config) => {
+        config.app.deploy = { ...config.app.deploy, timing: { ...FAST_ROLLOUTS } };
+        more?.(config);
+    };
+}
+
+/** One stack's life: operations share a state file and a clock; rollouts use {@link FAST_ROLLOUTS}. */
 export class StackUnderTest {
     readonly stateFile: string;
     private readonly dir: string;
@@ -40,7 +52,7 @@ export class StackUnderTest {
 
     run(operation: OperationOptions["operation"], options: Partial<OperationOptions> = {}): Promise<OperationResult> {
         const now = this.clock;
-        return runOperation({ stack: this.stack, operation, stateFile: this.stateFile, env: this.env(), now: () => new Date(now), ...options });
+        return runOperation({ stack: this.stack, operation, stateFile: this.stateFile, env: this.env(), now: () => new Date(now), ...options, mutate: withFastRollouts(options.mutate) });
     }
 
     dispose(): void {

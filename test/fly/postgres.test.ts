@@ -80,6 +80,16 @@ describe("fly:ManagedPostgres", () => {
         assert.deepEqual(invalid.failures!.map((f) => f.property), ["plan", "diskSizeGb", "pgMajorVersion"]);
     });
 
+    it("refuses to create a cluster over 500 GB, with the fix; an existing or adopted cluster may be larger", async () => {
+        const [big] = (await pg.check({}, { ...cluster, diskSizeGb: 501 })).failures!;
+        assert.equal(big.property, "diskSizeGb");
+        assert.match(big.reason, /a new cluster starts with at most 500 GB, got 501; create it with 500 \(database\.diskGb\) and grow it later/);
+        // Controls: the limit itself, a cluster that grew, and one adopted at its size.
+        assert.deepEqual((await pg.check({}, { ...cluster, diskSizeGb: 500 })).failures, []);
+        assert.deepEqual((await pg.check({ ...cluster, diskSizeGb: 800 }, { ...cluster, diskSizeGb: 800 })).failures, []);
+        assert.deepEqual((await pg.check({}, { ...cluster, diskSizeGb: 800, adopt: "pg-big" })).failures, []);
+    });
+
     it("never replaces: diff shows an update, and update refuses it without sending a request that mutates", async () => {
         const { fly } = env;
         const created = await pg.create({ ...cluster, name: "pg-no-replace" });

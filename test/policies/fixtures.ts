@@ -4,6 +4,7 @@
  * of a fresh copy per case; the real analyzer judges it (analyzerVerdict.ts).
  */
 import { secret, UNKNOWN } from "../../engine/wire";
+import { DOCKER, FLY, GITHUB, RANDOM_PASSWORD, SENTRY, TIME_ROTATING } from "../../policies/lib/types";
 import { judgeResources, type JudgedViolation, type RuleInput } from "./analyzerVerdict";
 
 /** Pulumi's envelope for a secret value on the wire (the runtime opens it before a rule sees it). */
@@ -23,27 +24,28 @@ export const SECRETS = {
 
 const urn = (type: string, name: string) => `urn:pulumi:prod::api-environments::${type}::${name}`;
 
+/** The type tokens the baseline uses, named for the tests; each is the policy pack's own (policies/lib/types.ts). */
 export const T = {
-    app: "pulumi-nodejs:dynamic/fly:App",
-    cert: "pulumi-nodejs:dynamic/fly:Certificate",
-    group: "pulumi-nodejs:dynamic/fly:MachineGroup",
-    secrets: "pulumi-nodejs:dynamic/fly:Secrets",
-    volume: "pulumi-nodejs:dynamic/fly:Volume",
-    pg: "pulumi-nodejs:dynamic/fly:ManagedPostgres",
-    pgDb: "pulumi-nodejs:dynamic/fly:PostgresDatabase",
-    pgUser: "pulumi-nodejs:dynamic/fly:PostgresUser",
-    password: "random:index/randomPassword:RandomPassword",
-    image: "docker:index/image:Image",
-    container: "docker:index/container:Container",
-    dockerVolume: "docker:index/volume:Volume",
-    ghEnv: "github:index/repositoryEnvironment:RepositoryEnvironment",
-    ghDeploy: "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
-    ghProtection: "github:index/branchProtection:BranchProtection",
-    ghRuleset: "github:index/repositoryRuleset:RepositoryRuleset",
-    sentryProject: "sentry:index/sentryProject:SentryProject",
-    sentryKey: "sentry:index/sentryKey:SentryKey",
-    release: "pulumi-nodejs:dynamic/fly:Release",
-    rotating: "time:index/rotating:Rotating",
+    app: FLY.app,
+    cert: FLY.certificate,
+    group: FLY.machineGroup,
+    secrets: FLY.secrets,
+    volume: FLY.volume,
+    pg: FLY.managedPostgres,
+    pgDb: FLY.postgresDatabase,
+    pgUser: FLY.postgresUser,
+    password: RANDOM_PASSWORD,
+    image: DOCKER.image,
+    container: DOCKER.container,
+    dockerVolume: DOCKER.volume,
+    ghEnv: GITHUB.environment,
+    ghDeploy: GITHUB.deploymentPolicy,
+    ghProtection: GITHUB.branchProtection,
+    ghRuleset: GITHUB.ruleset,
+    sentryProject: SENTRY.project,
+    sentryKey: SENTRY.key,
+    release: FLY.release,
+    rotating: TIME_ROTATING,
     githubProvider: "pulumi:providers:github",
 } as const;
 
