@@ -5,6 +5,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { CreateAppRequest, FlyApp } from "./api";
 import { flyRequest, seg } from "./client";
 import { createOnce } from "./exactlyOnce";
+import { kindProvider } from "./kindProvider";
 import { APP_NAME, type CheckFailure, changedKeys, label } from "./providerInputs";
 
 /** Inputs once resolved. */
@@ -94,20 +95,4 @@ export async function deleteApp(id: string): Promise<void> {
 }
 
 /** The App provider (the plugin loads it from the built package: registration.ts). */
-export const appProvider: pulumi.dynamic.ResourceProvider = {
-    async check(_olds, news) {
-        return { inputs: news, failures: checkApp(news) };
-    },
-    async diff(_id, olds, news) {
-        return diffApp(olds, news);
-    },
-    async create(inputs) {
-        return createApp(inputs);
-    },
-    async read(id, props) {
-        return readApp(id, props);
-    },
-    async delete(id) {
-        await deleteApp(id);
-    },
-};
+export const appProvider = kindProvider({ check: (_olds, news) => checkApp(news), diff: diffApp, create: createApp, read: readApp, delete: deleteApp });

@@ -6,6 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { CertificateDetail, DnsRequirements } from "./api";
 import { flyRequest, seg } from "./client";
 import { createOnce } from "./exactlyOnce";
+import { kindProvider } from "./kindProvider";
 import { type CheckFailure, changedKeys, label, splitId } from "./providerInputs";
 
 export interface CertificateInputs {
@@ -79,20 +80,4 @@ export async function deleteCertificate(id: string): Promise<void> {
 }
 
 /** The Certificate provider (the plugin loads it from the built package: registration.ts). */
-export const certificateProvider: pulumi.dynamic.ResourceProvider = {
-    async check(_olds, news) {
-        return checkCertificate(news);
-    },
-    async diff(_id, olds, news) {
-        return diffCertificate(olds, news);
-    },
-    async create(inputs) {
-        return createCertificate(inputs);
-    },
-    async read(id) {
-        return readCertificate(id);
-    },
-    async delete(id) {
-        await deleteCertificate(id);
-    },
-};
+export const certificateProvider = kindProvider({ check: (_olds, news) => checkCertificate(news), diff: diffCertificate, create: createCertificate, read: readCertificate, delete: deleteCertificate });

@@ -25,7 +25,7 @@ export const kindProviders: Record<FlyKind, pulumi.dynamic.ResourceProvider> = {
     Certificate: certificateProvider,
     Volume: volumeProvider,
     Secrets: secretsProvider,
-    MachineGroup: machineGroupProvider as pulumi.dynamic.ResourceProvider,
+    MachineGroup: machineGroupProvider,
     ManagedPostgres: managedPostgresProvider,
     PostgresDatabase: postgresDatabaseProvider,
     PostgresUser: postgresUserProvider,

@@ -5,6 +5,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { AssignIpRequest, FlyIpAssignment, ListIpAssignmentsResponse } from "./api";
 import { flyRequest, seg } from "./client";
 import { createOnce } from "./exactlyOnce";
+import { kindProvider } from "./kindProvider";
 import { type CheckFailure, changedKeys, label, splitId } from "./providerInputs";
 
 /** Kinds of address Fly assigns. `shared_v4` is free and shared with other apps; `v4` is dedicated (billed). */
@@ -82,20 +83,4 @@ export async function deleteIpAssignment(id: string): Promise<void> {
 }
 
 /** The IpAssignment provider (the plugin loads it from the built package: registration.ts). */
-export const ipAssignmentProvider: pulumi.dynamic.ResourceProvider = {
-    async check(_olds, news) {
-        return { inputs: news, failures: checkIpAssignment(news) };
-    },
-    async diff(_id, olds, news) {
-        return diffIpAssignment(olds, news);
-    },
-    async create(inputs) {
-        return createIpAssignment(inputs);
-    },
-    async read(id, props) {
-        return readIpAssignment(id, props);
-    },
-    async delete(id) {
-        await deleteIpAssignment(id);
-    },
-};
+export const ipAssignmentProvider = kindProvider({ check: (_olds, news) => checkIpAssignment(news), diff: diffIpAssignment, create: createIpAssignment, read: readIpAssignment, delete: deleteIpAssignment });

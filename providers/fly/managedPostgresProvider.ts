@@ -26,6 +26,7 @@ import {
     refusals,
 } from "./postgresApi";
 import { flyRegionProblem } from "./regions";
+import { kindProvider } from "./kindProvider";
 
 export type { PostgresPlan } from "./api";
 
@@ -299,23 +300,4 @@ export async function deleteManagedPostgres(id: string, props: ManagedPostgresOu
 }
 
 /** The ManagedPostgres provider (the host loads it from the built package: hostEntry.ts). */
-export const managedPostgresProvider: pulumi.dynamic.ResourceProvider = {
-    async check(olds, news) {
-        return { inputs: news, failures: checkManagedPostgres(olds, news) };
-    },
-    async diff(_id, olds, news) {
-        return diffManagedPostgres(olds, news);
-    },
-    async create(inputs) {
-        return createManagedPostgres(inputs);
-    },
-    async read(id, props) {
-        return readManagedPostgres(id, props);
-    },
-    async update(id, olds, news) {
-        return updateManagedPostgres(id, olds, news);
-    },
-    async delete(id, props) {
-        await deleteManagedPostgres(id, props);
-    },
-};
+export const managedPostgresProvider = kindProvider({ check: checkManagedPostgres, diff: diffManagedPostgres, create: createManagedPostgres, read: readManagedPostgres, update: updateManagedPostgres, delete: deleteManagedPostgres });

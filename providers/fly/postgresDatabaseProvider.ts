@@ -8,6 +8,7 @@ import type { DataEnvelope, PostgresDatabase as FlyPostgresDatabase } from "./ap
 import { flyRequest } from "./client";
 import { createOnce } from "./exactlyOnce";
 import { type CheckFailure, changedKeys, label, splitId, unwrap, isKnown } from "./providerInputs";
+import { kindProvider } from "./kindProvider";
 import { clusterPath, DATABASE_NAME, refusalError, refusals } from "./postgresApi";
 
 export interface PostgresDatabaseInputs {
@@ -89,23 +90,4 @@ export async function deletePostgresDatabase(id: string): Promise<void> {
 }
 
 /** The PostgresDatabase provider (the host loads it from the built package: hostEntry.ts). */
-export const postgresDatabaseProvider: pulumi.dynamic.ResourceProvider = {
-    async check(olds, news) {
-        return { inputs: news, failures: checkPostgresDatabase(olds, news) };
-    },
-    async diff(_id, olds, news) {
-        return diffPostgresDatabase(olds, news);
-    },
-    async create(inputs) {
-        return createPostgresDatabase(inputs);
-    },
-    async read(id) {
-        return readPostgresDatabase(id);
-    },
-    async update(_id, olds, news) {
-        return updatePostgresDatabase(olds, news);
-    },
-    async delete(id) {
-        await deletePostgresDatabase(id);
-    },
-};
+export const postgresDatabaseProvider = kindProvider({ check: checkPostgresDatabase, diff: diffPostgresDatabase, create: createPostgresDatabase, read: readPostgresDatabase, update: (_id, olds, news) => updatePostgresDatabase(olds, news), delete: deletePostgresDatabase });

@@ -13,6 +13,7 @@ import type { DataEnvelope, PostgresCredentials, PostgresUser as FlyPostgresUser
 import { flyRequest } from "./client";
 import { createOnce } from "./exactlyOnce";
 import { type CheckFailure, changedKeys, label, splitId, unwrap, isKnown } from "./providerInputs";
+import { kindProvider } from "./kindProvider";
 import { clusterPath, refusalError, refusals, USERNAME } from "./postgresApi";
 
 /** What a user may do: `schema_admin` (DDL), `writer` (read/write data), `reader` (read only). */
@@ -131,23 +132,4 @@ export async function deletePostgresUser(id: string): Promise<void> {
 }
 
 /** The PostgresUser provider (the host loads it from the built package: hostEntry.ts). */
-export const postgresUserProvider: pulumi.dynamic.ResourceProvider = {
-    async check(olds, news) {
-        return { inputs: news, failures: checkPostgresUser(olds, news) };
-    },
-    async diff(_id, olds, news) {
-        return diffPostgresUser(olds, news);
-    },
-    async create(inputs) {
-        return createPostgresUser(inputs);
-    },
-    async read(id) {
-        return readPostgresUser(id);
-    },
-    async update(_id, olds, news) {
-        return updatePostgresUser(olds, news);
-    },
-    async delete(id) {
-        await deletePostgresUser(id);
-    },
-};
+export const postgresUserProvider = kindProvider({ check: checkPostgresUser, diff: diffPostgresUser, create: createPostgresUser, read: readPostgresUser, update: (_id, olds, news) => updatePostgresUser(olds, news), delete: deletePostgresUser });

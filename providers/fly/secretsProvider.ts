@@ -7,6 +7,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { AppSecretsResponse, AppSecretsUpdateRequest, SecretsVersionResponse } from "./api";
 import { flyRequest, seg } from "./client";
+import { kindProvider } from "./kindProvider";
 import { type CheckFailure, label, isKnown, SECRET_NAME } from "./providerInputs";
 
 export interface SecretsInputs {
@@ -127,23 +128,4 @@ export async function deleteSecrets(id: string, props: SecretsOutputs): Promise<
 }
 
 /** The Secrets provider (the plugin loads it from the built package: registration.ts). */
-export const secretsProvider: pulumi.dynamic.ResourceProvider = {
-    async check(_olds, news) {
-        return { inputs: news, failures: checkSecrets(news) };
-    },
-    async diff(_id, olds, news) {
-        return diffSecrets(olds, news);
-    },
-    async create(inputs) {
-        return createSecrets(inputs);
-    },
-    async read(id, props) {
-        return readSecrets(id, props);
-    },
-    async update(_id, olds, news) {
-        return updateSecrets(olds, news);
-    },
-    async delete(id, props) {
-        await deleteSecrets(id, props);
-    },
-};
+export const secretsProvider = kindProvider({ check: (_olds, news) => checkSecrets(news), diff: diffSecrets, create: createSecrets, read: readSecrets, update: (_id, olds, news) => updateSecrets(olds, news), delete: deleteSecrets });

@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { CreateVolumeRequest, ExtendVolumeResponse, FlyVolume, UpdateVolumeRequest } from "./api";
 import { flyRequest, seg } from "./client";
 import { createOnce } from "./exactlyOnce";
+import { kindProvider } from "./kindProvider";
 import { type CheckFailure, changedKeys, label, splitId, VOLUME_NAME } from "./providerInputs";
 
 export interface VolumeInputs {
@@ -175,23 +176,4 @@ export async function deleteVolume(id: string): Promise<void> {
 }
 
 /** The Volume provider (the plugin loads it from the built package: registration.ts). */
-export const volumeProvider: pulumi.dynamic.ResourceProvider = {
-    async check(_olds, news) {
-        return { inputs: news, failures: checkVolume(news) };
-    },
-    async diff(_id, olds, news) {
-        return diffVolume(olds, news);
-    },
-    async create(inputs) {
-        return createVolume(inputs);
-    },
-    async read(id, props) {
-        return readVolume(id, props);
-    },
-    async update(id, olds, news) {
-        return updateVolume(id, olds, news);
-    },
-    async delete(id) {
-        await deleteVolume(id);
-    },
-};
+export const volumeProvider = kindProvider({ check: (_olds, news) => checkVolume(news), diff: diffVolume, create: createVolume, read: readVolume, update: updateVolume, delete: deleteVolume });
