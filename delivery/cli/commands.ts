@@ -1,5 +1,5 @@
 /**
- * The stack commands: one table, so a new command (issue 17's promote, releases, rollback) is one more entry with
+ * The stack commands: one table, so a new command (a promote, releases or rollback) is one more entry with
  * the same preflight, the same pinned CLI and the same signal handling.
  */
 import { EXIT } from "./exitCodes";

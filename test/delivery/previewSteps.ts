@@ -1,5 +1,5 @@
 /**
- * The guard and comment steps of the workflows (issue 18), as checks that return problems, so the tests can show
+ * The guard and comment steps of the workflows, as checks that return problems, so the tests can show
  * each one failing on a workflow that lacks what it checks.
  */
 import { stepsIn, type Step, type Workflow } from "./workflows";

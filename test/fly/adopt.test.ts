@@ -1,5 +1,5 @@
 /**
- * Issue 16, finding 1: adopting an existing Fly resource through the real dynamic-provider host. `pulumi import`
+ * Adopting an existing Fly resource through the real dynamic-provider host. `pulumi import`
  * makes the engine call the host's `read` with no properties, and the host fails on it (pulumi/pulumi#16175): the
  * first case shows that through the host the CLI runs (engine/providers/dynamic.ts). The way that works is an input
  * that `check` and `create` honour: ManagedPostgres `adopt: "<cluster id>"` reads the cluster, verifies it is the one

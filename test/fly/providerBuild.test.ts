@@ -1,5 +1,5 @@
 /**
- * Issue 16, finding 8: no `pulumi` command runs a stale build of the Fly provider package. The dynamic-provider host
+ * No `pulumi` command runs a stale build of the Fly provider package. The dynamic-provider host
  * requires the package by name (each resource's thin `__provider`); its entry (providers/fly/load.js) checks the
  * build against a content hash of the sources and rebuilds when they changed. The test works on a copy of the package
  * linked into a scratch project's node_modules, drives it through the thin text as the plugin runs it, edits a
