@@ -7,6 +7,8 @@
  * file and `.`/`..` never name a folder. A name with `/` can never reach another file. The error a program throws
  * for a bad name is in stackNameError.ts, apart, so the CLI driver checks names without loading `@pulumi/pulumi`.
  */
+import { readdirSync } from "node:fs";
+
 /** The stack name rule as one pattern, for callers that only need a yes or no (`stackNameProblem` says why). */
 export const STACK_NAME = /^(?!\.)[A-Za-z0-9_.-]{1,100}$/;
 
@@ -22,4 +24,12 @@ export function stackNameProblem(name: string): string | undefined {
     if (bad.length > 0) return `contains ${bad.map((c) => JSON.stringify(c)).join(", ")}; Pulumi allows only letters, digits, '-', '_' and '.'`;
     if (name.startsWith(".")) return "starts with '.', which would make its files hidden (policies/.<name>.json) or name a folder ('.', '..')";
     return undefined;
+}
+
+/** The stacks whose `Pulumi.<stack>.yaml` file is in `root`, by the name the file gives, sorted. */
+export function stackFileNames(root: string): string[] {
+    return readdirSync(root)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
 }

@@ -4,8 +4,7 @@
  * parity at a glance; secret values are never read, only whether each is set. Then each stack's monthly estimate,
  * line by line, from an offline preview (delivery/cost/; `--no-cost` skips those previews).
  */
-import { readdirSync } from "node:fs";
-import { STACK_NAME, StackNameError, stackNameProblem } from "../config";
+import { STACK_NAME, stackFileNames, StackNameError, stackNameProblem } from "../config";
 import { renderEstimate } from "../delivery/cost/estimate";
 import { fromEngine } from "../delivery/preview/model";
 import { costOf } from "../delivery/preview/report";
@@ -78,9 +77,7 @@ if (require.main === module) {
         process.exit(2);
     }
     // A file whose name is no valid stack name (`Pulumi.a b.yaml`) is no stack Pulumi could select.
-    const found = readdirSync(ROOT)
-        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-        .filter((s): s is string => s !== undefined && STACK_NAME.test(s));
+    const found = stackFileNames(ROOT).filter((s) => STACK_NAME.test(s));
     const order = ["dev", "staging", "prod"];
     const stacks = named.length ? named : found.sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
     console.log(envdiff(stacks, changedOnly));

@@ -2,7 +2,7 @@
  * What the preflight needs to know about a stack, read from its stack file, Pulumi.yaml and the Pulumi CLI's login
  * file. Never a secret's value: only whether a token is stored for the current backend.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import YAML from "yaml";
@@ -28,14 +28,6 @@ export interface StackFacts {
     readonly loginCurrent: string;
     /** Whether a token is stored for that backend; the token itself is never read out. */
     readonly loginHasToken: boolean;
-}
-
-/** `Pulumi.<stack>.yaml` files in `root`, by stack name, sorted. */
-export function knownStacks(root: string): string[] {
-    return readdirSync(root)
-        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-        .filter((s): s is string => s !== undefined)
-        .sort();
 }
 
 /** The Pulumi CLI's home: PULUMI_HOME, or ~/.pulumi. */

@@ -14,17 +14,17 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { stackNameProblem } from "../../config/stackName";
+import { stackFileNames, stackNameProblem } from "../../config/stackName";
 import { COMMANDS, type CommandContext } from "./commands";
 import { CommandExit, EXIT } from "./exitCodes";
-import { knownStacks, readStackFacts, type StackFacts } from "./facts";
+import { readStackFacts, type StackFacts } from "./facts";
 import { pinnedCli } from "./pinnedCli";
 import { checkBackend, checkLocal, checkPlan, reportProblems } from "./preflight";
 import { elsewhereNote, ROOT, startedIn } from "./root";
 import { runCli } from "./runCli";
 
 function usage(root: string): string {
-    const stacks = knownStacks(root);
+    const stacks = stackFileNames(root);
     return [
         "usage: npm run <command> -- <stack> [extra pulumi args...]   (or: node --import tsx delivery/cli/main.ts <command> <stack> ...)",
         `  commands: ${Object.keys(COMMANDS).join(", ")}`,
@@ -44,7 +44,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     const nameProblem = stackNameProblem(stack);
     if (nameProblem) throw usageError(root, `invalid stack name "${stack}": it ${nameProblem} (e.g. staging)`);
     if (!existsSync(join(root, `Pulumi.${stack}.yaml`))) {
-        const known = knownStacks(root);
+        const known = stackFileNames(root);
         throw new CommandExit(
             EXIT.usage,
             [`stack: unknown stack "${stack}": there is no Pulumi.${stack}.yaml in ${root}.`, `  known stacks: ${known.join(" ") || "(none)"}`, "  to add one, follow docs/runbooks/add-environment.md"].join("\n"),

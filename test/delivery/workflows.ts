@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { stackFileNames } from "../../config/stackName";
 import { ROOT } from "../harness/stack";
 
 export const WORKFLOW_DIR = join(ROOT, ".github", "workflows");
@@ -166,14 +167,10 @@ export function secretEnvNames(workflow: Workflow): Set<string> {
 /** Stack names from the `Pulumi.<stack>.yaml` files, with their `platform` config value. */
 export function stackFiles(): { stack: string; platform: string }[] {
     const project = (parseYaml(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string }).name;
-    return readdirSync(ROOT)
-        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-        .filter((s): s is string => s !== undefined)
-        .sort()
-        .map((stack) => {
-            const doc = parseYaml(readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
-            return { stack, platform: String(doc.config?.[`${project}:platform`] ?? "") };
-        });
+    return stackFileNames(ROOT).map((stack) => {
+        const doc = parseYaml(readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
+        return { stack, platform: String(doc.config?.[`${project}:platform`] ?? "") };
+    });
 }
 
 /**
