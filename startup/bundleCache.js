@@ -168,7 +168,7 @@ async function build(dir, entryFile, key) {
         packages: "external",
         platform: "node",
         format: "cjs",
-        target: "node20",
+        target: "node22", // the floor of package.json `engines`
         // Error classes and components keep their declared names (`error.name`, messages) as under ts-node.
         keepNames: true,
         sourcemap: "linked",

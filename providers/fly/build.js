@@ -108,7 +108,7 @@ function build(dir, key = sourceKey(dir)) {
             bundle: true,
             platform: "node",
             format: "cjs",
-            target: "node20",
+            target: "node22", // the floor of the project's package.json `engines`
             // The providers use the SDK's types only (the bundle requires nothing of it); external should that ever change.
             external: ["@pulumi/pulumi"],
             logLevel: "warning",
