@@ -1,17 +1,31 @@
 /** `npm run plan` and `npm run envdiff` as a newcomer runs them. */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { describe, it } from "node:test";
+import { cpSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { after, describe, it } from "node:test";
 import { effectiveConfig, envdiff } from "../../scripts/envdiff";
 import { MASK } from "../../scripts/render";
 import { readStackFile, ROOT } from "../harness/stack";
 
+/**
+ * The project the plans run in: a copy of this one (its sources copied, its installed packages linked), so the
+ * throwaway stack files below never appear in the real project, whose stack files other test files list meanwhile.
+ */
+// Named by pid, not mkdtemp's mixed-case suffix, which the plan's credential masking would take for a secret in a path.
+const PROJECT = join(tmpdir(), `plan-project-${process.pid}`);
+rmSync(PROJECT, { recursive: true, force: true });
+cpSync(ROOT, PROJECT, { recursive: true, filter: (source) => ![".git", ".ci", ".pulumi-state", "node_modules"].includes(basename(source)) });
+for (const dir of [".", "policies", "examples/api"]) {
+    if (existsSync(join(ROOT, dir, "node_modules"))) symlinkSync(join(ROOT, dir, "node_modules"), join(PROJECT, dir, "node_modules"));
+}
+after(() => rmSync(PROJECT, { recursive: true, force: true }));
+
 /** A plan as a newcomer runs it: no credentials in the environment unless a test passes some. */
 function plan(stack: string, env: Record<string, string> = {}) {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(FLY_|GITHUB_TOKEN|SENTRY_AUTH_TOKEN|PULUMI_ACCESS_TOKEN)/.test(k)));
-    const result = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "plan.ts"), stack], { cwd: ROOT, encoding: "utf8", env: { ...clean, NO_COLOR: "1", ...env } });
+    const result = spawnSync(process.execPath, ["--import", "tsx", join(PROJECT, "scripts", "plan.ts"), stack], { cwd: PROJECT, encoding: "utf8", env: { ...clean, NO_COLOR: "1", ...env } });
     return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
@@ -19,10 +33,10 @@ function plan(stack: string, env: Record<string, string> = {}) {
 let stacks = 0;
 function withStack<T>(edit: (text: string) => string, body: (stack: string) => T, enforcement = true): T {
     const stack = `plan-test-${process.pid}-${++stacks}`;
-    const file = join(ROOT, `Pulumi.${stack}.yaml`);
-    const policy = join(ROOT, "policies", `${stack}.json`);
-    writeFileSync(file, edit(readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8")));
-    if (enforcement) writeFileSync(policy, readFileSync(join(ROOT, "policies", "prod.json")));
+    const file = join(PROJECT, `Pulumi.${stack}.yaml`);
+    const policy = join(PROJECT, "policies", `${stack}.json`);
+    writeFileSync(file, edit(readFileSync(join(PROJECT, "Pulumi.prod.yaml"), "utf8")));
+    if (enforcement) writeFileSync(policy, readFileSync(join(PROJECT, "policies", "prod.json")));
     try {
         return body(stack);
     } finally {
