@@ -19,9 +19,9 @@ import { spawn, spawnSync } from "node:child_process";
 const SLOW = [
     "test/delivery/stack-cli.test.ts",
     "test/engine/lifecycle.test.ts",
-    "test/release/train.test.ts",
     "test/policies/stacks.test.ts",
     "test/scripts/commands.test.ts",
+    "test/release/train.test.ts",
     "test/policies/rules.test.ts",
     "test/security/canary.test.ts",
     "test/policies/engine-agreement.test.ts",
