@@ -52,7 +52,7 @@ export function findStackFile(root: string, stack: string): StackFileLookup {
                 `(1 to 9 digits, no leading zero).\n      fix: use the pull request's number as GitHub writes it, e.g. pr-7`,
         };
     }
-    return { problem: `there is no ${own} in ${root}.\n      fix: to add a stack, follow docs/runbooks/add-environment.md` };
+    return { problem: `there is no ${own} in ${root}.\n      fix: to add a stack, follow docs/runbooks/add-environment.md (write ${own}, then pulumi stack init ${stack})` };
 }
 
 /** The config file of `stack` (see {@link findStackFile}), or undefined when it has none. */
