@@ -26,10 +26,13 @@ export function stackNameProblem(name: string): string | undefined {
     return undefined;
 }
 
-/** The stacks whose `Pulumi.<stack>.yaml` file is in `root`, by the name the file gives, sorted. */
+/** The name in the review stacks' template, `Pulumi.review.yaml` (config/stackFile.ts): a template, not a stack. */
+export const REVIEW_TEMPLATE_NAME = "review";
+
+/** The stacks whose `Pulumi.<stack>.yaml` file is in `root`, by the name the file gives, sorted; never the review template. */
 export function stackFileNames(root: string): string[] {
     return readdirSync(root)
         .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-        .filter((s): s is string => s !== undefined)
+        .filter((s): s is string => s !== undefined && s !== REVIEW_TEMPLATE_NAME)
         .sort();
 }

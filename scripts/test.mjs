@@ -26,6 +26,7 @@ const SLOW = [
     "test/policies/engine-agreement.test.ts",
     "test/fly/machineGroupDrain.test.ts",
     "test/config/stackName.test.ts",
+    "test/review/lifecycle.test.ts",
     "test/fly/serialization.test.ts",
     "test/engine/semantics.test.ts",
     "test/security/engineCanary.test.ts",

@@ -8,9 +8,11 @@ import type { CliRun } from "./runCli";
 /** What a command gets once the preflight passed. */
 export interface CommandContext {
     readonly stack: string;
+    /** `--stack <stack>`, and `--config-file Pulumi.review.yaml` for a review stack (config/stackFile.ts). */
+    readonly stackArgs: readonly string[];
     /** Extra arguments for pulumi, after `--` in `npm run <command> -- <stack> ...`. */
     readonly extraArgs: readonly string[];
-    /** `--policy-pack policies --policy-pack-config policies/<stack>.json`. */
+    /** `--policy-pack policies --policy-pack-config policies/<stack>.json` (`policies/review.json` for a review stack). */
     readonly policyArgs: readonly string[];
     /** `--yes` when nobody can answer the CLI's confirmation (CI set, or stdin not a terminal); otherwise empty. */
     readonly yes: readonly string[];
@@ -44,23 +46,23 @@ async function expectingNoChanges(ctx: CommandContext, args: readonly string[]):
 export const COMMANDS: Readonly<Record<string, StackCommand>> = {
     preview: {
         summary: "pulumi preview --diff, with the policy pack and policies/<stack>.json",
-        run: async (ctx) => (await ctx.pulumi(["preview", "--stack", ctx.stack, "--diff", ...ctx.policyArgs, ...ctx.extraArgs])).code,
+        run: async (ctx) => (await ctx.pulumi(["preview", ...ctx.stackArgs, "--diff", ...ctx.policyArgs, ...ctx.extraArgs])).code,
     },
     up: {
         summary: "pulumi up, with the policy pack and policies/<stack>.json (--yes when CI is set or stdin is no terminal)",
-        run: async (ctx) => (await ctx.pulumi(["up", "--stack", ctx.stack, ...ctx.yes, ...ctx.policyArgs, ...ctx.extraArgs])).code,
+        run: async (ctx) => (await ctx.pulumi(["up", ...ctx.stackArgs, ...ctx.yes, ...ctx.policyArgs, ...ctx.extraArgs])).code,
     },
     refresh: {
         summary: "pulumi refresh (adopts out-of-band changes into the state)",
         usesPolicyPack: false,
-        run: async (ctx) => (await ctx.pulumi(["refresh", "--stack", ctx.stack, ...ctx.yes, ...ctx.extraArgs])).code,
+        run: async (ctx) => (await ctx.pulumi(["refresh", ...ctx.stackArgs, ...ctx.yes, ...ctx.extraArgs])).code,
     },
     drift: {
         summary: "refresh --preview-only --expect-no-changes, then preview --expect-no-changes; changes nothing",
         run: async (ctx) => {
             // Both checks always run so one report shows out-of-band changes (refresh) and unapplied code (preview).
-            const refresh = await expectingNoChanges(ctx, ["refresh", "--stack", ctx.stack, "--preview-only", "--expect-no-changes", "--diff", ...ctx.extraArgs]);
-            const preview = await expectingNoChanges(ctx, ["preview", "--stack", ctx.stack, "--expect-no-changes", "--diff", ...ctx.policyArgs, ...ctx.extraArgs]);
+            const refresh = await expectingNoChanges(ctx, ["refresh", ...ctx.stackArgs, "--preview-only", "--expect-no-changes", "--diff", ...ctx.extraArgs]);
+            const preview = await expectingNoChanges(ctx, ["preview", ...ctx.stackArgs, "--expect-no-changes", "--diff", ...ctx.policyArgs, ...ctx.extraArgs]);
             for (const code of [refresh, preview]) {
                 if (code !== 0 && code !== EXIT.drift) {
                     ctx.error(`drift check of "${ctx.stack}" failed (exit ${code}); see the output above`);
