@@ -24,6 +24,7 @@ import { tokenLifetimes } from "./secrets/token-lifetimes";
 import { productionIdentity } from "./stack/production-identity";
 import { productionIsolation } from "./stack/production-isolation";
 import { productionStackComplete } from "./stack/production-stack-complete";
+import { reviewIsolation } from "./stack/review-isolation";
 import { imagePinnedByDigest } from "./supply-chain/image-pinned-by-digest";
 
 export const rules: Policies = [
@@ -52,4 +53,5 @@ export const rules: Policies = [
     tokenLifetimes,
     safeReleaseCommand,
     budget,
+    reviewIsolation,
 ];

@@ -7,6 +7,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { appProvider } from "./appProvider";
 import { certificateProvider } from "./certificateProvider";
+import { existingPostgresProvider } from "./existingPostgresProvider";
 import { ipAssignmentProvider } from "./ipAssignmentProvider";
 import { machineGroupProvider } from "./machineGroupProvider";
 import { managedPostgresProvider } from "./managedPostgresProvider";
@@ -30,6 +31,7 @@ export const kindProviders: Record<FlyKind, pulumi.dynamic.ResourceProvider> = {
     PostgresDatabase: postgresDatabaseProvider,
     PostgresUser: postgresUserProvider,
     Release: releaseProvider as pulumi.dynamic.ResourceProvider,
+    ExistingPostgres: existingPostgresProvider,
 };
 
 /** The provider of each kind as the host runs it: its own, plus the carrying of a changed `__provider` text. */
