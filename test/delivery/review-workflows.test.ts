@@ -147,6 +147,7 @@ describe("review.yml: no fork, no bot", () => {
         assert.deepEqual(jobSecrets(review, review.jobs.request), new Set());
         const script = review.jobs.request.steps!.find((s) => s.id === "pull")!.run!;
         assert.match(script, /head-repository=\\\(\.head\.repo\.full_name \/\/ ""\)/, "the output is the API's head repository");
+        assert.match(script, /grep '\^head-repository=' pull\.txt\n\s*\} >> "\$GITHUB_OUTPUT"/, "and it becomes the job's output");
     });
 
     it("Dependabot's pull requests start nothing (they get Dependabot's secrets, not these)", () => {
