@@ -3,12 +3,15 @@
  * (delivery/review/pulls.ts, against a local server that answers as GitHub's REST API does).
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { commentMarker } from "../../delivery/comment/render";
 import { renderReviewComment } from "../../delivery/comment/review";
 import { readPull, readPulls } from "../../delivery/review/pulls";
+import { ROOT } from "../harness/stack";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 
@@ -27,6 +30,26 @@ describe("the review stack's comment", () => {
         assert.doesNotMatch(failed, /🚀|https:/);
         assert.match(renderReviewComment({ stack: "pr-7", sha: SHA, result: "cancelled", url: "https://x.fly.dev" }), /was cancelled/);
         assert.match(renderReviewComment({ stack: "pr-7", sha: SHA, result: "success" }), /came up without a URL/);
+    });
+});
+
+describe("the comment's entry, as review.yml runs it before scripts/comment.ts posts the file", () => {
+    const render = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "delivery", "review", "comment.ts"), ...args], { encoding: "utf8" });
+
+    it("prints the comment under the marker scripts/comment.ts finds for --stack pr-<n>", () => {
+        const r = render(["--pr", "7", "--sha", SHA, "--result", "success", "--url", "https://api-pr-7-app.fly.dev", "--run-url", ""]);
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stdout, `${renderReviewComment({ stack: "pr-7", sha: SHA, result: "success", url: "https://api-pr-7-app.fly.dev", runUrl: "" })}\n`);
+        assert.ok(r.stdout.startsWith(`${commentMarker("pr-7")}\n`));
+        const failed = render(["--pr", "7", "--sha", SHA, "--result", "failure", "--url", ""]);
+        assert.match(failed.stdout, /the up of `0123456` failed/);
+    });
+
+    it("refuses a number that names no review stack", () => {
+        const r = render(["--pr", "07", "--sha", SHA, "--result", "success"]);
+        assert.equal(r.status, 2);
+        assert.equal(r.stdout, "");
+        assert.match(r.stderr, /usage:/);
     });
 });
 

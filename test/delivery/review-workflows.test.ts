@@ -265,6 +265,19 @@ describe("review.yml: one operation per stack, a running up never cancelled", ()
     });
 });
 
+describe("review.yml: the sticky comment", () => {
+    it("is rendered for the review stack and posted as its sticky comment, with the up's result and URL", () => {
+        const step = review.jobs.comment.steps!.at(-1)!;
+        assert.match(step.run!, /npx tsx delivery\/review\/comment\.ts --pr "\$PR_NUMBER" --sha "\$HEAD_SHA" --result "\$UP_RESULT" --url "\$REVIEW_URL" --run-url "\$RUN_URL" > comment-review\.md\n/);
+        assert.match(step.run!, /npx tsx scripts\/comment\.ts --stack "pr-\$PR_NUMBER" --pr "\$PR_NUMBER" --body comment-review\.md/);
+        assert.deepEqual(
+            { ...step.env, RUN_URL: undefined },
+            { COMMENT_TOKEN: "${{ github.token }}", PR_NUMBER: "${{ needs.request.outputs.number }}", HEAD_SHA: "${{ needs.request.outputs.head-sha }}", UP_RESULT: "${{ needs.up.result }}", REVIEW_URL: "${{ needs.up.outputs.url }}", RUN_URL: undefined },
+        );
+        assert.equal(review.jobs.up.outputs?.url, "${{ steps.url.outputs.url }}");
+    });
+});
+
 describe("the shared workflow checks judge review.yml too", () => {
     const environments = { [REVIEW_STACKS]: "review" };
 

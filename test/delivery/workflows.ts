@@ -39,6 +39,7 @@ export interface Job {
     readonly "runs-on"?: string | readonly string[];
     readonly steps?: readonly Step[];
     readonly permissions?: unknown;
+    readonly outputs?: Record<string, string>;
 }
 
 export interface Workflow {
