@@ -208,24 +208,18 @@ export function evaluate(expression: string, ctx: ExpressionContext): Value {
         }
         return left;
     };
-    const and = (): Value => {
-        let left = comparison();
-        while (peek()?.text === "&&") {
-            take("&&");
-            const right = comparison();
-            left = truthy(left) ? right : left;
+    // `a && b` is b when a is truthy, else a; `a || b` is a when a is truthy, else b.
+    const logical = (next: () => Value, op: "&&" | "||") => (): Value => {
+        let left = next();
+        while (peek()?.text === op) {
+            take(op);
+            const right = next();
+            left = truthy(left) === (op === "&&") ? right : left;
         }
         return left;
     };
-    const or = (): Value => {
-        let left = and();
-        while (peek()?.text === "||") {
-            take("||");
-            const right = and();
-            left = truthy(left) ? left : right;
-        }
-        return left;
-    };
+    const and = logical(comparison, "&&");
+    const or = logical(and, "||");
     const value = or();
     if (pos !== tokens.length) throw new Error(`unexpected ${tokens[pos].text} in ${source}`);
     return value;
