@@ -11,7 +11,7 @@ import { describe, it } from "node:test";
 import { ROOT } from "../harness/stack";
 import { buildAccessModel, jobSecrets, parseSecretTable } from "./access";
 import { type EventContext, interpolate, type JobOutcomes, jobsThatRun } from "./expressions";
-import { checkForkSafety, checkUpConcurrency } from "./gating";
+import { checkForkSafety, checkSmokeAfterUp, checkUpConcurrency } from "./gating";
 import { environmentName, loadWorkflow, REVIEW_STACKS, stepsIn, type Workflow } from "./workflows";
 
 const REPO = "acme/api";
@@ -289,6 +289,14 @@ describe("the shared workflow checks judge review.yml too", () => {
         const text = checkUpConcurrency(wf, environments).join("\n");
         assert.match(text, /job "up": concurrency must never cancel a running up/);
         assert.match(text, /job "up": deploys "pr-\$\{\{ needs\.request\.outputs\.number \}\}" outside its GitHub environment "review"/);
+    });
+
+    it("its up is smoke-tested on the health URL, so a broken review environment fails the run and its comment", () => {
+        const stack = "pr-${{ needs.request.outputs.number }}";
+        assert.deepEqual(checkSmokeAfterUp(review, stack), []);
+        const wf = copy(review);
+        wf.jobs.up.steps = wf.jobs.up.steps.filter((s: any) => s.name !== "Smoke test the health URL");
+        assert.match(checkSmokeAfterUp(wf, stack).join("\n"), /job "up": no smoke test of the healthUrl output/);
     });
 
     it("a job with credentials and no same-repository condition is reported", () => {
