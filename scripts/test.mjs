@@ -18,6 +18,7 @@ import { spawn, spawnSync } from "node:child_process";
  */
 const SLOW = [
     "test/delivery/stack-cli.test.ts",
+    "test/delivery/review-sweeper.test.ts",
     "test/engine/lifecycle.test.ts",
     "test/policies/stacks.test.ts",
     "test/scripts/commands.test.ts",

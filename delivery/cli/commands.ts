@@ -2,6 +2,7 @@
  * The stack commands: one table, so a new command (a promote, releases or rollback) is one more entry with
  * the same preflight, the same pinned CLI and the same signal handling.
  */
+import { reviewNumber } from "../../config/stackFile";
 import { EXIT } from "./exitCodes";
 import type { CliRun } from "./runCli";
 
@@ -30,6 +31,16 @@ export interface StackCommand {
      * @default true
      */
     readonly usesPolicyPack?: boolean;
+    /**
+     * Whether it runs the program, so the preflight runs the offline config and policy gate (`npm run plan`) first.
+     * @default true
+     */
+    readonly runsProgram?: boolean;
+    /**
+     * Why the command refuses `stack`, checked before the preflight touches anything; undefined accepts it.
+     * @default every stack accepted
+     */
+    refuses?(stack: string): string | undefined;
     run(ctx: CommandContext): Promise<number>;
 }
 
@@ -76,6 +87,23 @@ export const COMMANDS: Readonly<Record<string, StackCommand>> = {
             }
             ctx.log(`no drift in stack "${ctx.stack}"`);
             return EXIT.ok;
+        },
+    },
+    destroy: {
+        summary: "pulumi destroy, then pulumi stack rm: a review stack (pr-<number>) and its state go; any other stack is refused",
+        usesPolicyPack: false,
+        // A destroy works from the state alone: a template that has since become invalid must not keep a stack alive.
+        runsProgram: false,
+        refuses: (stack) =>
+            reviewNumber(stack) === undefined
+                ? `destroy removes review stacks (pr-<number>) only, and their state with them; "${stack}" is not one. To tear down another stack, run pulumi destroy yourself`
+                : undefined,
+        run: async (ctx) => {
+            const destroyed = await ctx.pulumi(["destroy", ...ctx.stackArgs, ...ctx.yes, ...ctx.extraArgs]);
+            if (destroyed.code !== 0) return destroyed.code;
+            // No --force: after a destroy the stack holds nothing, and a stack that still does is worth a failure.
+            // --preserve-config: the stack's config is the committed template (or a file of the checkout), never removed.
+            return (await ctx.pulumi(["stack", "rm", ctx.stack, "--yes", "--preserve-config"])).code;
         },
     },
     check: {

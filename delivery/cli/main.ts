@@ -43,6 +43,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (!stack) throw usageError(root, "missing stack name");
     const nameProblem = stackNameProblem(stack);
     if (nameProblem) throw usageError(root, `invalid stack name "${stack}": it ${nameProblem} (e.g. staging)`);
+    const refusal = command.refuses?.(stack);
+    if (refusal) throw new CommandExit(EXIT.usage, `stack: ${name} refuses stack "${stack}": ${refusal}`);
     const found = findStackFile(root, stack);
     if (found.file === undefined) {
         const known = stackFileNames(root);
@@ -62,7 +64,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     const usesPolicyPack = command.usesPolicyPack ?? true;
     const { problems, backend } = checkLocal(root, stack, usesPolicyPack, facts, env);
     reportProblems(stack, problems);
-    console.log(checkPlan(root, stack, env));
+    if (command.runsProgram ?? true) console.log(checkPlan(root, stack, env));
 
     Object.assign(env, backend.env, { PULUMI_SKIP_UPDATE_CHECK: "true" });
     const cli = await pinnedCli(root);

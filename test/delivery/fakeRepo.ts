@@ -74,6 +74,7 @@ if (a === "stack" && b === "init") {
     process.stdout.write("Created stack '" + stack + "'\\n");
     exit(0);
 }
+if (a === "stack" && b === "ls") { process.stdout.write(process.env.FAKE_STACK_LS || "[]"); exit(0); }
 if (a === "config" && process.env.FAKE_DECRYPT_FAIL) fail("error: getting stack configuration: incorrect passphrase");
 if (a === "config") { process.stdout.write("{}\\n"); exit(0); }
 if (a === process.env.FAKE_DRIFT_IN) {
