@@ -13,7 +13,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { enforcementFileName } from "../../config/stackFile";
+import { enforcementFileName, reviewNumber } from "../../config/stackFile";
 import type { StackFacts } from "./facts";
 import { CommandExit, EXIT } from "./exitCodes";
 import type { PinnedCli } from "./pinnedCli";
@@ -110,7 +110,9 @@ export function checkLocal(root: string, stack: string, usesPolicyPack: boolean,
         if (docker === "missing") problem(`docker is not installed: stack "${stack}" runs on local Docker (platform: local).`, "install Docker Desktop or Docker Engine, then start it");
         if (docker === "down") problem(`the Docker engine is not reachable: stack "${stack}" runs on local Docker (platform: local).`, "start Docker (Docker Desktop, or: sudo systemctl start docker) and check with: docker info");
     }
-    return { problems, backend: { env: chosen, managed, createOnFirstUse: facts.platform === "local", backend } };
+    // A review stack exists for as long as its pull request asks for one, so its first up creates it, as dev's does.
+    const createOnFirstUse = facts.platform === "local" || reviewNumber(stack) !== undefined;
+    return { problems, backend: { env: chosen, managed, createOnFirstUse, backend } };
 }
 
 /** Throws the preflight report when there are problems. */

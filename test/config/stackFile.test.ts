@@ -26,7 +26,9 @@ describe("which config file a stack reads", () => {
         root = mkdtempSync(join(tmpdir(), "stack-file-"));
         packDir = join(root, "policies");
         mkdirSync(packDir);
-        for (const f of ["Pulumi.staging.yaml", REVIEW_TEMPLATE, "Pulumi.pr-9.yaml"]) writeFileSync(join(root, f), "config: {}\n");
+        for (const f of ["Pulumi.staging.yaml", REVIEW_TEMPLATE]) writeFileSync(join(root, f), "config: {}\n");
+        // What pulumi stack init leaves in a review stack's own file with the passphrase provider.
+        writeFileSync(join(root, "Pulumi.pr-9.yaml"), "encryptionsalt: v1:abc:def\n");
         for (const f of ["staging.json", "review.json", "pr-9.json"]) writeFileSync(join(packDir, f), "{}\n");
     });
     after(() => rmSync(root, { recursive: true, force: true }));
@@ -34,11 +36,21 @@ describe("which config file a stack reads", () => {
     it("a stack's own file, else the template for a review stack", () => {
         assert.equal(stackConfigFile(root, "staging"), "Pulumi.staging.yaml");
         assert.equal(stackConfigFile(root, "pr-7"), REVIEW_TEMPLATE);
-        assert.equal(stackConfigFile(root, "pr-9"), "Pulumi.pr-9.yaml", "a stack's own file wins");
+        assert.equal(stackConfigFile(root, "pr-9"), REVIEW_TEMPLATE, "the salt pulumi stack init wrote does not shadow the template");
         assert.equal(enforcementFileName(packDir, "pr-7"), "review.json");
         assert.equal(enforcementFileName(packDir, "pr-9"), "pr-9.json");
         assert.equal(enforcementFileName(packDir, "staging"), "staging.json");
         assert.equal(enforcementFileName(packDir, "qa"), "qa.json", "an ordinary stack never falls back to the review enforcement");
+    });
+
+    it("a review stack's own file with config is refused, naming the file and the fix", () => {
+        writeFileSync(join(root, "Pulumi.pr-11.yaml"), "encryptionsalt: v1:abc:def\nconfig:\n  api-environments:app:\n    name: other\n");
+        const { file, problem } = findStackFile(root, "pr-11");
+        assert.equal(file, undefined);
+        assert.match(problem ?? "", /Pulumi\.pr-11\.yaml sets config, but a review stack reads only the template Pulumi\.review\.yaml.*\n\s+fix: move those keys into Pulumi\.review\.yaml/);
+        // Control: the same file with an empty config is what stack init may leave.
+        writeFileSync(join(root, "Pulumi.pr-11.yaml"), "encryptionsalt: v1:abc:def\nconfig: {}\n");
+        assert.equal(stackConfigFile(root, "pr-11"), REVIEW_TEMPLATE);
     });
 
     it("the CLI is told the template only when it is not the stack's own file", () => {
@@ -47,7 +59,8 @@ describe("which config file a stack reads", () => {
     });
 
     it("the template is no stack of its own: stackFileNames leaves it out, and a stack named review is refused", () => {
-        assert.deepEqual(stackFileNames(root), ["pr-9", "staging"]);
+        // A review stack's own file (its salt) is no committed stack either.
+        assert.deepEqual(stackFileNames(root), ["staging"]);
         assert.match(findStackFile(root, "review").problem ?? "", /names the review stacks' template \(Pulumi\.review\.yaml\), not a stack\.\n\s+fix: .*pr-7/);
     });
 
