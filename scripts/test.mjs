@@ -18,6 +18,7 @@ import { spawn, spawnSync } from "node:child_process";
  */
 const SLOW = [
     "test/delivery/stack-cli.test.ts",
+    "test/delivery/review-sweeper.test.ts",
     "test/engine/lifecycle.test.ts",
     "test/policies/stacks.test.ts",
     "test/scripts/commands.test.ts",
@@ -27,6 +28,7 @@ const SLOW = [
     "test/policies/engine-agreement.test.ts",
     "test/fly/machineGroupDrain.test.ts",
     "test/config/stackName.test.ts",
+    "test/review/lifecycle.test.ts",
     "test/fly/serialization.test.ts",
     "test/engine/semantics.test.ts",
     "test/security/engineCanary.test.ts",

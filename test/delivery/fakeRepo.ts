@@ -74,6 +74,7 @@ if (a === "stack" && b === "init") {
     process.stdout.write("Created stack '" + stack + "'\\n");
     exit(0);
 }
+if (a === "stack" && b === "ls") { process.stdout.write(process.env.FAKE_STACK_LS || "[]"); exit(0); }
 if (a === "config" && process.env.FAKE_DECRYPT_FAIL) fail("error: getting stack configuration: incorrect passphrase");
 if (a === "config") { process.stdout.write("{}\\n"); exit(0); }
 if (a === process.env.FAKE_DRIFT_IN) {
@@ -116,7 +117,7 @@ export const SENTINELS = {
 } as const;
 
 /** What the stack commands read: their own code, the stack-name rule, the stack and project files, the pack's enforcement files. */
-const WANTED = [/^delivery(\/cli(\/.*)?)?$/, /^config(\/stackName\.ts)?$/, /^startup(\/plugins(\/.*)?)?$/, /^scripts(\/stack\.sh)?$/, /^Pulumi(\.[^/]+)?\.yaml$/, /^package\.json$/, /^policies(\/[^/]+\.json)?$/];
+const WANTED = [/^delivery(\/cli(\/.*)?)?$/, /^config(\/stack(Name|File)\.ts)?$/, /^startup(\/plugins(\/.*)?)?$/, /^scripts(\/stack\.sh)?$/, /^Pulumi(\.[^/]+)?\.yaml$/, /^package\.json$/, /^policies(\/[^/]+\.json)?$/];
 
 export class FakeRepo {
     readonly root: string;
