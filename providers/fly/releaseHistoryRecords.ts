@@ -38,7 +38,9 @@ export interface Deployed {
  */
 export function recordRelease(history: readonly ReleaseRecord[], deployed: Deployed, now: Date): ReleaseRecord[] {
     const current = history[0];
-    if (current && current.image === deployed.image && (deployed.commit === UNKNOWN || deployed.commit === current.commit)) return [...history];
+    // A release is its image: the same digest again (a config change, a rebuild of an unchanged tree from a later
+    // commit) is the release already recorded, with the commit it was first built from.
+    if (current && current.image === deployed.image) return [...history];
     const at = now.toISOString();
     // An unpinned image (allowed outside prod, where image-pinned-by-digest is advisory) has no digest to record.
     const digest = digestOf(deployed.image) ?? UNKNOWN;

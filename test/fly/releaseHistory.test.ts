@@ -26,10 +26,11 @@ describe("release history rules", () => {
         assert.equal(a.image, image(1));
     });
 
-    it("adds nothing when the same image is deployed again (a no-op up, a config change)", () => {
+    it("adds nothing when the same image is deployed again (a no-op up, a config change, an unchanged rebuild at a later commit)", () => {
         const history = deployAll(2);
         assert.deepEqual(recordRelease(history, { image: image(2), commit: "unknown" }, at(30)), history);
         assert.deepEqual(recordRelease(history, { image: image(2), commit: commit(2) }, at(30)), history);
+        assert.deepEqual(recordRelease(history, { image: image(2), commit: commit(9) }, at(30)), history);
     });
 
     it("a rollback adds the target again, marks the release it replaces rolled back, and knows the target's commit", () => {
