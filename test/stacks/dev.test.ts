@@ -57,6 +57,16 @@ describe("dev stack", () => {
         assert.deepEqual([...dockerEnv(named(run, "database-container")).secret.keys()], ["POSTGRES_PASSWORD"]);
     });
 
+    it("records its releases like the Fly stacks: the local image's digest and the checkout's commit, also told to the app", () => {
+        const container = named(run, "app-container");
+        const history = named(run, "app-releases").inputs;
+        assert.match(String(container.inputs.image), /@sha256:[a-f0-9]{64}$/);
+        assert.equal(history.image, container.inputs.image);
+        assert.match(history.commit, /^([0-9a-f]{40}|unknown)$/);
+        const { plain } = dockerEnv(container);
+        assert.deepEqual([plain.get("RELEASE_IMAGE"), plain.get("RELEASE_COMMIT")], [container.inputs.image, history.commit]);
+    });
+
     it("leaves the dev database unprotected, as its stack file says", () => {
         for (const name of ["database-volume", "database-container"]) {
             assert.deepEqual([named(run, name).protect, named(run, name).retainOnDelete], [false, false], name);
