@@ -8,6 +8,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as fly from "../providers/fly";
 import { digestOf } from "../providers/fly/imageRef";
+import { FLY_TOKEN_ENV } from "../providers/fly/providerInputs";
 import { appEnv, flyMachineConfig, machinesPerRegion, releaseEnv } from "./appConfig";
 import { type AppEndpoints, type AppImageArgs, FLY_REGISTRY, type FlyAppRuntimeArgs, type ResolvedAppArgs } from "./appServiceArgs";
 import { NAME_LIMITS, physicalName } from "./naming";
@@ -37,7 +38,7 @@ function flyImage(parent: pulumi.Resource, name: string, image: AppImageArgs, do
     if (image.copyFrom !== undefined) {
         const repository = `${FLY_REGISTRY}/${appName}`;
         // The app's own token pushes into its repository, as the docker build's push does.
-        const copy = new fly.ImageCopy(`${name}-image-copy`, { source: image.copyFrom.source, repository, sourceTokenEnv: image.copyFrom.sourceTokenEnv, destinationTokenEnv: "FLY_API_TOKEN" }, { parent, dependsOn: [app] });
+        const copy = new fly.ImageCopy(`${name}-image-copy`, { source: image.copyFrom.source, repository, sourceTokenEnv: image.copyFrom.sourceTokenEnv, destinationTokenEnv: FLY_TOKEN_ENV }, { parent, dependsOn: [app] });
         return { ref: `${repository}@${digestOf(image.copyFrom.source)}`, before: [copy] };
     }
     if (image.context === undefined) return { ref: image.ref as string, before: [] };

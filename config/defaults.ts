@@ -6,6 +6,7 @@
  * (the MachineGroup's rollout defaults), which the package needs without config.
  */
 import { DEFAULT_HEALTH_TIMEOUT_SECONDS, DEFAULT_MAX_UNAVAILABLE } from "../providers/fly/machineGroupDefaults";
+import { FLY_TOKEN_ENV } from "../providers/fly/providerInputs";
 import { UNKNOWN } from "../providers/fly/releaseHistoryRecords";
 import { DEFAULT_ROLLOUT_TIMING } from "../providers/fly/rollout/timing";
 
@@ -53,7 +54,7 @@ export const PROMOTION_DEFAULTS = {
     /** Hours the source stack must have run a release healthy before it may be promoted (policy `promotion-soak`). */
     soakHours: 24,
     /** The environment variable holding the source registry's Fly token when the image is copied. */
-    sourceTokenEnv: "FLY_API_TOKEN",
+    sourceTokenEnv: FLY_TOKEN_ENV,
     /** The commit of a release nobody recorded one for (a rollback the command did not annotate, an image built outside git). */
     unknownCommit: UNKNOWN,
 } as const;

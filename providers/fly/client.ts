@@ -3,6 +3,7 @@
  * every call (never captured, never stored), retries what is safe to retry with jittered exponential backoff, and
  * produces errors that name the resource, the call and Fly's own error text but never the token.
  */
+import { FLY_TOKEN_ENV } from "./providerInputs";
 
 /** One call to the Machines API. */
 export interface FlyCall {
@@ -127,7 +128,7 @@ export function authorizationFor(token: string): string {
 }
 
 function readToken(resource: string): string {
-    const token = process.env.FLY_API_TOKEN;
+    const token = process.env[FLY_TOKEN_ENV];
     if (!token || !token.trim()) {
         throw new Error(
             `${resource}: FLY_API_TOKEN is not set. Create a token with \`fly tokens create org\` (or \`fly auth token\`) ` +

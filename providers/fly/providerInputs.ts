@@ -3,6 +3,9 @@
  * unknown-value sentinel, changed keys, `a/b` resource ids, Fly's name rules and Managed Postgres's `data` envelopes.
  */
 
+/** The environment variable every Fly provider reads its API token from (also the registry password of the app's repository). */
+export const FLY_TOKEN_ENV = "FLY_API_TOKEN";
+
 /** A failure to report from `check`. */
 export interface CheckFailure {
     property: string;
