@@ -16,7 +16,7 @@ export function renderRelease(config: StackConfig, violations: readonly PolicyVi
     }
     const promoted = image.promoted;
     if (promoted === undefined) {
-        if (image.context !== undefined) return `Release:\n    built from ${image.context} in this up (the digest exists after the build); prod runs it once promoted`;
+        if (image.context !== undefined) return `Release:\n    built from ${image.context} in this up (its digest exists after the build); \`npm run promote\` takes that digest onward`;
         return `Release:\n    prebuilt ${image.ref}`;
     }
     const copy = promotionCopy(config);
