@@ -6,10 +6,10 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
+import { freePort } from "../harness/freePort";
 import { readStackFile, runStack } from "../harness/stack";
 import { dockerEnv, named } from "../stacks/graph";
 import { adminUrl, query, withDatabase } from "./postgres";
@@ -19,15 +19,6 @@ const API = join(__dirname, "..", "..", "examples", "api");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { expectedVersion } = require("../../examples/api/src/schema") as { expectedVersion(): string };
 
-async function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = createServer().listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as { port: number };
-            server.close(() => resolve(port));
-        });
-        server.on("error", reject);
-    });
-}
 
 async function healthOf(port: number, server: ChildProcess): Promise<{ status: number; body: any }> {
     for (let attempt = 0; ; attempt++) {

@@ -13,10 +13,10 @@ import assert from "node:assert/strict";
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { freePort } from "../harness/freePort";
 import { copyImage } from "../../providers/fly/imageCopyRun";
 import { thinFlyProvider } from "../../providers/fly/registration";
 import { TEST_TOKEN } from "./emulator/defaults";
@@ -35,16 +35,6 @@ function hasSkopeo(): boolean {
     }
 }
 
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = createServer();
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as { port: number };
-            server.close(() => resolve(port));
-        });
-        server.on("error", reject);
-    });
-}
 
 const sha256 = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
 
