@@ -57,11 +57,11 @@ function writeAuthFile(dir: string, file: string, registry: string, token: strin
     return path;
 }
 
-function run(binary: string, args: string[]): Promise<{ code: number; stderr: string }> {
+function run(binary: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {
     return new Promise((resolve, reject) => {
-        execFile(binary, args, { timeout: COPY_TIMEOUT_MS, maxBuffer: 4 << 20 }, (error, _stdout, stderr) => {
+        execFile(binary, args, { env, timeout: COPY_TIMEOUT_MS, maxBuffer: 4 << 20 }, (error, _stdout, stderr) => {
             if (error && (error as NodeJS.ErrnoException).code === "ENOENT") {
-                reject(new Error(`${binary} is not installed; install skopeo (apt-get install skopeo, brew install skopeo; GitHub's Ubuntu runners have it).`));
+                reject(new Error(`${binary} is not installed (not on PATH); install skopeo (apt-get install skopeo, brew install skopeo; GitHub's Ubuntu runners have it).`));
                 return;
             }
             resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stderr: String(stderr) });
@@ -71,7 +71,7 @@ function run(binary: string, args: string[]): Promise<{ code: number; stderr: st
 
 /**
  * Copies `inputs.source` into `inputs.repository` by digest and returns the digest the copy has, which is the
- * source's. `binary` is skopeo on the PATH unless `SKOPEO` names another.
+ * source's. skopeo is found on `env`'s PATH; the tokens are read from `env` (the provider's environment).
  */
 export async function copyImage(inputs: ImageCopyInputs, resource: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
     const expected = digestOf(inputs.source);
@@ -85,7 +85,7 @@ export async function copyImage(inputs: ImageCopyInputs, resource: string, env: 
             destinationAuth: destinationToken === undefined ? undefined : writeAuthFile(dir, "destination-auth.json", registryOf(inputs.repository), destinationToken),
             digest: join(dir, "digest"),
         };
-        const { code, stderr } = await run(env.SKOPEO || "skopeo", skopeoCopyArgs(inputs, files));
+        const { code, stderr } = await run("skopeo", skopeoCopyArgs(inputs, files), env);
         // skopeo never prints a credential it read from a file; this holds should a future version do so.
         let said = stderr.trim();
         for (const token of [sourceToken, destinationToken]) if (token) said = said.split(token).join("[secret]");

@@ -116,13 +116,15 @@ describe("fly:ImageCopy against a real registry on 127.0.0.1", { skip: SKIP }, (
 
     it("control: a copy of a digest the source does not have fails, naming the source", async () => {
         const absent = `${host}/staging/api@sha256:${"0".repeat(64)}`;
-        await assert.rejects(copyImage({ source: absent, repository: `${host}/prod/api`, tlsVerify: false }, "fly:ImageCopy \"test\"", {}), /skopeo could not copy .*staging\/api@sha256:0{64}/);
+        await assert.rejects(copyImage({ source: absent, repository: `${host}/prod/api`, tlsVerify: false }, "fly:ImageCopy \"test\"", { PATH: process.env.PATH ?? "" }), /skopeo could not copy .*staging\/api@sha256:0{64}/);
     });
 });
 
 describe("fly:ImageCopy credentials", () => {
     let dir: string;
     let skopeo: string;
+    /** An environment whose PATH finds `skopeo` in `bin` first. */
+    const withSkopeoIn = (bin: string, env: Record<string, string>) => ({ ...env, PATH: `${bin}:${process.env.PATH ?? ""}` });
     const record = () => JSON.parse(readFileSync(join(dir, "record.json"), "utf8"));
     before(() => {
         dir = mkdtempSync(join(tmpdir(), "image-copy-creds-"));
@@ -146,7 +148,7 @@ fs.writeFileSync(file("--digestfile"), args[args.length - 2].split("@")[1]);
     const inputs = { source: `registry.fly.io/api-staging@sha256:${"ab".repeat(32)}`, repository: "registry.fly.io/api-prod", sourceTokenEnv: "FLY_STAGING_API_TOKEN", destinationTokenEnv: "FLY_API_TOKEN" };
 
     it("hands skopeo each token in its own 0600 auth file, never on the command line, and removes them", async () => {
-        const env = { SKOPEO: skopeo, FLY_STAGING_API_TOKEN: "fm2_staging-secret", FLY_API_TOKEN: TEST_TOKEN };
+        const env = withSkopeoIn(dir, { FLY_STAGING_API_TOKEN: "fm2_staging-secret", FLY_API_TOKEN: TEST_TOKEN });
         assert.equal(await copyImage(inputs, "fly:ImageCopy \"test\"", env), `sha256:${"ab".repeat(32)}`);
         const seen = record();
         const line = seen.args.join(" ");
@@ -161,14 +163,16 @@ fs.writeFileSync(file("--digestfile"), args[args.length - 2].split("@")[1]);
 
     it("refuses to copy when a token variable is unset, naming it (control: nothing ran)", async () => {
         rmSync(join(dir, "record.json"), { force: true });
-        await assert.rejects(copyImage(inputs, "fly:ImageCopy \"test\"", { SKOPEO: skopeo, FLY_API_TOKEN: TEST_TOKEN }), /token variable FLY_STAGING_API_TOKEN is not set; export FLY_STAGING_API_TOKEN/);
+        await assert.rejects(copyImage(inputs, "fly:ImageCopy \"test\"", withSkopeoIn(dir, { FLY_API_TOKEN: TEST_TOKEN })), /token variable FLY_STAGING_API_TOKEN is not set; export FLY_STAGING_API_TOKEN/);
         assert.ok(!existsSync(join(dir, "record.json")), "skopeo never ran");
     });
 
     it("fails when the copy's digest is not the source's", async () => {
-        const lying = join(dir, "lying-skopeo");
+        const lyingBin = join(dir, "lying");
+        mkdirSync(lyingBin);
+        const lying = join(lyingBin, "skopeo");
         writeFileSync(lying, `#!/bin/sh\nwhile [ "$1" != "--digestfile" ]; do shift; done\nprintf 'sha256:%064d' 0 > "$2"\n`);
         chmodSync(lying, 0o755);
-        await assert.rejects(copyImage(inputs, "fly:ImageCopy \"test\"", { SKOPEO: lying, FLY_STAGING_API_TOKEN: "a", FLY_API_TOKEN: TEST_TOKEN }), /has digest sha256:0{64}, not the source's sha256:(ab){32}/);
+        await assert.rejects(copyImage(inputs, "fly:ImageCopy \"test\"", withSkopeoIn(lyingBin, { FLY_STAGING_API_TOKEN: "a", FLY_API_TOKEN: TEST_TOKEN })), /has digest sha256:0{64}, not the source's sha256:(ab){32}/);
     });
 });
