@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -102,6 +102,24 @@ describe("sample API migrations on PostgreSQL", () => {
             for (const name of names.slice(0, -1)) copyFileSync(join(API, "migrations", `${name}.js`), join(older, `${name}.js`));
             const status = await schema.schemaStatus({ query: async (sql: string) => ({ rows: await query(db.url, sql) }) }, older);
             assert.deepEqual(status, { expected: names[names.length - 2], found: names[names.length - 1], pending: [] });
+        } finally {
+            rmSync(older, { recursive: true, force: true });
+        }
+    });
+
+    it("an older build's release command (a rollback's) is a no-op on the newer schema: nothing migrates down", async () => {
+        // The older build: the sample as it was before its newest migration, with the same installed packages.
+        const older = mkdtempSync(join(tmpdir(), "older-release-"));
+        try {
+            cpSync(join(API, "src"), join(older, "src"), { recursive: true });
+            mkdirSync(join(older, "migrations"));
+            for (const name of names.slice(0, -1)) copyFileSync(join(API, "migrations", `${name}.js`), join(older, "migrations", `${name}.js`));
+            symlinkSync(join(API, "node_modules"), join(older, "node_modules"));
+            const { stdout } = await run(process.execPath, ["src/migrate.js"], { cwd: older, env: { ...process.env, DATABASE_URL: db.url } });
+            assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()!).migrations, [], "the older build applies nothing");
+            assert.deepEqual(await columns("users"), ["id", "subject", "created_at", "display_name"], "and reverts nothing");
+            const [{ n }] = await query<{ n: number }>(db.url, "SELECT count(*)::int AS n FROM pgmigrations");
+            assert.equal(n, names.length);
         } finally {
             rmSync(older, { recursive: true, force: true });
         }
