@@ -20,8 +20,9 @@ const BUILD_TAG = "deploy";
 export type ResolvedFlyRuntime = Required<Omit<FlyAppRuntimeArgs, "registryToken">> & Pick<FlyAppRuntimeArgs, "registryToken">;
 
 /**
- * The machine config with only its image left as an Output. Everything else stays a plain value, so preview (and
- * the policy pack) sees the services, checks and env even while the image is still to be built.
+ * The machine config with only its image (and `RELEASE_IMAGE`, the same value) left as an Output, and the release's
+ * env added. Everything else stays a plain value, so preview (and the policy pack) sees the services, checks and env
+ * even while the image is still to be built.
  */
 function withImage(config: fly.FlyMachineConfig, image: pulumi.Input<string>, commit: string): fly.FlyMachineConfig {
     // MachineGroupArgs types config as Input<FlyMachineConfig> with a plain `image`; the engine resolves nested
