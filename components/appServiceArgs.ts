@@ -8,11 +8,11 @@ import { FLY_REGIONS } from "../config";
 import { APP_DEFAULTS } from "../config/defaults";
 import { ENV_VAR_NAME } from "../config/patterns";
 import type * as fly from "../providers/fly";
+import { FLY_REGISTRY } from "../providers/fly/imageRef";
 import { type AppSettings, PLAIN_ENV_KEYS } from "./appConfig";
 import type { NameScope } from "./naming";
 
-/** Fly's registry; the Fly app's name is the repository. */
-export const FLY_REGISTRY = "registry.fly.io";
+export { FLY_REGISTRY } from "../providers/fly/imageRef";
 
 /** The image: built from a Dockerfile (`context`), or a prebuilt reference (`ref`). Exactly one. */
 export interface AppImageArgs {

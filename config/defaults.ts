@@ -43,6 +43,18 @@ export const APP_DEFAULTS = {
     hostPort: 8080,
     /** Seconds the release command may run before the deploy fails. */
     releaseTimeoutSeconds: 600,
+    /** The deploy's verification after each up (`app.deploy.verify`): repeated GETs of the health URL. */
+    verify: { windowSeconds: 60, intervalSeconds: 5 } as { readonly windowSeconds: number; readonly intervalSeconds: number },
+} as const;
+
+/** Defaults of a promotion (`promotion.*`, `app.image.promoted`). */
+export const PROMOTION_DEFAULTS = {
+    /** Hours the source stack must have run a release healthy before it may be promoted (policy `promotion-soak`). */
+    soakHours: 24,
+    /** The environment variable holding the source registry's Fly token when the image is copied. */
+    sourceTokenEnv: "FLY_API_TOKEN",
+    /** The commit of a release nobody recorded one for (a rollback the command did not annotate, an image built outside git). */
+    unknownCommit: "unknown",
 } as const;
 
 /** Defaults of the plain settings the app reads from its environment (`app.settings.*`, `AppSettings`). */

@@ -2,9 +2,12 @@
  * Reads the running stack's configuration from the Pulumi engine, once, and validates it. The only place in the
  * program that touches `pulumi.Config`, the stack name or config secrets.
  */
+import { execFileSync } from "node:child_process";
 import * as pulumi from "@pulumi/pulumi";
+import { PROMOTION_DEFAULTS } from "./defaults";
 import { ConfigError } from "./errors";
 import { PROJECT, ParsedStackConfig, parseStackConfig } from "./parse";
+import { buildsImage, promotionCopy } from "./promotion";
 
 /** A validated stack with its secret config values as secret Outputs. */
 export interface LoadedStack extends ParsedStackConfig {
@@ -17,6 +20,25 @@ export interface LoadedStack extends ParsedStackConfig {
      * program rather than in a provider: pushing the built image to `registry.fly.io`. Undefined when unset.
      */
     readonly flyApiToken?: pulumi.Output<string>;
+    /**
+     * The commit this up's code comes from (`GITHUB_SHA`, else `git rev-parse HEAD`, else `unknown`): what a build's
+     * release record and `RELEASE_COMMIT` name.
+     */
+    readonly commit: string;
+}
+
+const COMMIT = /^[0-9a-f]{40}$/;
+
+/** The commit being deployed: CI's `GITHUB_SHA`, else the checkout's HEAD, else `unknown` (no git, no repository). */
+export function currentCommit(env: NodeJS.ProcessEnv, cwd: string): string {
+    const fromCi = env.GITHUB_SHA?.trim().toLowerCase();
+    if (fromCi && COMMIT.test(fromCi)) return fromCi;
+    try {
+        const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 5000 }).trim();
+        return COMMIT.test(head) ? head : PROMOTION_DEFAULTS.unknownCommit;
+    } catch {
+        return PROMOTION_DEFAULTS.unknownCommit;
+    }
 }
 
 /** Whether a config key was written with `--secret`. The SDK keeps this internal, so it is read through its module. */
@@ -33,7 +55,7 @@ function isSecretKey(key: string): boolean {
  */
 function registryTokenProblem(parsed: ParsedStackConfig, token: string | undefined): ConfigError | undefined {
     const { config, stack } = parsed;
-    if (config.platform !== "fly" || config.app.image.context === undefined || token) return undefined;
+    if (config.platform !== "fly" || !buildsImage(config) || token) return undefined;
     return new ConfigError(stack, [
         {
             key: "app.image.context",
@@ -41,6 +63,24 @@ function registryTokenProblem(parsed: ParsedStackConfig, token: string | undefin
             fix:
                 `export FLY_API_TOKEN="$(fly tokens create org ${config.fly?.org ?? "<org>"})" before running pulumi, ` +
                 `or deploy a prebuilt image: pulumi config set --stack ${stack} --path app.image.ref <repo>@sha256:<digest> (and remove app.image.context)`,
+        },
+    ]);
+}
+
+/**
+ * A promoted image from another Fly organization is copied with a token of that organization, named by
+ * `promotion.sourceTokenEnv`; an up without it would fail half-way, after the app exists. A preview copies nothing,
+ * so it needs no token. Only whether the variable is set is read here, never its value.
+ */
+function sourceTokenProblem(parsed: ParsedStackConfig, env: NodeJS.ProcessEnv, dryRun: boolean): ConfigError | undefined {
+    const copy = promotionCopy(parsed.config);
+    if (copy === undefined || dryRun || env[copy.sourceTokenEnv]) return undefined;
+    const from = parsed.config.promotion.sourceOrg ?? "<source org>";
+    return new ConfigError(parsed.stack, [
+        {
+            key: "promotion.sourceTokenEnv",
+            problem: `names ${copy.sourceTokenEnv}, which is not set: the up copies ${copy.source} from organization ${from} and needs a token that may pull from it`,
+            fix: `export ${copy.sourceTokenEnv}="$(fly tokens create org ${from})" before running pulumi`,
         },
     ]);
 }
@@ -55,7 +95,9 @@ export function loadStackConfig(): LoadedStack {
     const token = process.env.FLY_API_TOKEN;
     const tokenProblem = registryTokenProblem(parsed, token);
     if (tokenProblem !== undefined) throw tokenProblem;
+    const sourceProblem = sourceTokenProblem(parsed, process.env, pulumi.runtime.isDryRun());
+    if (sourceProblem !== undefined) throw sourceProblem;
     const config = new pulumi.Config(PROJECT);
     const secretValues = Object.fromEntries(parsed.secretNames.map((name) => [name, config.requireSecret(name)]));
-    return { ...parsed, project: pulumi.getProject(), secretValues, flyApiToken: token ? pulumi.secret(token) : undefined };
+    return { ...parsed, project: pulumi.getProject(), secretValues, flyApiToken: token ? pulumi.secret(token) : undefined, commit: currentCommit(process.env, process.cwd()) };
 }

@@ -5,10 +5,11 @@
  * Keys sit in the project's namespace (`api-environments:<key>`). Nested values are set with
  * `pulumi config set --path`, so numbers and booleans arrive typed.
  */
-import { APP_DEFAULTS, DATABASE_DEFAULTS, GITHUB_DEFAULTS, GUARD_DEFAULTS, SECRETS_DEFAULTS, SENTRY_DEFAULTS, SETTINGS_DEFAULTS } from "./defaults";
+import { APP_DEFAULTS, DATABASE_DEFAULTS, GITHUB_DEFAULTS, GUARD_DEFAULTS, PROMOTION_DEFAULTS, SECRETS_DEFAULTS, SENTRY_DEFAULTS, SETTINGS_DEFAULTS } from "./defaults";
 import { FLY_MANAGED_POSTGRES_CHECKED, FLY_MANAGED_POSTGRES_REGIONS, databaseRegion } from "./managedPostgres";
 import { BRANCH_NAME, ENV_VAR_NAME, FLY_DATABASE_NAME, SQL_IDENTIFIER } from "./patterns";
 import { z } from "zod";
+import { IMAGE_BY_DIGEST } from "../providers/fly/imageRef";
 import { CLUSTER_ID } from "../providers/fly/providerInputs";
 import { FLY_REGIONS, flyRegionProblem } from "../providers/fly/regions";
 
@@ -96,6 +97,29 @@ export const secretName = z
     .string()
     .regex(ENV_VAR_NAME, "must be an UPPER_SNAKE_CASE environment variable name such as STRIPE_API_KEY");
 
+/** An image by digest, `<repository>@sha256:<64 hex>`: what a promotion and a rollback name, never a tag. */
+const imageByDigest = z.string().regex(IMAGE_BY_DIGEST, "must be an image by digest, <repository>@sha256:<64 hex>, such as registry.fly.io/api-staging-app@sha256:<digest> (a tag can change after review)");
+
+/** A git commit: 40 hex digits, or `unknown` when the image was not built from a known commit. */
+const commitSha = z.string().regex(/^([0-9a-f]{40}|unknown)$/, "must be a full git commit (40 hex digits) or unknown");
+
+/**
+ * A promotion record: the release another stack proved, written by `npm run promote -- <from> <to>` from that stack's
+ * `release` output, so a promotion is a reviewed commit and undoing it is a revert.
+ */
+const promotedSchema = z.strictObject({
+    /** The stack that ran the release (its `release` output is the source of this record). */
+    from: z.string().regex(/^[a-z][a-z0-9-]*$/, "must be the name of the stack the release comes from, such as staging"),
+    /** The image the source stack runs, by digest. */
+    image: imageByDigest,
+    /** The commit the image was built from. */
+    commit: commitSha,
+    /** When the source stack's release record says it became healthy (ISO 8601); the soak is counted from it. */
+    healthyAt: z.iso.datetime({ offset: true, message: "must be an ISO 8601 time such as 2026-12-01T10:00:00Z (the source stack's release.healthyAt)" }),
+});
+
+const IMAGE_KINDS = ["context", "promoted", "ref"] as const;
+
 const imageSchema = z
     .strictObject({
         /** Build context directory, relative to the project root. */
@@ -107,16 +131,51 @@ const imageSchema = z
             .string()
             .regex(/^[a-z0-9][a-z0-9._\-/:]*(@sha256:[a-f0-9]{64})?$/, "must be an image reference such as registry.fly.io/app:tag or repo@sha256:<64 hex>")
             .optional(),
+        /** A release another stack proved, deployed by the same digest (copied into this stack's registry when it differs). */
+        promoted: promotedSchema.optional(),
     })
     .superRefine((image, ctx) => {
-        if ((image.context === undefined) === (image.ref === undefined)) {
+        const set = IMAGE_KINDS.filter((kind) => image[kind] !== undefined);
+        if (set.length !== 1) {
             ctx.addIssue({
                 code: "custom",
-                path: image.ref === undefined ? ["context"] : ["ref"],
-                message: "set exactly one of image.context (build from a Dockerfile) or image.ref (a prebuilt image)",
+                // The key to remove (the last one of those set), or context when none is.
+                path: [set.length === 0 ? "context" : (set.find((kind) => kind !== "context" && kind !== "promoted") ?? set[set.length - 1])],
+                message: "set exactly one of image.context (build from a Dockerfile), image.promoted (a release another stack proved) or image.ref (a prebuilt image)",
             });
         }
     });
+
+/**
+ * Promotions into this stack: how long the source must have run a release healthy (policy `promotion-soak`), the
+ * emergency override, and where the copy of a promoted image reads the source registry's credentials.
+ */
+const promotionSchema = z.strictObject({
+    /** Hours the source stack must have run the promoted release healthy. */
+    soakHours: z.number().int().min(0).max(720).default(PROMOTION_DEFAULTS.soakHours),
+    /** An emergency promotion before the soak is over: the policy passes and an advisory finding records why. */
+    override: z.strictObject({ reason: z.string().min(10, "must say why the soak is skipped (at least 10 characters)") }).optional(),
+    /**
+     * The Fly organization of the source stack's registry; when it differs from `fly.org`, the up copies the image by
+     * digest into this stack's app repository.
+     */
+    sourceOrg: slug(63).optional(),
+    /** The environment variable holding a Fly token that may pull from the source organization (never the token itself). */
+    sourceTokenEnv: z.string().regex(ENV_VAR_NAME, "must be an environment variable name such as FLY_STAGING_API_TOKEN").default(PROMOTION_DEFAULTS.sourceTokenEnv),
+});
+
+/**
+ * A rollback: set by `npm run rollback` for one up, then removed again. The stack deploys `to` by digest and builds
+ * nothing, whatever `app.image` says.
+ */
+const rollbackSchema = z.strictObject({
+    /** A release from the stack's own `releases` output, by digest. */
+    to: imageByDigest,
+    /** Why (shown in the release record's history and the deploy log). */
+    reason: z.string().min(10, "must say why the stack is rolled back (at least 10 characters)"),
+    /** The commit `to` was built from, as the `releases` output records it. */
+    commit: commitSha.default(PROMOTION_DEFAULTS.unknownCommit),
+});
 
 const settingsSchema = z.strictObject({
     /** `DEBUG` for the app. Production must keep it off (policy `no-debug-in-production`). */
@@ -162,6 +221,14 @@ const timingSchema = z.strictObject({
     secretsWaitMs: delayMs(T.secretsWaitMs),
 });
 
+/** The deploy's verification after each up: every GET of the health URL over the window must report the release. */
+const verifySchema = z.strictObject({
+    /** Seconds the health URL is watched after an up (0: one check). */
+    windowSeconds: z.number().int().min(0).max(3600).default(APP_DEFAULTS.verify.windowSeconds),
+    /** Seconds between two checks. */
+    intervalSeconds: z.number().int().min(1).max(300).default(APP_DEFAULTS.verify.intervalSeconds),
+});
+
 const deploySchema = z.strictObject({
     /** How machines are replaced on an update. */
     strategy: z.enum(["rolling", "bluegreen", "immediate"]).default(APP_DEFAULTS.strategy),
@@ -171,6 +238,8 @@ const deploySchema = z.strictObject({
     healthTimeoutSeconds: z.number().int().min(10).max(3600).default(APP_DEFAULTS.healthTimeoutSeconds),
     /** Delays of a rollout (drains, polling, smoke check); each key left out keeps flyctl's value. */
     timing: timingSchema.default(timingSchema.parse({})),
+    /** The deploy job's verification of each up (delivery/). */
+    verify: verifySchema.default(verifySchema.parse({})),
 });
 
 /**
@@ -341,6 +410,11 @@ const guardSchema = z.strictObject({
     allow: z.array(z.strictObject({ resource: z.string().min(1), reason: z.string().min(10, "must say why losing the resource is intended (at least 10 characters)") })).default([]),
 });
 
+/** A promotion's settings and a rollback, after defaults. */
+export type PromotionConfig = z.output<typeof promotionSchema>;
+export type RollbackConfig = z.output<typeof rollbackSchema>;
+export type PromotedImage = z.output<typeof promotedSchema>;
+
 /** The guard's settings, after defaults. */
 export type GuardConfig = z.output<typeof guardSchema>;
 
@@ -363,6 +437,8 @@ export const stackConfigSchema = z
         github: githubSchema.optional(),
         sentry: sentrySchema.optional(),
         guard: guardSchema.default(guardSchema.parse({})),
+        promotion: promotionSchema.default(promotionSchema.parse({})),
+        rollback: rollbackSchema.optional(),
     })
     // Cross-key rules run even when some keys are invalid, so one run reports every problem; they read the
     // partially parsed value defensively for that reason.
@@ -376,9 +452,11 @@ type LooseConfig = {
         regions?: unknown[];
         minRunning?: unknown;
         machines?: { count?: unknown };
-        deploy?: { maxUnavailable?: unknown };
         concurrency?: { soft?: unknown; hard?: unknown };
+        image?: { promoted?: unknown };
+        deploy?: { maxUnavailable?: unknown; verify?: { windowSeconds?: unknown; intervalSeconds?: unknown } };
     };
+    promotion?: { override?: unknown; sourceOrg?: unknown };
     database?: { kind?: unknown; name?: unknown; region?: unknown; protect?: unknown; retainOnDelete?: unknown; backups?: unknown; adopt?: unknown };
     secrets?: { extra?: unknown[] };
     github?: LooseGitHub & { environment?: unknown; secrets?: unknown[]; readEnvironments?: (LooseGitHub & { environment?: unknown; branches?: unknown[] })[] };
@@ -438,7 +516,19 @@ function crossKeyRules(cfg: LooseConfig, ctx: z.RefinementCtx): void {
         if (typeof name === "string" && RESERVED_ENV.has(name)) issue(["secrets", "extra", i], `${name} is set by the program itself; choose another name`, "names a variable the program sets itself; choose another name");
     });
     if (cfg.database?.kind === "fly") managedPostgresRules(cfg, issue);
+    promotionRules(cfg, issue);
     if (cfg.github !== undefined) gitHubRules(cfg.github, issue);
+}
+
+/** What only makes sense with a promoted image, and a verification that checks more than once. */
+function promotionRules(cfg: LooseConfig, issue: Issue): void {
+    const promoted = cfg.app?.image?.promoted !== undefined;
+    if (cfg.promotion?.override !== undefined && !promoted) issue(["promotion", "override"], "overrides the soak of a promoted image, and app.image.promoted is not set; remove it", undefined, { removeKey: true });
+    if (cfg.promotion?.sourceOrg !== undefined && cfg.platform !== "fly") issue(["promotion", "sourceOrg"], "names a Fly organization to copy from, which needs platform fly; remove it", undefined, { removeKey: true });
+    const { windowSeconds, intervalSeconds } = cfg.app?.deploy?.verify ?? {};
+    if (isNumber(windowSeconds) && isNumber(intervalSeconds) && windowSeconds > 0 && intervalSeconds > windowSeconds) {
+        issue(["app", "deploy", "verify", "intervalSeconds"], `must not exceed verify.windowSeconds (${windowSeconds}), or the window holds a single check`, "must not exceed verify.windowSeconds");
+    }
 }
 
 type Issue = (path: (string | number)[], message: string, withoutValues?: string, fix?: IssueFix) => void;

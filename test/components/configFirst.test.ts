@@ -193,6 +193,7 @@ async function bypassingTheSchema(c: ConfigCase): Promise<{ error: unknown; regi
             project: PROJECT,
             secretValues: Object.fromEntries(names.map((name) => [name, pulumi.secret(`value-of-${name}`)])),
             flyApiToken: env.FLY_API_TOKEN ? pulumi.secret(env.FLY_API_TOKEN) : undefined,
+            commit: "unknown",
         }),
     );
     return { error: run.error, registered: run.resources.length };

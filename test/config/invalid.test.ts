@@ -32,6 +32,10 @@ const moveKey = (config: Record<string, any>, key: string, namespace: string) =>
     delete config[key];
 };
 
+/** A promotion record as `npm run promote` writes it. */
+const PROMOTED = { from: "staging", image: `registry.fly.io/api-staging@sha256:${"ab".repeat(32)}`, commit: "c".repeat(40), healthyAt: "2026-12-01T10:00:00Z" };
+const promote = (c: Record<string, any>, record: Record<string, unknown> = {}) => (c.app.image = { promoted: { ...PROMOTED, ...record } });
+
 const cases: Case[] = [
     // Wrong types.
     { name: "port as a string", stack: "prod", mutate: (c) => (c.app.port = "8080"), key: "app.port", problem: /must be a number \(allowed 1–65535\), received "8080"/, fix: "pulumi config set --stack prod --path app.port" },
@@ -117,6 +121,16 @@ const cases: Case[] = [
     { name: "local database on Fly", stack: "prod", mutate: (c) => (c.database.kind = "local"), key: "database.kind", problem: /must be fly when platform is fly/, fix: "--path database.kind fly" },
     { name: "GitHub without a branch", stack: "prod", mutate: (c) => delete c.github.branch, key: "github.branch", problem: /is required/, fix: "--path github.branch" },
     { name: "no environment name", stack: "prod", mutate: (c) => delete c.environment, key: "environment", problem: /is required/, fix: "pulumi config set --stack prod environment <value>" },
+    // Promotions, rollbacks and the deploy's verification.
+    { name: "promoted image by tag", stack: "staging", mutate: (c) => promote(c, { image: "registry.fly.io/api-staging:latest" }), key: "app.image.promoted.image", problem: /must be an image by digest, <repository>@sha256:<64 hex>/, fix: "--path app.image.promoted.image" },
+    { name: "promoted image together with a build", stack: "staging", mutate: (c) => (c.app.image.promoted = PROMOTED), key: "app.image.promoted", problem: /set exactly one of image\.context .*image\.promoted/, fix: "--path app.image.promoted" },
+    { name: "promoted healthy time that is no time", stack: "staging", mutate: (c) => promote(c, { healthyAt: "yesterday" }), key: "app.image.promoted.healthyAt", problem: /must be an ISO 8601 time/, fix: "--path app.image.promoted.healthyAt" },
+    { name: "promoted commit abbreviated", stack: "staging", mutate: (c) => promote(c, { commit: "3f9c2a7" }), key: "app.image.promoted.commit", problem: /must be a full git commit \(40 hex digits\)/, fix: "--path app.image.promoted.commit" },
+    { name: "soak override without a reason", stack: "staging", mutate: (c) => { promote(c); c.promotion = { override: { reason: "now" } }; }, key: "promotion.override.reason", problem: /must be at least 10 characters, received "now"/, fix: "--path promotion.override.reason" },
+    { name: "soak override with nothing promoted", stack: "staging", mutate: (c) => (c.promotion = { override: { reason: "hotfix for the login outage" } }), key: "promotion.override", problem: /app\.image\.promoted is not set; remove it/, fix: "pulumi config rm --stack staging --path promotion.override" },
+    { name: "rollback to a tag", stack: "staging", mutate: (c) => (c.rollback = { to: "registry.fly.io/api-staging:v1", reason: "verification failed: 502" }), key: "rollback.to", problem: /must be an image by digest/, fix: "--path rollback.to" },
+    { name: "rollback without a reason", stack: "staging", mutate: (c) => (c.rollback = { to: PROMOTED.image, reason: "bad" }), key: "rollback.reason", problem: /must be at least 10 characters, received "bad"/, fix: "--path rollback.reason" },
+    { name: "verification interval longer than its window", stack: "staging", mutate: (c) => (c.app.deploy.verify = { windowSeconds: 10, intervalSeconds: 30 }), key: "app.deploy.verify.intervalSeconds", problem: /must not exceed verify\.windowSeconds \(10\)/, fix: "--path app.deploy.verify.intervalSeconds" },
 ];
 
 describe("invalid configuration fails before anything is created", () => {
