@@ -2,7 +2,7 @@
  * The decisions of the release commands, as pure functions over the release records: which release a rollback
  * goes back to, and whether a stack's release may be promoted.
  */
-import { digestOf, type ReleaseRecord, shortDigest, type StackReleases } from "./records";
+import { digestNamed, type ReleaseRecord, shortDigest, type StackReleases } from "./records";
 
 /** A refused choice: the message says why and what to do instead. */
 export class ReleaseDecisionError extends Error {
@@ -21,7 +21,7 @@ export function rollbackTarget(stack: string, records: StackReleases, to?: strin
     const current = records.release.digest;
     const list = records.releases.map((r) => `    ${shortDigest(r.digest)}  ${r.commit.slice(0, 12)}  ${r.rolledBack ? "rolled back" : r.healthyAt ? `healthy since ${r.healthyAt}` : "never healthy"}`).join("\n");
     if (to !== undefined) {
-        const digest = digestOf(to);
+        const digest = digestNamed(to);
         if (!digest) throw new ReleaseDecisionError(`--to ${JSON.stringify(to)} is not a digest: give sha256:<64 hex> or <repository>@sha256:<64 hex> (npm run releases -- ${stack} lists them)`);
         if (digest === current) throw new ReleaseDecisionError(`${shortDigest(digest)} is the release "${stack}" runs now; nothing to roll back to.\n  releases:\n${list}`);
         const target = records.releases.find((r) => r.digest === digest && !r.rolledBack && r.healthyAt);

@@ -2,9 +2,7 @@
  * The release records a stack exports (`release`, `releases`) as the commands read them: checked on the way in, so a
  * stack without them (no up since the records exist) or with a malformed one gets a clear error, never a guess.
  */
-
-/** An image digest: `sha256:` and 64 hex digits. */
-export const DIGEST = /^sha256:[a-f0-9]{64}$/;
+import { DIGEST, digestOf } from "../../providers/fly/imageRef";
 
 /** One release of a stack: what one up deployed, and what became of it. */
 export interface ReleaseRecord {
@@ -52,7 +50,7 @@ export function recordProblems(value: unknown): string[] {
     const r = value as Record<string, unknown>;
     const problems: string[] = [];
     if (typeof r.digest !== "string" || !DIGEST.test(r.digest)) problems.push(`digest ${JSON.stringify(r.digest)} is not sha256:<64 hex>`);
-    if (typeof r.image !== "string" || !r.image.endsWith(`@${String(r.digest)}`)) problems.push(`image ${JSON.stringify(r.image)} is not <repository>@<digest>`);
+    if (typeof r.image !== "string" || digestOf(r.image) !== r.digest) problems.push(`image ${JSON.stringify(r.image)} is not <repository>@<digest>`);
     if (typeof r.commit !== "string" || r.commit === "") problems.push("commit is missing");
     if (!isTime(r.deployedAt)) problems.push(`deployedAt ${JSON.stringify(r.deployedAt)} is not a time`);
     if (r.healthyAt !== undefined && !isTime(r.healthyAt)) problems.push(`healthyAt ${JSON.stringify(r.healthyAt)} is not a time`);
@@ -81,10 +79,9 @@ export function readReleases(stack: string, outputs: Readonly<Record<string, unk
     return { release: outputs.release as ReleaseRecord, releases: outputs.releases as ReleaseRecord[], ...(healthUrl ? { healthUrl } : {}) };
 }
 
-/** The digest of `repo@sha256:...` or of a bare `sha256:...`; undefined for anything else. */
-export function digestOf(reference: string): string | undefined {
-    const digest = reference.includes("@") ? reference.slice(reference.lastIndexOf("@") + 1) : reference;
-    return DIGEST.test(digest) ? digest : undefined;
+/** The digest `--to` names: a bare `sha256:...` or `repo@sha256:...`; undefined for anything else. */
+export function digestNamed(reference: string): string | undefined {
+    return DIGEST.test(reference) ? reference : digestOf(reference);
 }
 
 /** `sha256:0123456789ab`: the first 12 hex digits, as Docker prints short ids. */

@@ -8,16 +8,15 @@ import { rollbackTarget } from "./decide";
 import { readReleases, type ReleaseRecord, shortDigest } from "./records";
 import { verifyRelease, type Verdict, type VerifyIo, type VerifyWindow } from "./verify";
 
-/** The `rollback` config key: deploy `to` by digest and build nothing, for one up. */
+/** The `rollback` config key (config/schema.ts): deploy `to` by digest and build nothing, for one up. */
 export interface RollbackKey {
     /** `<repository>@sha256:<64 hex>`, a release from the stack's own `releases` output. */
     readonly to: string;
-    /** Why; at least 10 characters. */
+    /** Why; the config refuses fewer than 10 characters. */
     readonly reason: string;
+    /** The commit `to` was built from, as the `releases` output records it. */
+    readonly commit: string;
 }
-
-/** The least a rollback's `reason` must say. */
-export const MIN_REASON_LENGTH = 10;
 
 /** What a rollback needs of a stack. */
 export interface ReleaseDriver {
@@ -62,9 +61,8 @@ export async function rollback(stack: string, driver: ReleaseDriver, options: Ro
     const from = before.release;
     const to = rollbackTarget(stack, before, options.to);
     const reason = options.reason ?? `manual rollback from ${from.image}`;
-    if (reason.trim().length < MIN_REASON_LENGTH) throw new Error(`--reason must say why in at least ${MIN_REASON_LENGTH} characters (received ${JSON.stringify(reason)})`);
     log(`rollback of "${stack}": ${shortDigest(from.digest)} (commit ${from.commit.slice(0, 12)}) -> ${shortDigest(to.digest)} (commit ${to.commit.slice(0, 12)}, healthy since ${to.healthyAt})`);
-    const code = await driver.upWithRollback({ to: to.image, reason });
+    const code = await driver.upWithRollback({ to: to.image, reason, commit: to.commit });
     const fail = (why: string, verdict?: Verdict): RollbackOutcome => ({ ok: false, from, to, verdict, summary: `rollback of "${stack}" to ${to.image} FAILED: ${why}` });
     if (code !== 0) return fail(`the up exited ${code}; the stack may still run ${shortDigest(from.digest)} (see the output above)`);
     const after = readReleases(stack, await driver.outputs());

@@ -9,7 +9,7 @@ import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { promotable, rollbackTarget } from "../../delivery/release/decide";
 import { promotionOf, writePromotion } from "../../delivery/release/promotionRecord";
-import { digestOf, readReleases } from "../../delivery/release/records";
+import { digestNamed, readReleases } from "../../delivery/release/records";
 import { ROOT } from "../harness/stack";
 import { digestFor, outputsOf, releaseOf } from "./releaseRecords";
 
@@ -40,9 +40,9 @@ describe("reading release records", () => {
     });
 
     it("takes a digest from a digest or an image reference, nothing else", () => {
-        assert.equal(digestOf(A.image), A.digest);
-        assert.equal(digestOf(A.digest), A.digest);
-        assert.equal(digestOf("registry.fly.io/api:latest"), undefined);
+        assert.equal(digestNamed(A.image), A.digest);
+        assert.equal(digestNamed(A.digest), A.digest);
+        assert.equal(digestNamed("registry.fly.io/api:latest"), undefined);
     });
 });
 
