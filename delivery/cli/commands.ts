@@ -2,11 +2,19 @@
  * The stack commands: one table, so a new command (a promote, releases or rollback) is one more entry with
  * the same preflight, the same pinned CLI and the same signal handling.
  */
+import type { StackAutomation } from "./automation";
 import { EXIT } from "./exitCodes";
+import { RELEASE_COMMANDS } from "./releaseCommands";
 import type { CliRun } from "./runCli";
 
 /** What a command gets once the preflight passed. */
 export interface CommandContext {
+    /** The project root (Pulumi.yaml), also the working folder. */
+    readonly root: string;
+    /** The project's name: the namespace of its config keys. */
+    readonly project: string;
+    /** The environment the CLI runs with. */
+    readonly env: NodeJS.ProcessEnv;
     readonly stack: string;
     /** Extra arguments for pulumi, after `--` in `npm run <command> -- <stack> ...`. */
     readonly extraArgs: readonly string[];
@@ -16,6 +24,8 @@ export interface CommandContext {
     readonly yes: readonly string[];
     /** Runs the pinned CLI from the project root, printing `+ pulumi <args>` first; see runCli.ts. */
     pulumi(args: readonly string[], opts?: { capture?: boolean }): Promise<CliRun>;
+    /** The stack's outputs and config through the Automation API on the same pinned CLI. */
+    automation(): Promise<StackAutomation>;
     log(line: string): void;
     error(line: string): void;
 }
@@ -28,6 +38,12 @@ export interface StackCommand {
      * @default true
      */
     readonly usesPolicyPack?: boolean;
+    /**
+     * Whether it only reads the stack (outputs, config), so its preflight needs the backend and the passphrase but
+     * neither the providers' credentials nor the offline plan.
+     * @default false
+     */
+    readonly readsOnly?: boolean;
     run(ctx: CommandContext): Promise<number>;
 }
 
@@ -83,4 +99,5 @@ export const COMMANDS: Readonly<Record<string, StackCommand>> = {
             return EXIT.ok;
         },
     },
+    ...RELEASE_COMMANDS,
 };

@@ -77,16 +77,16 @@ export async function verifyRelease(url: string, digest: string, window: VerifyW
     const start = io.now();
     const end = start + window.windowSeconds * 1000;
     const probes: Probe[] = [];
-    for (;;) {
+    // A fixed schedule from the start, so slow answers do not stretch the window or drop its last check.
+    for (let due = start; due <= end; due += window.intervalSeconds * 1000) {
+        const wait = due - io.now();
+        if (wait > 0) await io.sleep(wait);
         const p = await probe(url, digest, io, io.now() - start);
         probes.push(p);
         if (p.problem) {
             const seconds = (p.at / 1000).toFixed(1);
             return { ok: false, probes, summary: `FAILED after ${seconds} s (${probes.length} checks): ${url} ${p.problem}` };
         }
-        const next = io.now() + window.intervalSeconds * 1000;
-        if (next > end) break;
-        await io.sleep(next - io.now());
     }
     return { ok: true, probes, summary: `ok: ${url} answered 200 for ${digest} ${probes.length} times over ${window.windowSeconds} s` };
 }
