@@ -2,6 +2,7 @@
  * What the app is told, as plain data: its environment contract (the variables every runtime sets) and the Fly
  * machine config. Pure functions, so the values a policy judges are known at preview and easy to test.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import type { FlyMachineConfig } from "../providers/fly";
 import { PLAIN_ENV_KEYS } from "../config";
 import { SETTINGS_DEFAULTS } from "../config/defaults";
@@ -63,6 +64,15 @@ export function appEnv(settings: AppSettings, port: number, ownHosts: readonly s
         JWT_EXPIRY_MINUTES: String(settings.jwtExpiryMinutes ?? SETTINGS_DEFAULTS.jwtExpiryMinutes),
         PORT: String(port),
     };
+}
+
+/**
+ * What the app is told about its release (`RELEASE_IMAGE`: the reference by digest it runs; `RELEASE_COMMIT`), so
+ * its health answer names the release and a deploy can check that the release answering is the one it deployed.
+ * The image may be known only after a build.
+ */
+export function releaseEnv(image: pulumi.Input<string>, commit: string): { RELEASE_IMAGE: pulumi.Input<string>; RELEASE_COMMIT: string } {
+    return { RELEASE_IMAGE: image, RELEASE_COMMIT: commit };
 }
 
 /** The runtime shape of the Fly machines, defaults already resolved. */

@@ -6,7 +6,8 @@
  * traffic changes.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { APP_DEFAULTS } from "../config/defaults";
+import { APP_DEFAULTS, PROMOTION_DEFAULTS } from "../config/defaults";
+import * as fly from "../providers/fly";
 import { type AppEndpoints, type AppServiceArgs, type ResolvedAppArgs, validateAppServiceArgs } from "./appServiceArgs";
 import { flyAppService, type ResolvedFlyRuntime } from "./appServiceFly";
 import { localAppService, type ResolvedLocalRuntime } from "./appServiceLocal";
@@ -28,6 +29,7 @@ function resolve(args: AppServiceArgs): ResolvedAppArgs<ResolvedFlyRuntime | Res
         healthPath: args.healthPath ?? D.healthPath,
         secrets: args.secrets ?? {},
         dockerfile: args.image.dockerfile ?? D.dockerfile,
+        commit: args.releaseInfo?.commit ?? PROMOTION_DEFAULTS.unknownCommit,
         release: args.release && { command: args.release.command, timeoutSeconds: args.release.timeoutSeconds ?? D.releaseTimeoutSeconds },
         runtime:
             runtime.kind === "fly"
@@ -60,6 +62,10 @@ export class AppService extends pulumi.ComponentResource {
     public readonly healthUrl: pulumi.Output<string>;
     /** The image the app runs, pinned by digest (`repo@sha256:...`). */
     public readonly imageRef: pulumi.Output<string>;
+    /** The release this up deployed (image, digest, commit, when it became healthy, rolled back or not). */
+    public readonly release: pulumi.Output<fly.ReleaseRecord>;
+    /** The last releases, newest first, kept across ups. */
+    public readonly releases: pulumi.Output<fly.ReleaseRecord[]>;
 
     constructor(name: string, args: AppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         refuseInvalid(validateAppServiceArgs(name, args));
@@ -72,7 +78,21 @@ export class AppService extends pulumi.ComponentResource {
         this.url = endpoints.url;
         this.imageRef = endpoints.imageRef;
         this.healthUrl = this.url.apply((url) => `${url}${resolved.healthPath}`);
+        // After what serves the image (imageRef comes from it), so a record is written once the rollout is healthy.
+        const info = args.releaseInfo;
+        const history = new fly.ReleaseHistory(
+            `${name}-releases`,
+            {
+                image: this.imageRef,
+                commit: resolved.commit,
+                ...(info?.rollbackReason === undefined ? {} : { rollback: { reason: info.rollbackReason } }),
+                ...(info?.promotion === undefined ? {} : { promotion: info.promotion }),
+            },
+            { parent: this },
+        );
+        this.release = history.release;
+        this.releases = history.releases;
 
-        this.registerOutputs({ appName: this.appName, url: this.url, healthUrl: this.healthUrl, imageRef: this.imageRef });
+        this.registerOutputs({ appName: this.appName, url: this.url, healthUrl: this.healthUrl, imageRef: this.imageRef, release: this.release, releases: this.releases });
     }
 }

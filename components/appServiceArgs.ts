@@ -8,13 +8,24 @@ import { FLY_REGIONS } from "../config";
 import { APP_DEFAULTS } from "../config/defaults";
 import { ENV_VAR_NAME } from "../config/patterns";
 import type * as fly from "../providers/fly";
-import { FLY_REGISTRY } from "../providers/fly/imageRef";
+import { FLY_REGISTRY, IMAGE_BY_DIGEST } from "../providers/fly/imageRef";
 import { type AppSettings, PLAIN_ENV_KEYS } from "./appConfig";
 import type { NameScope } from "./naming";
 
 export { FLY_REGISTRY } from "../providers/fly/imageRef";
 
-/** The image: built from a Dockerfile (`context`), or a prebuilt reference (`ref`). Exactly one. */
+/** An image by digest in another registry or Fly organization, copied into the app's repository before it runs. */
+export interface AppImageCopyArgs {
+    /** The image, by digest (`registry.fly.io/api-staging@sha256:...`); the copy keeps the digest. */
+    readonly source: string;
+    /** The environment variable holding a token that may pull the source (its name, never its value). */
+    readonly sourceTokenEnv: string;
+}
+
+/**
+ * The image: built from a Dockerfile (`context`), a prebuilt reference (`ref`), or a release copied by digest from
+ * another registry (`copyFrom`, Fly only). Exactly one.
+ */
 export interface AppImageArgs {
     /** Build context directory, relative to the Pulumi project. */
     readonly context?: string;
@@ -25,6 +36,27 @@ export interface AppImageArgs {
     readonly dockerfile?: string;
     /** A prebuilt image reference; pin it with `@sha256:` (machines pin an unpinned one on first start). */
     readonly ref?: string;
+    /** A release by digest from another registry or Fly organization, copied into this app's repository (skopeo). */
+    readonly copyFrom?: AppImageCopyArgs;
+}
+
+/** What the app reports about its release, and what its release record says (components/appService.ts). */
+export interface AppReleaseInfoArgs {
+    /**
+     * The commit the image was built from (`RELEASE_COMMIT`, and the release record's commit).
+     * @default PROMOTION_DEFAULTS.unknownCommit
+     */
+    readonly commit?: string;
+    /**
+     * Why this up rolls back: the release it replaces is marked rolled back in the history.
+     * @default not a rollback
+     */
+    readonly rollbackReason?: string;
+    /**
+     * The promotion this image comes from, carried on the release history for the policy `promotion-soak`.
+     * @default not a promotion
+     */
+    readonly promotion?: fly.PromotionInput;
 }
 
 /** Running on Fly.io. */
@@ -146,6 +178,12 @@ export interface AppServiceArgs {
      * @default no release step
      */
     readonly release?: AppReleaseArgs;
+    /**
+     * The release's commit, rollback and promotion: given to the app (`RELEASE_IMAGE`, `RELEASE_COMMIT`) and
+     * recorded in its release history.
+     * @default commit unknown, no rollback, no promotion
+     */
+    readonly releaseInfo?: AppReleaseInfoArgs;
 }
 
 /** What a runtime gives the component to expose. */
@@ -156,7 +194,9 @@ export interface AppEndpoints {
 }
 
 /** `AppServiceArgs` with the shared defaults resolved. */
-export interface ResolvedAppArgs<R> extends Omit<AppServiceArgs, "runtime" | "port" | "healthPath" | "secrets" | "release"> {
+export interface ResolvedAppArgs<R> extends Omit<AppServiceArgs, "runtime" | "port" | "healthPath" | "secrets" | "release" | "releaseInfo"> {
+    /** The commit the app reports and its release record names. */
+    readonly commit: string;
     readonly runtime: R;
     readonly port: number;
     readonly healthPath: string;
@@ -172,8 +212,12 @@ export function validateAppServiceArgs(name: string, args: AppServiceArgs): stri
     const problems: string[] = [];
     const where = `AppService "${name}"`;
     const { image, runtime } = args;
-    if ((image.context === undefined) === (image.ref === undefined)) {
-        problems.push(`${where}: set exactly one of image.context (build from a Dockerfile) or image.ref (a prebuilt image).`);
+    if ([image.context, image.copyFrom, image.ref].filter((kind) => kind !== undefined).length !== 1) {
+        problems.push(`${where}: set exactly one of image.context (build from a Dockerfile), image.copyFrom (a release copied by digest) or image.ref (a prebuilt image).`);
+    }
+    if (image.copyFrom !== undefined) {
+        if (runtime.kind !== "fly") problems.push(`${where}: image.copyFrom copies into a Fly app's repository; give a local runtime image.ref or image.context.`);
+        if (!IMAGE_BY_DIGEST.test(image.copyFrom.source)) problems.push(`${where}: image.copyFrom.source must be an image by digest, <repository>@sha256:<64 hex>, got ${JSON.stringify(image.copyFrom.source)}.`);
     }
     if (!between(args.port, 1, 65535)) problems.push(`${where}: port must be a whole number from 1 to 65535, got ${args.port}.`);
     if (args.healthPath !== undefined && !args.healthPath.startsWith("/")) problems.push(`${where}: healthPath must be an absolute path such as /health, got ${JSON.stringify(args.healthPath)}.`);

@@ -7,7 +7,8 @@ import { posix } from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as fly from "../providers/fly";
-import { appEnv, flyMachineConfig, machinesPerRegion } from "./appConfig";
+import { digestOf } from "../providers/fly/imageRef";
+import { appEnv, flyMachineConfig, machinesPerRegion, releaseEnv } from "./appConfig";
 import { type AppEndpoints, type AppImageArgs, FLY_REGISTRY, type FlyAppRuntimeArgs, type ResolvedAppArgs } from "./appServiceArgs";
 import { NAME_LIMITS, physicalName } from "./naming";
 
@@ -21,15 +22,25 @@ export type ResolvedFlyRuntime = Required<Omit<FlyAppRuntimeArgs, "registryToken
  * The machine config with only its image left as an Output. Everything else stays a plain value, so preview (and
  * the policy pack) sees the services, checks and env even while the image is still to be built.
  */
-function withImage(config: fly.FlyMachineConfig, image: pulumi.Input<string>): fly.FlyMachineConfig {
+function withImage(config: fly.FlyMachineConfig, image: pulumi.Input<string>, commit: string): fly.FlyMachineConfig {
     // MachineGroupArgs types config as Input<FlyMachineConfig> with a plain `image`; the engine resolves nested
     // Outputs in inputs, so a nested Output image is sound at runtime.
-    return { ...config, image: image as unknown as string };
+    const release = releaseEnv(image, commit) as unknown as Record<string, string>;
+    return { ...config, image: image as unknown as string, env: { ...config.env, ...release } };
 }
 
-/** The image reference Fly machines run: the pushed build's digest, or the prebuilt reference. */
-function flyImage(parent: pulumi.Resource, name: string, image: AppImageArgs, dockerfile: string, appName: string, app: fly.App, token: pulumi.Input<string> | undefined): pulumi.Input<string> {
-    if (image.context === undefined) return image.ref as string;
+/**
+ * The image reference Fly machines run, and what must exist before they do: the pushed build's digest, the copy of
+ * a release from another registry (known at preview: the copy keeps the digest), or the prebuilt reference.
+ */
+function flyImage(parent: pulumi.Resource, name: string, image: AppImageArgs, dockerfile: string, appName: string, app: fly.App, token: pulumi.Input<string> | undefined): { ref: pulumi.Input<string>; before: pulumi.Resource[] } {
+    if (image.copyFrom !== undefined) {
+        const repository = `${FLY_REGISTRY}/${appName}`;
+        // The app's own token pushes into its repository, as the docker build's push does.
+        const copy = new fly.ImageCopy(`${name}-image-copy`, { source: image.copyFrom.source, repository, sourceTokenEnv: image.copyFrom.sourceTokenEnv, destinationTokenEnv: "FLY_API_TOKEN" }, { parent, dependsOn: [app] });
+        return { ref: `${repository}@${digestOf(image.copyFrom.source)}`, before: [copy] };
+    }
+    if (image.context === undefined) return { ref: image.ref as string, before: [] };
     const built = new docker.Image(
         `${name}-image`,
         {
@@ -41,7 +52,7 @@ function flyImage(parent: pulumi.Resource, name: string, image: AppImageArgs, do
         // The registry accepts a push only into an existing app.
         { parent, dependsOn: [app] },
     );
-    return built.repoDigest;
+    return { ref: built.repoDigest, before: [] };
 }
 
 /** Registers the Fly runtime's children under `parent` and returns what the component exposes. */
@@ -49,7 +60,7 @@ export function flyAppService(parent: pulumi.ComponentResource, name: string, ar
     const { runtime, port, healthPath, secrets } = args;
     const appName = physicalName(args.scope, undefined, NAME_LIMITS.fly);
     const app = new fly.App(`${name}-app`, { name: appName, orgSlug: runtime.orgSlug }, { parent });
-    const image = flyImage(parent, name, args.image, args.dockerfile, appName, app, runtime.registryToken);
+    const { ref: image, before } = flyImage(parent, name, args.image, args.dockerfile, appName, app, runtime.registryToken);
 
     const ips = [
         new fly.IpAssignment(`${name}-ip-v4`, { app: app.name, type: "shared_v4" }, { parent }),
@@ -80,7 +91,7 @@ export function flyAppService(parent: pulumi.ComponentResource, name: string, ar
                 timeoutSeconds: args.release.timeoutSeconds,
                 minSecretsVersion: appSecrets?.version,
             },
-            { parent, dependsOn: appSecrets ? [appSecrets] : [] },
+            { parent, dependsOn: [...before, ...(appSecrets ? [appSecrets] : [])] },
         );
     const machines = new fly.MachineGroup(
         `${name}-machines`,
@@ -100,6 +111,7 @@ export function flyAppService(parent: pulumi.ComponentResource, name: string, ar
                     concurrency: runtime.concurrency,
                 }),
                 image,
+                args.commit,
             ),
             strategy: runtime.strategy,
             maxUnavailable: runtime.maxUnavailable,
@@ -108,7 +120,7 @@ export function flyAppService(parent: pulumi.ComponentResource, name: string, ar
             // A new secrets version (a rotated JWT, a changed DATABASE_URL) rolls the machines.
             minSecretsVersion: appSecrets?.version,
         },
-        { parent, dependsOn: release ? [release] : [] },
+        { parent, dependsOn: [...before, ...(release ? [release] : [])] },
     );
     const base = runtime.domains.length > 0 ? `https://${runtime.domains[0]}` : `https://${appName}.fly.dev`;
     return { appName: app.name, url: pulumi.output(base), imageRef: machines.imageRef };

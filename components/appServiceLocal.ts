@@ -6,7 +6,7 @@
 import { posix } from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { appEnv, localHealthCheck } from "./appConfig";
+import { appEnv, localHealthCheck, releaseEnv } from "./appConfig";
 import type { AppEndpoints, AppImageArgs, LocalAppRuntimeArgs, ResolvedAppArgs } from "./appServiceArgs";
 import { NAME_LIMITS, NameScope, physicalName } from "./naming";
 
@@ -72,6 +72,7 @@ export function localAppService(parent: pulumi.ComponentResource, name: string, 
     const env = appEnv(args.settings, port, ["localhost", "127.0.0.1"]);
     const envs: pulumi.Input<string>[] = [
         ...Object.entries(env).map(([key, value]) => `${key}=${value}`),
+        ...Object.entries(releaseEnv(image, args.commit)).map(([key, value]) => pulumi.interpolate`${key}=${value}`),
         ...Object.keys(secrets)
             .sort()
             .map((key) => pulumi.secret(pulumi.interpolate`${key}=${secrets[key]}`)),

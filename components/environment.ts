@@ -6,8 +6,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { LoadedStack, ParsedStackConfig, StackConfig, SUPPLIED_JWT_SECRET } from "../config";
 import { databaseRegion } from "../config/managedPostgres";
+import { buildsImage, promotionCopy } from "../config/promotion";
+import type { ReleaseRecord } from "../providers/fly";
 import { AppSecrets } from "./appSecrets";
-import { AppService, FlyAppRuntimeArgs, LocalAppRuntimeArgs } from "./appService";
+import { AppImageArgs, AppReleaseInfoArgs, AppService, FlyAppRuntimeArgs, LocalAppRuntimeArgs } from "./appService";
 import { requireRetainOnDelete } from "./dataSafety";
 import { GitHubEnvironment } from "./githubEnvironment";
 import { NAME_LIMITS, NameScope, physicalName, sharedName } from "./naming";
@@ -23,6 +25,10 @@ export interface EnvironmentOutputs {
     readonly healthUrl: pulumi.Output<string>;
     /** The image the app runs, pinned by digest. */
     readonly imageRef: pulumi.Output<string>;
+    /** The release this up deployed: image and digest, commit, deployed and healthy since, rolled back or not. */
+    readonly release: pulumi.Output<ReleaseRecord>;
+    /** The last 20 releases, newest first (the rollback command's targets). */
+    readonly releases: pulumi.Output<ReleaseRecord[]>;
     /** Host the app reaches the database on. */
     readonly databaseHost: pulumi.Output<string>;
     /** When the generated JWT secret rotates next; absent when the secret is supplied. */
@@ -81,6 +87,31 @@ function appRuntime(config: StackConfig, database: Postgres, registryToken: pulu
 }
 
 /**
+ * The image this up deploys and what its release record says. A rollback deploys its target by digest whatever
+ * `app.image` says; a promoted image runs by its digest, copied first when it lives in another registry or
+ * organization (config/promotion.ts); otherwise the image is built or prebuilt as configured.
+ */
+function releaseOf(stack: LoadedStack): { image: AppImageArgs; info: AppReleaseInfoArgs } {
+    const { config } = stack;
+    const { image } = config.app;
+    if (config.rollback !== undefined) return { image: { ref: config.rollback.to }, info: { commit: config.rollback.commit, rollbackReason: config.rollback.reason } };
+    const promoted = image.promoted;
+    if (promoted !== undefined) {
+        const copy = promotionCopy(config);
+        const { soakHours, override } = config.promotion;
+        return {
+            image: copy === undefined ? { ref: promoted.image } : { copyFrom: copy },
+            info: {
+                commit: promoted.commit,
+                promotion: { from: promoted.from, image: promoted.image, healthyAt: promoted.healthyAt, soakHours, ...(override === undefined ? {} : { overrideReason: override.reason }) },
+            },
+        };
+    }
+    // A prebuilt reference was not built from this checkout, so its commit is not this one.
+    return { image: { context: image.context, dockerfile: image.dockerfile, ref: image.ref }, info: buildsImage(config) ? { commit: stack.commit } : {} };
+}
+
+/**
  * The options every component of the environment gets: when the stack keeps its data (`database.retainOnDelete`),
  * the check that each data resource is registered with `retainOnDelete` (dataSafety.ts), so a data resource added
  * in any component is held to it too.
@@ -94,7 +125,8 @@ export function buildEnvironment(stack: LoadedStack): EnvironmentOutputs {
     const { config, secretValues } = stack;
     const scope: NameScope = { prefix: config.app.name, stack: stack.stack };
     // Load-time validation guarantees the token when a Fly stack builds its image (config/load.ts).
-    const registryToken = config.platform === "fly" && config.app.image.context !== undefined ? stack.flyApiToken : undefined;
+    const registryToken = config.platform === "fly" && buildsImage(config) ? stack.flyApiToken : undefined;
+    const release = releaseOf(stack);
     const opts = dataSafetyOptions(stack);
 
     const secrets = new AppSecrets("secrets", {
@@ -131,7 +163,8 @@ export function buildEnvironment(stack: LoadedStack): EnvironmentOutputs {
     const { settings } = config.app;
     const app = new AppService("app", {
         scope,
-        image: config.app.image,
+        image: release.image,
+        releaseInfo: release.info,
         port: config.app.port,
         healthPath: config.app.healthPath,
         settings: {
@@ -179,6 +212,8 @@ export function buildEnvironment(stack: LoadedStack): EnvironmentOutputs {
         url: app.url,
         healthUrl: app.healthUrl,
         imageRef: app.imageRef,
+        release: app.release,
+        releases: app.releases,
         databaseHost: database.host,
         ...(secrets.rotatesAt ? { jwtRotatesAt: secrets.rotatesAt } : {}),
         ...(sentry ? { sentryDsn: sentry.dsn } : {}),

@@ -6,6 +6,7 @@
  * (the MachineGroup's rollout defaults), which the package needs without config.
  */
 import { DEFAULT_HEALTH_TIMEOUT_SECONDS, DEFAULT_MAX_UNAVAILABLE } from "../providers/fly/machineGroupDefaults";
+import { UNKNOWN } from "../providers/fly/releaseHistoryRecords";
 import { DEFAULT_ROLLOUT_TIMING } from "../providers/fly/rollout/timing";
 
 /** Defaults of the API service (`app.*` in config, `AppServiceArgs` in components/). */
@@ -54,7 +55,7 @@ export const PROMOTION_DEFAULTS = {
     /** The environment variable holding the source registry's Fly token when the image is copied. */
     sourceTokenEnv: "FLY_API_TOKEN",
     /** The commit of a release nobody recorded one for (a rollback the command did not annotate, an image built outside git). */
-    unknownCommit: "unknown",
+    unknownCommit: UNKNOWN,
 } as const;
 
 /** Defaults of the plain settings the app reads from its environment (`app.settings.*`, `AppSettings`). */

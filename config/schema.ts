@@ -599,7 +599,7 @@ export const PLAIN_ENV_KEYS = [
 ] as const;
 
 /** Environment variable names the program sets (plain ones and its own secrets); config may not claim them. */
-export const RESERVED_ENV: ReadonlySet<string> = new Set([...PLAIN_ENV_KEYS, "JWT_SECRET", "DATABASE_URL", "SENTRY_DSN"]);
+export const RESERVED_ENV: ReadonlySet<string> = new Set([...PLAIN_ENV_KEYS, "JWT_SECRET", "DATABASE_URL", "SENTRY_DSN", "RELEASE_IMAGE", "RELEASE_COMMIT"]);
 
 /** Validated configuration of one stack, defaults applied. */
 export type StackConfig = z.output<typeof stackConfigSchema>;

@@ -7,6 +7,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { appProvider } from "./appProvider";
 import { certificateProvider } from "./certificateProvider";
+import { imageCopyProvider } from "./imageCopyProvider";
 import { ipAssignmentProvider } from "./ipAssignmentProvider";
 import { machineGroupProvider } from "./machineGroupProvider";
 import { managedPostgresProvider } from "./managedPostgresProvider";
@@ -14,6 +15,7 @@ import { postgresDatabaseProvider } from "./postgresDatabaseProvider";
 import { postgresUserProvider } from "./postgresUserProvider";
 import { upgradesProviderText } from "./providerUpgrade";
 import type { FlyKind } from "./registration";
+import { releaseHistoryProvider } from "./releaseHistoryProvider";
 import { releaseProvider } from "./releaseProvider";
 import { secretsProvider } from "./secretsProvider";
 import { volumeProvider } from "./volumeProvider";
@@ -30,6 +32,8 @@ export const kindProviders: Record<FlyKind, pulumi.dynamic.ResourceProvider> = {
     PostgresDatabase: postgresDatabaseProvider,
     PostgresUser: postgresUserProvider,
     Release: releaseProvider as pulumi.dynamic.ResourceProvider,
+    ImageCopy: imageCopyProvider,
+    ReleaseHistory: releaseHistoryProvider,
 };
 
 /** The provider of each kind as the host runs it: its own, plus the carrying of a changed `__provider` text. */

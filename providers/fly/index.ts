@@ -16,4 +16,6 @@ export { ManagedPostgres, type ManagedPostgresArgs, type PostgresPlan } from "./
 export { PostgresDatabase, type PostgresDatabaseArgs } from "./postgresDatabase";
 export { PostgresUser, type PostgresUserArgs, type PostgresRole } from "./postgresUser";
 export { Release, type ReleaseArgs } from "./release";
+export { ImageCopy, type ImageCopyArgs } from "./imageCopy";
+export { ReleaseHistory, type ReleaseHistoryArgs, type ReleaseRecord, type PromotionInput } from "./releaseHistory";
 export { FlyApiError } from "./client";

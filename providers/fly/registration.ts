@@ -16,7 +16,7 @@ import type * as pulumi from "@pulumi/pulumi";
  * The Fly resource kinds, as in their type tokens `pulumi-nodejs:dynamic/fly:<Kind>`. hostEntry.ts maps each to its
  * provider (the compiler holds the two lists together).
  */
-export const FLY_KINDS = ["App", "IpAssignment", "Certificate", "Volume", "Secrets", "MachineGroup", "ManagedPostgres", "PostgresDatabase", "PostgresUser", "Release"] as const;
+export const FLY_KINDS = ["App", "IpAssignment", "Certificate", "Volume", "Secrets", "MachineGroup", "ManagedPostgres", "PostgresDatabase", "PostgresUser", "Release", "ImageCopy", "ReleaseHistory"] as const;
 
 /** One of {@link FLY_KINDS}. */
 export type FlyKind = (typeof FLY_KINDS)[number];
@@ -24,9 +24,15 @@ export type FlyKind = (typeof FLY_KINDS)[number];
 /** The installed package holding the implementation (providers/fly/package.json). */
 export const FLY_PROVIDER_PACKAGE = "@api-environments/fly-provider";
 
-/** The type token of a Fly resource, as `pulumi.dynamic.Resource` forms it for module `fly`. */
+/**
+ * The module of a kind's type token: `fly`, except the release history, which calls nothing and is kept by local
+ * stacks too, so its token does not claim it is a Fly resource.
+ */
+const MODULES: Partial<Record<FlyKind, string>> = { ReleaseHistory: "release" };
+
+/** The type token of a Fly resource, as `pulumi.dynamic.Resource` forms it for module `fly` (or the kind's own). */
 export function flyType(kind: FlyKind): string {
-    return `pulumi-nodejs:dynamic/fly:${kind}`;
+    return `pulumi-nodejs:dynamic/${MODULES[kind] ?? "fly"}:${kind}`;
 }
 
 /**

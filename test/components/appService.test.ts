@@ -38,7 +38,7 @@ describe("AppService on Fly", () => {
         const run = await capture(() => expose(new AppService("app", flyArgs())));
         const component = run.named("app");
         const names = run.resources.filter((r) => r !== component).map((r) => r.name).sort();
-        assert.deepEqual(names, ["app-app", "app-cert-api.acme.dev", "app-cert-www.acme.dev", "app-image", "app-ip-v4", "app-ip-v6", "app-machines", "app-secrets"]);
+        assert.deepEqual(names, ["app-app", "app-cert-api.acme.dev", "app-cert-www.acme.dev", "app-image", "app-ip-v4", "app-ip-v6", "app-machines", "app-releases", "app-secrets"]);
         for (const r of run.resources.filter((r) => r !== component)) assert.equal(r.parent, component.urn, r.name);
         assert.deepEqual([run.named("app-app").inputs.name, run.named("app-app").inputs.orgSlug], ["api-prod", "acme"]);
         assert.deepEqual(run.ofType(T.flyIp).map((r) => r.inputs.type).sort(), ["shared_v4", "v6"]);
@@ -96,9 +96,12 @@ describe("AppService on Fly", () => {
 
     it("puts the plain env contract in config.env and every secret only in the Fly Secrets resource", async () => {
         const run = await capture(() => expose(new AppService("app", flyArgs())));
-        const env = run.named("app-machines").inputs.config.env;
-        assert.deepEqual(Object.keys(env).sort(), [...PLAIN_ENV_KEYS].sort());
+        const { env, image } = run.named("app-machines").inputs.config;
+        assert.deepEqual(Object.keys(env).sort(), [...PLAIN_ENV_KEYS, "RELEASE_COMMIT", "RELEASE_IMAGE"].sort());
         assert.deepEqual(env, {
+            // What the app reports about its release: the digest it runs, and no commit when none was given.
+            RELEASE_IMAGE: image,
+            RELEASE_COMMIT: "unknown",
             ENVIRONMENT: "production",
             DEBUG: "false",
             LOG_LEVEL: "WARNING",
@@ -143,6 +146,43 @@ describe("AppService on Fly", () => {
         assert.equal(run.outputs.imageRef, ref);
         assert.equal(run.outputs.url, "https://api-prod.fly.dev");
         assert.equal(run.ofType(T.flyCert).length, 0);
+    });
+
+    it("copies a release from another registry by digest before anything runs it, and runs the copy", async () => {
+        const source = `registry.fly.io/api-staging@sha256:${"e".repeat(64)}`;
+        const image = { copyFrom: { source, sourceTokenEnv: "FLY_STAGING_API_TOKEN" } };
+        const release = { command: ["npm", "run", "migrate"] };
+        const run = await capture(() => expose(new AppService("app", flyArgs({ image, release, releaseInfo: { commit: "a".repeat(40) } }))));
+        assert.equal(run.ofType(T.dockerImage).length, 0, "nothing is built");
+        const copy = run.named("app-image-copy");
+        assert.deepEqual(copy.inputs, { source, repository: "registry.fly.io/api-prod", sourceTokenEnv: "FLY_STAGING_API_TOKEN", destinationTokenEnv: "FLY_API_TOKEN" });
+        assert.ok(copy.dependsOn.includes(run.named("app-app").urn), "the registry takes a push only into an existing app");
+        const machines = run.named("app-machines");
+        assert.equal(machines.inputs.config.image, `registry.fly.io/api-prod@sha256:${"e".repeat(64)}`, "the same digest, in the app's own repository");
+        for (const r of [machines, run.named("app-release")]) assert.ok(r.dependsOn.includes(copy.urn), `${r.name} waits for the copy`);
+        assert.equal(machines.inputs.config.env.RELEASE_COMMIT, "a".repeat(40));
+        assert.equal(run.named("app-releases").inputs.commit, "a".repeat(40));
+        // Control: a prebuilt reference of the same registry copies nothing.
+        const direct = await capture(() => expose(new AppService("app", flyArgs({ image: { ref: source } }))));
+        assert.equal(direct.ofType(T.flyImageCopy).length, 0);
+    });
+
+    it("records each release in its history, with the rollback reason and the promotion it was given", async () => {
+        const promotion = { from: "staging", image: `registry.fly.io/api-staging@sha256:${"e".repeat(64)}`, healthyAt: "2026-12-01T10:00:00Z", soakHours: 24 };
+        const run = await capture(() => expose(new AppService("app", flyArgs({ releaseInfo: { commit: "b".repeat(40), rollbackReason: "verification failed: 502", promotion } }))));
+        const history = run.named("app-releases");
+        assert.equal(history.parent, run.named("app").urn);
+        assert.deepEqual([history.inputs.commit, history.inputs.rollback, history.inputs.promotion], ["b".repeat(40), { reason: "verification failed: 502" }, promotion]);
+        assert.equal(history.inputs.image, run.named("app-machines").state.imageRef ?? run.outputs.imageRef);
+        const plain = await capture(() => expose(new AppService("app", flyArgs())));
+        assert.deepEqual([plain.named("app-releases").inputs.rollback, plain.named("app-releases").inputs.promotion], [undefined, undefined]);
+    });
+
+    it("refuses a copy that is not by digest, and a copy for a local runtime", () => {
+        const problems = validateAppServiceArgs("app", flyArgs({ image: { copyFrom: { source: "registry.fly.io/api-staging:latest", sourceTokenEnv: "T" } } }));
+        assert.ok(problems.some((p) => /image\.copyFrom\.source must be an image by digest/.test(p)), problems.join("\n"));
+        const local = validateAppServiceArgs("app", { scope: { prefix: "api", stack: "dev" }, image: { copyFrom: { source: `r/a@sha256:${"e".repeat(64)}`, sourceTokenEnv: "T" } }, settings: { environment: "development" }, runtime: { kind: "local", network: "n" } });
+        assert.ok(local.some((p) => /copies into a Fly app's repository/.test(p)), local.join("\n"));
     });
 
     it("in preview, keeps everything but the image plain", async () => {
@@ -300,7 +340,10 @@ describe("AppService release step", () => {
         assert.equal(step.parent, run.named("app").urn);
         assert.deepEqual(step.inputs.command, release.command);
         assert.equal(step.inputs.image, machines.inputs.config.image);
-        assert.deepEqual(step.inputs.env, machines.inputs.config.env);
+        // The app's env; what the serving app reports about its release is the machines' alone.
+        const { RELEASE_IMAGE, RELEASE_COMMIT, ...appEnvOnly } = machines.inputs.config.env;
+        assert.deepEqual([RELEASE_IMAGE, RELEASE_COMMIT], [machines.inputs.config.image, "unknown"]);
+        assert.deepEqual(step.inputs.env, appEnvOnly);
         assert.deepEqual(step.inputs.guest, machines.inputs.config.guest);
         assert.equal(step.inputs.region, "ams");
         assert.equal(step.inputs.timeoutSeconds, 120);

@@ -63,7 +63,7 @@ const configCases: ConfigCase[] = [
     { file: "appSecrets.ts", site: "rotationDays must be a whole number", stack: "prod", mutate: (c) => (c.secrets.rotationDays = 0), key: "secrets.rotationDays", problem: /at least 1/, reaches: /AppSecrets "secrets": rotationDays must be a whole number from 1 to 365, got 0/ },
     { file: "appSecrets.ts", site: "extra secret name", stack: "prod", mutate: (c) => (c.secrets.extra = ["bad-name"]), key: "secrets.extra[0]", problem: /UPPER_SNAKE_CASE/, reaches: /AppSecrets "secrets": extra secret name "bad-name" must be UPPER_SNAKE_CASE/ },
     // AppService
-    { file: "appServiceArgs.ts", site: "set exactly one of image.context", stack: "prod", mutate: (c) => (c.app.image.ref = `ghcr.io/acme/api@sha256:${"a".repeat(64)}`), key: "app.image.ref", problem: /exactly one of image\.context .* or image\.ref/, reaches: /AppService "app": set exactly one of image\.context/ },
+    { file: "appServiceArgs.ts", site: "set exactly one of image.context", stack: "staging", mutate: (c) => (c.app.image.ref = `ghcr.io/acme/api@sha256:${"a".repeat(64)}`), key: "app.image.ref", problem: /exactly one of image\.context .* or image\.ref/, reaches: /AppService "app": set exactly one of image\.context/ },
     { file: "appServiceArgs.ts", site: "port must be a whole number from 1 to 65535", stack: "prod", mutate: (c) => (c.app.port = 70000), key: "app.port", problem: /at most 65535/, reaches: /AppService "app": port must be a whole number from 1 to 65535, got 70000/ },
     { file: "appServiceArgs.ts", site: "healthPath must be an absolute path", stack: "prod", mutate: (c) => (c.app.healthPath = "health"), key: "app.healthPath", problem: /absolute URL path/, reaches: /AppService "app": healthPath must be an absolute path such as \/health, got "health"/ },
     { file: "appServiceArgs.ts", site: "settings.sentryTracesSampleRate must be from 0 to 1", stack: "prod", mutate: (c) => (c.sentry.tracesSampleRate = 2), key: "sentry.tracesSampleRate", problem: /at most 1/, reaches: /AppService "app": settings\.sentryTracesSampleRate must be from 0 to 1, got 2/ },
@@ -86,7 +86,8 @@ const configCases: ConfigCase[] = [
     { file: "appServiceArgs.ts", site: "machinesPerRegion must be a whole number", stack: "prod", mutate: (c) => (c.app.machines.count = 50), key: "app.machines.count", problem: /at most 20/, reaches: /AppService "app": machinesPerRegion must be a whole number from 1 to 20, got 50/ },
     { file: "appServiceArgs.ts", site: "minRunning must be a whole number", stack: "prod", mutate: (c) => (c.app.minRunning = 9), key: "app.minRunning", problem: /must not exceed the machines the app has/, reaches: /AppService "app": minRunning must be a whole number from 0 to the 4 machine\(s\) the app has, got 9/ },
     { file: "appServiceArgs.ts", site: "concurrency.soft must be at least 1", stack: "prod", mutate: (c) => (c.app.concurrency.soft = 300), key: "app.concurrency.soft", problem: /must not exceed concurrency\.hard/, reaches: /AppService "app": concurrency\.soft must be at least 1 and at most concurrency\.hard \(250\), got 300/ },
-    { file: "appServiceArgs.ts", site: "which needs a Fly API token", stack: "prod", env: { FLY_API_TOKEN: undefined }, key: "app.image.context", problem: /FLY_API_TOKEN is not set/, reaches: /AppService "app": building image\.context for Fly pushes it to registry\.fly\.io/ },
+    { file: "appServiceArgs.ts", site: "image.copyFrom.source must be an image by digest", stack: "prod", mutate: (c) => (c.app.image.promoted.image = "registry.fly.io/api-staging:latest"), key: "app.image.promoted.image", problem: /must be an image by digest/, reaches: /AppService "app": image\.copyFrom\.source must be an image by digest/ },
+    { file: "appServiceArgs.ts", site: "which needs a Fly API token", stack: "staging", env: { FLY_API_TOKEN: undefined }, key: "app.image.context", problem: /FLY_API_TOKEN is not set/, reaches: /AppService "app": building image\.context for Fly pushes it to registry\.fly\.io/ },
     { file: "appServiceArgs.ts", site: "hostPort must be a whole number from 1024", stack: "dev", mutate: (c) => (c.app.localPort = 80), key: "app.localPort", problem: /at least 1024/, reaches: /AppService "app": hostPort must be a whole number from 1024 to 65535, got 80/ },
     // GitHubEnvironment and its read environments
     { file: "githubEnvironment.ts", site: "GitHub allows at most 6 required reviewers", stack: "prod", mutate: (c) => (c.github.reviewers = { users: users(4), teams: users(3, 100) }), key: "github.reviewers", problem: /7 required reviewers.*at most 6/, reaches: /GitHubEnvironment "github": GitHub allows at most 6 required reviewers, got 7/ },
@@ -136,6 +137,20 @@ const providerCheckCases: readonly { what: string; stack: Stack; mutate: (config
 ];
 
 const otherCases: OtherCase[] = [
+    {
+        file: "appServiceArgs.ts",
+        site: "image.copyFrom copies into a Fly app's repository",
+        why: "no config reaches it: a promoted image is copied only for platform fly (config/promotion.ts); a local stack runs it by reference",
+        proof: async () => {
+            const { validateAppServiceArgs } = await import("../../components/appServiceArgs");
+            const copyFrom = { source: `registry.fly.io/api-staging@sha256:${"e".repeat(64)}`, sourceTokenEnv: "FLY_API_TOKEN" };
+            const problems = validateAppServiceArgs("app", { scope: { prefix: "api", stack: "dev" }, image: { copyFrom }, settings: { environment: "development" }, runtime: { kind: "local", network: "n" } });
+            assert.ok(problems.some((p) => p.includes("copies into a Fly app's repository")), problems.join("\n"));
+            const { promotionCopy } = await import("../../config/promotion");
+            const dev = parseStackFile("dev").config;
+            assert.equal(promotionCopy({ ...dev, app: { ...dev.app, image: { dockerfile: "Dockerfile", promoted: { from: "staging", image: copyFrom.source, commit: "unknown", healthyAt: "2026-12-01T10:00:00Z" } } } }), undefined);
+        },
+    },
     {
         file: "appServiceLocal.ts",
         site: "the release container ${container} ${what}",

@@ -61,6 +61,14 @@ describe("release train config", () => {
         assert.equal(promotionCopy(promotedAway), undefined);
     });
 
+    it("prod's stack file builds nothing: it runs a promoted digest, copied from staging's organization", () => {
+        const config = parseStackFile("prod").config;
+        assert.equal(config.app.image.context, undefined);
+        assert.equal(buildsImage(config), false);
+        assert.equal(config.app.image.promoted?.from, "staging");
+        assert.equal(promotionCopy(config)?.sourceTokenEnv, "FLY_STAGING_API_TOKEN");
+        assert.equal(parseStackFile("staging").config.fly?.org, "acme-staging");
+    });
 });
 
 describe("the commit a build records", () => {

@@ -40,6 +40,8 @@ export class StackUnderTest {
     constructor(
         readonly stack: string,
         private readonly env: () => Record<string, string>,
+        /** A change every operation of this stack's life makes to its stack file, before the operation's own. */
+        private readonly baseMutate?: OperationOptions["mutate"],
     ) {
         this.dir = mkdtempSync(join(tmpdir(), `engine-${stack}-`));
         this.stateFile = join(this.dir, "state.json");
@@ -52,7 +54,9 @@ export class StackUnderTest {
 
     run(operation: OperationOptions["operation"], options: Partial<OperationOptions> = {}): Promise<OperationResult> {
         const now = this.clock;
-        return runOperation({ stack: this.stack, operation, stateFile: this.stateFile, env: this.env(), now: () => new Date(now), ...options, mutate: withFastRollouts(options.mutate) });
+        const base = this.baseMutate;
+        const mutate = base ? (config: Record<string, any>) => (base(config), options.mutate?.(config)) : options.mutate;
+        return runOperation({ stack: this.stack, operation, stateFile: this.stateFile, env: this.env(), now: () => new Date(now), ...options, mutate: withFastRollouts(mutate) });
     }
 
     dispose(): void {

@@ -76,7 +76,7 @@ export interface RunOptions {
     /** Evaluate as a preview (unknown computed values) rather than an update. */
     readonly preview?: boolean;
     /**
-     * Environment variables the program sees during the run (restored afterwards). By default `FLY_API_TOKEN` is an
+     * Environment variables the program sees during the run (restored afterwards). By default `FLY_API_TOKEN` (and prod's source token `FLY_STAGING_API_TOKEN`) is an
      * offline stand-in, as in CI where the deploy token is set; pass `{ FLY_API_TOKEN: undefined }` to unset it.
      */
     readonly env?: Readonly<Record<string, string | undefined>>;
@@ -225,7 +225,7 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
     const config = readStackFile(stack);
     options.mutate?.(config);
     const { values, secretKeys } = engineConfig(config, options.secrets);
-    const env = { FLY_API_TOKEN: TEST_TOKEN, ...options.env };
+    const env = { FLY_API_TOKEN: TEST_TOKEN, FLY_STAGING_API_TOKEN: TEST_TOKEN, ...options.env };
     const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
     const apply = (entries: Record<string, string | undefined>) => {
         for (const [k, v] of Object.entries(entries)) {

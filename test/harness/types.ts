@@ -23,6 +23,8 @@ export const TYPES = {
     flyDatabase: "pulumi-nodejs:dynamic/fly:PostgresDatabase",
     flyUser: "pulumi-nodejs:dynamic/fly:PostgresUser",
     flyRelease: "pulumi-nodejs:dynamic/fly:Release",
+    flyImageCopy: "pulumi-nodejs:dynamic/fly:ImageCopy",
+    releaseHistory: "pulumi-nodejs:dynamic/release:ReleaseHistory",
     ghProvider: "pulumi:providers:github",
     ghEnvironment: "github:index/repositoryEnvironment:RepositoryEnvironment",
     ghDeploymentPolicy: "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",

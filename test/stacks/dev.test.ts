@@ -22,7 +22,7 @@ describe("dev stack", () => {
             `${TYPES.remoteImage} database-image`,
             `${TYPES.volume} database-volume`,
         ].sort());
-        assert.deepEqual(childrenOf(run, named(run, "app")), [`${TYPES.container} app-container`, `${TYPES.container} app-release`, `${TYPES.dockerImage} app-image`].sort());
+        assert.deepEqual(childrenOf(run, named(run, "app")), [`${TYPES.container} app-container`, `${TYPES.container} app-release`, `${TYPES.dockerImage} app-image`, `${TYPES.releaseHistory} app-releases`].sort());
         assert.deepEqual(childrenOf(run, named(run, "secrets")), [`${TYPES.password} secrets-db-password`, `${TYPES.password} secrets-jwt`, `${TYPES.rotating} secrets-rotation`].sort());
     });
 

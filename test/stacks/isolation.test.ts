@@ -136,20 +136,34 @@ describe("variants from config", () => {
 
 describe("the Fly token", () => {
     it("is required to build and push for Fly: a config error on app.image.context that says how to set it, before anything registers", async () => {
-        const run = await runStack("prod", { env: { FLY_API_TOKEN: undefined } });
+        const run = await runStack("staging", { env: { FLY_API_TOKEN: undefined } });
         assert.ok(run.configError, "a missing token is a config error");
         assert.deepEqual(run.resources, [], "nothing is registered");
         const [issue, ...rest] = run.configError.issues;
         assert.deepEqual(rest, []);
         assert.equal(issue.key, "app.image.context");
         assert.match(issue.problem, /registry\.fly\.io.* FLY_API_TOKEN is not set/);
-        assert.match(issue.fix, /fly tokens create org acme/);
-        assert.match(issue.fix, /pulumi config set --stack prod --path app\.image\.ref/);
-        assert.match(run.configError.message, /^Invalid configuration for stack "prod"/);
+        assert.match(issue.fix, /fly tokens create org acme-staging/);
+        assert.match(issue.fix, /pulumi config set --stack staging --path app\.image\.ref/);
+        assert.match(run.configError.message, /^Invalid configuration for stack "staging"/);
+    });
+
+    it("of the source organization is required to copy a promoted image: a config error on promotion.sourceTokenEnv, before anything registers", async () => {
+        const run = await runStack("prod", { env: { FLY_STAGING_API_TOKEN: undefined } });
+        assert.deepEqual(run.resources, [], "nothing is registered");
+        assert.deepEqual(run.configError?.issues.map((i) => i.key), ["promotion.sourceTokenEnv"]);
+        assert.match(run.configError.issues[0].problem, /names FLY_STAGING_API_TOKEN, which is not set: the up copies registry\.fly\.io\/api-staging@sha256:\S+ from organization acme-staging/);
+        assert.match(run.configError.issues[0].fix, /export FLY_STAGING_API_TOKEN="\$\(fly tokens create org acme-staging\)"/);
+        // A preview copies nothing, so it needs no source token; nor does a promotion from prod's own organization.
+        const preview = await runStack("prod", { preview: true, env: { FLY_STAGING_API_TOKEN: undefined } });
+        assert.equal(preview.configError, undefined, preview.configError?.message);
+        const sameOrg = await runStack("prod", { env: { FLY_STAGING_API_TOKEN: undefined }, mutate: (c) => delete c.promotion.sourceOrg });
+        assert.equal(sameOrg.configError, undefined, sameOrg.configError?.message);
+        assert.equal(sameOrg.resources.filter((r) => r.type === TYPES.flyImageCopy).length, 0, "the same organization's image runs where it is");
     });
 
     it("is only a secret input of the image push", async () => {
-        const run = await runStack("prod");
+        const run = await runStack("staging");
         const holders = run.resources.filter((r) => JSON.stringify(r.inputs).includes(TEST_TOKEN)).map((r) => r.name);
         assert.deepEqual(holders, ["app-image"]);
         assert.ok(named(run, "app-image").secretPaths.includes("registry.password"));

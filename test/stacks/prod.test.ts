@@ -21,13 +21,14 @@ describe("prod stack", () => {
             `${TYPES.sentry} sentry`,
         ].sort());
         assert.deepEqual(childrenOf(run, named(run, "app")), [
-            `${TYPES.dockerImage} app-image`,
+            `${TYPES.flyImageCopy} app-image-copy`,
             `${TYPES.flyApp} app-app`,
             `${TYPES.flyCert} app-cert-api.acme.dev`,
             `${TYPES.flyIp} app-ip-v4`,
             `${TYPES.flyIp} app-ip-v6`,
             `${TYPES.flyMachines} app-machines`,
             `${TYPES.flyRelease} app-release`,
+            `${TYPES.releaseHistory} app-releases`,
             `${TYPES.flySecrets} app-secrets`,
         ].sort());
         assert.deepEqual(childrenOf(run, named(run, "database")), [`${TYPES.flyPostgres} database-cluster`, `${TYPES.flyDatabase} database-database`, `${TYPES.flyUser} database-user`].sort());
@@ -36,7 +37,7 @@ describe("prod stack", () => {
         assert.equal(run.resources.filter((r) => r.type === TYPES.container).length, 0, "nothing local in prod");
     });
 
-    it("runs 2 machines in each of ams and fra, blue-green, always on, from the built image by digest", () => {
+    it("runs 2 machines in each of ams and fra, blue-green, always on, from the promoted digest copied into its own registry", () => {
         const machines = named(run, "app-machines").inputs;
         assert.deepEqual(machines.regions, { ams: 2, fra: 2 });
         assert.equal(machines.strategy, "bluegreen");
@@ -46,13 +47,20 @@ describe("prod stack", () => {
         assert.deepEqual(service.concurrency, { type: "requests", soft_limit: 200, hard_limit: 250 });
         assert.equal(service.checks[0].path, "/health");
         assert.ok(service.ports.every((p: any) => p.force_https === true || p.handlers.includes("tls")));
-        // The pushed build's digest (wired from the image), not the tag it was pushed under.
-        const image = named(run, "app-image");
-        assert.equal(image.inputs.imageName, "registry.fly.io/api-prod:deploy");
-        assert.ok(image.state.repoDigest && image.state.repoDigest !== image.inputs.imageName);
-        assert.equal(machines.config.image, image.state.repoDigest);
+        // Prod builds nothing: staging's digest, copied from staging's organization into prod's repository first.
+        assert.deepEqual(run.resources.filter((r) => r.type === TYPES.dockerImage || r.type === TYPES.remoteImage).map((r) => r.name), []);
+        const digest = "sha256:5d1a0e8c3b7f46a2c9e1d0b4f8a6c2e7d3b9a1f0e5c8d2b6a4f7e1c3d9b0a5e2";
+        const copy = named(run, "app-image-copy");
+        assert.deepEqual(copy.inputs, { source: `registry.fly.io/api-staging@${digest}`, repository: "registry.fly.io/api-prod", sourceTokenEnv: "FLY_STAGING_API_TOKEN", destinationTokenEnv: "FLY_API_TOKEN" });
+        assert.equal(machines.config.image, `registry.fly.io/api-prod@${digest}`);
+        for (const runsIt of ["app-machines", "app-release"]) assert.ok(named(run, runsIt).dependsOn.includes(copy.urn), `${runsIt} waits for the copy`);
+        assert.equal(named(run, "app-release").inputs.image, machines.config.image);
         assert.equal(run.outputs.imageRef, machines.config.image);
-        assert.equal(named(run, "app-image").inputs.build.platform, "linux/amd64");
+        // What the app reports, and what the policy promotion-soak judges.
+        assert.deepEqual([machines.config.env.RELEASE_IMAGE, machines.config.env.RELEASE_COMMIT], [machines.config.image, "3f9c2a7e1b4d8c6a0f5e9d2b7c1a4e8f6d0b3c5a"]);
+        const history = named(run, "app-releases").inputs;
+        assert.deepEqual(history.promotion, { from: "staging", image: copy.inputs.source, healthyAt: "2026-11-30T09:00:00Z", soakHours: 24 });
+        assert.equal(history.image, machines.config.image);
     });
 
     it("sets the production env contract and keeps every secret in Fly secrets", () => {
@@ -105,7 +113,7 @@ describe("prod stack", () => {
     });
 
     it("exports the outputs, with the DSN as a secret", () => {
-        assert.deepEqual(Object.keys(run.outputs).sort(), ["appName", "databaseHost", "environment", "githubEnvironment", "healthUrl", "imageRef", "jwtRotatesAt", "sentryDsn", "url"]);
+        assert.deepEqual(Object.keys(run.outputs).sort(), ["appName", "databaseHost", "environment", "githubEnvironment", "healthUrl", "imageRef", "jwtRotatesAt", "release", "releases", "sentryDsn", "url"]);
         assert.deepEqual(
             [run.outputs.environment, run.outputs.appName, run.outputs.url, run.outputs.healthUrl, run.outputs.githubEnvironment],
             ["production", "api-prod", "https://api.acme.dev", "https://api.acme.dev/health", "production"],
@@ -123,12 +131,11 @@ describe("prod stack", () => {
 });
 
 describe("prod stack in preview", () => {
-    it("knows everything a reviewer or policy judges except the image still to be built", async () => {
+    it("knows everything a reviewer or policy judges, the promoted digest included", async () => {
         const preview = await runStack("prod", { preview: true });
         const machines = named(preview, "app-machines");
-        const image = machines.inputs.config.image;
-        assert.ok(typeof image !== "string" || !image.includes("@sha256:"), "the digest only exists after the build");
-        assert.ok(machines.dependsOn.includes(named(preview, "app-image").urn), "machines visibly depend on the build");
+        assert.equal(machines.inputs.config.image, "registry.fly.io/api-prod@sha256:5d1a0e8c3b7f46a2c9e1d0b4f8a6c2e7d3b9a1f0e5c8d2b6a4f7e1c3d9b0a5e2");
+        assert.ok(machines.dependsOn.includes(named(preview, "app-image-copy").urn), "machines visibly depend on the copy");
         const [service] = machines.inputs.config.services;
         assert.deepEqual(service.ports[0], { port: 80, handlers: ["http"], force_https: true });
         assert.equal(service.checks[0].path, "/health");

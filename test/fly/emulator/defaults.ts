@@ -4,8 +4,8 @@
  */
 export const TEST_TOKEN = "fm2_test-token-9f8e7d6c5b4a";
 
-/** The organizations that exist unless a test says otherwise (`acme` is the stacks' `fly.org`). */
-export const DEFAULT_ORGANIZATIONS: readonly string[] = ["personal", "acme"];
+/** The organizations that exist unless a test says otherwise (`acme` is prod's `fly.org`, `acme-staging` staging's). */
+export const DEFAULT_ORGANIZATIONS: readonly string[] = ["personal", "acme", "acme-staging"];
 
 /** The registry's images unless a test says otherwise: everything of Fly's own registry. */
 export const DEFAULT_IMAGES: readonly (string | RegExp)[] = [/^registry\.fly\.io\//];

@@ -102,7 +102,7 @@ export interface EmulatorOptions {
     tokens?: string[];
     /**
      * The organizations that exist (slugs): creating or listing apps in another answers 404, as Fly's does.
-     * @default ["personal", "acme"] (`acme` is the stacks' `fly.org`)
+     * @default ["personal", "acme", "acme-staging"] (prod's and staging's `fly.org`)
      */
     organizations?: string[];
     /**
