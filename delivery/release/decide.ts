@@ -35,7 +35,7 @@ export function rollbackTarget(stack: string, records: StackReleases, to?: strin
         }
         return target;
     }
-    const target = records.releases.find((r) => r.digest !== current && !r.rolledBack && r.healthyAt);
+    const target = records.releases.find((r) => r.digest !== current && r.digest !== "unknown" && !r.rolledBack && r.healthyAt);
     if (!target) throw new ReleaseDecisionError(`"${stack}" has no earlier healthy release that was not rolled back; nothing to roll back to.\n  releases:\n${list || "    (none)"}`);
     return target;
 }

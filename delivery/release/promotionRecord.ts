@@ -37,10 +37,7 @@ export function writePromotion(text: string, project: string, target: string, re
     // Quoted, so no YAML reader takes it for a timestamp and hands the program something other than the string.
     const healthyAt = image.getIn(["promoted", "healthyAt"], true);
     if (YAML.isScalar(healthyAt)) healthyAt.type = "QUOTE_DOUBLE";
-    const existing = app.get("image", true);
-    // The comment above the old value says what it was; the record says where it came from instead.
-    image.commentBefore = ` promoted by npm run promote -- ${record.from} ${target}: ${record.from}'s release, by digest (undo: git revert)`;
-    if (existing && YAML.isNode(existing) && existing.comment) image.comment = existing.comment;
+    // Comments on the `image` key stay (they belong to the key); the old value and its own comments go with it.
     app.set("image", image);
     return doc.toString({ lineWidth: 0 });
 }

@@ -49,8 +49,10 @@ export function recordProblems(value: unknown): string[] {
     if (value === null || typeof value !== "object" || Array.isArray(value)) return ["is not an object"];
     const r = value as Record<string, unknown>;
     const problems: string[] = [];
-    if (typeof r.digest !== "string" || !DIGEST.test(r.digest)) problems.push(`digest ${JSON.stringify(r.digest)} is not sha256:<64 hex>`);
-    if (typeof r.image !== "string" || digestOf(r.image) !== r.digest) problems.push(`image ${JSON.stringify(r.image)} is not <repository>@<digest>`);
+    // An unpinned image (allowed outside prod) is recorded with digest `unknown`: listed, never a rollback target.
+    const unpinned = r.digest === "unknown";
+    if (typeof r.digest !== "string" || !(unpinned || DIGEST.test(r.digest))) problems.push(`digest ${JSON.stringify(r.digest)} is not sha256:<64 hex>`);
+    if (typeof r.image !== "string" || (!unpinned && digestOf(r.image) !== r.digest)) problems.push(`image ${JSON.stringify(r.image)} is not <repository>@<digest>`);
     if (typeof r.commit !== "string" || r.commit === "") problems.push("commit is missing");
     if (!isTime(r.deployedAt)) problems.push(`deployedAt ${JSON.stringify(r.deployedAt)} is not a time`);
     if (r.healthyAt !== undefined && !isTime(r.healthyAt)) problems.push(`healthyAt ${JSON.stringify(r.healthyAt)} is not a time`);

@@ -101,34 +101,35 @@ describe("choosing the release to promote", () => {
 });
 
 describe("the promotion record in the target's stack file", () => {
-    const text = readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8");
     const record = promotionOf("staging", B);
-    const written = writePromotion(text, "api-environments", "prod", record);
+    const lines = (s: string) => s.split("\n");
+    /** Lines of `before` missing from `after`, and lines of `after` that are new. */
+    const delta = (before: string, after: string) => ({ lost: lines(before).filter((l) => !lines(after).includes(l)), added: lines(after).filter((l) => !lines(before).includes(l)) });
 
-    it("replaces app.image with the promoted record, by digest", () => {
+    it("replaces a build (app.image.context) with the promoted record, by digest, keeping every other line", () => {
+        // A stack file that builds, as prod's did before its first promotion.
+        const building = readFileSync(join(ROOT, "Pulumi.staging.yaml"), "utf8");
+        assert.match(building, /^ {6}context: /m, "the fixture builds");
+        const written = writePromotion(building, "api-environments", "prod", record);
         const app = (parse(written) as { config: Record<string, any> }).config["api-environments:app"];
         assert.deepEqual(app.image, { promoted: { from: "staging", image: B.image, commit: B.commit, healthyAt: B.healthyAt } });
         assert.match(written, /healthyAt: "\d{4}-/, "the time is a quoted string");
+        const { lost, added } = delta(building, written);
+        assert.deepEqual(lost.map((l) => l.trim().split(":")[0]).sort(), ["context", "dockerfile"], "only the build's lines go");
+        assert.equal(added.length, 5, `only the record is new:\n${added.join("\n")}`);
+        assert.ok(lines(building).filter((l) => l.trim().startsWith("#")).every((c) => lines(written).includes(c)), "every comment stays");
     });
 
-    it("keeps every other line, comments included", () => {
-        const kept = (s: string) => s.split("\n").filter((l) => !/^ {6}(context|dockerfile):/.test(l));
-        const added = written.split("\n").filter((l) => !text.split("\n").includes(l));
-        assert.deepEqual(
-            kept(text).filter((l) => !written.split("\n").includes(l)),
-            [],
-            "no line of the original but the build's is lost",
-        );
-        assert.equal(added.length, 6, `only the record and its comment are new:\n${added.join("\n")}`);
+    it("replaces prod's earlier promotion instead of adding a second, comments kept", () => {
+        const prod = readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8");
+        const written = writePromotion(prod, "api-environments", "prod", promotionOf("staging", C));
+        assert.equal(written.match(/promoted:/g)?.length, 1);
+        assert.match(written, new RegExp(C.digest));
+        const { lost, added } = delta(prod, written);
+        assert.deepEqual(lost.map((l) => l.trim().split(":")[0]).sort(), ["commit", "healthyAt", "image"], "only the old record's values change");
+        assert.equal(added.length, 3);
         assert.match(written, /^# prod: .* Every policy in policies\/ is mandatory here\.$/m);
-    });
-
-    it("replaces an earlier promotion instead of adding a second", () => {
-        const again = writePromotion(written, "api-environments", "prod", promotionOf("staging", C));
-        assert.equal(again.match(/promoted:/g)?.length, 1);
-        assert.equal(again.match(/# promoted by/g)?.length, 1);
-        assert.match(again, new RegExp(C.digest));
-        assert.doesNotMatch(again, new RegExp(B.digest));
+        assert.ok(lines(prod).filter((l) => l.trim().startsWith("#")).every((c) => lines(written).includes(c)), "every comment stays");
     });
 
     it("refuses a file without an app to promote into", () => {
