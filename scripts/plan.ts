@@ -14,6 +14,7 @@ import { fromEngine } from "../delivery/preview/model";
 import { previewReport, renderGuard } from "../delivery/preview/report";
 import { ROOT, runOperation } from "../engine";
 import { redactCredentials } from "../config/credentials";
+import { renderRelease } from "./planRelease";
 import { paint, renderOutputs, renderPolicies, renderSteps, renderSummary, STAND_IN } from "./render";
 import { parseStackFile } from "./stackFile";
 
@@ -60,8 +61,10 @@ async function main(): Promise<number> {
         console.log(`\n${renderPolicies(result, version, "policies")}`);
     }
     // The program ran, so the stack file parsed: its guard settings are valid.
+    const { config } = parseStackFile(stack);
+    console.log(`\n${renderRelease(config, result.policyPack ? result.violations : undefined)}`);
     const budgetUsd = budgetOf(join(ROOT, "policies", `${stack}.json`));
-    const report = previewReport(fromEngine(result), parseStackFile(stack).config.guard, [], budgetUsd);
+    const report = previewReport(fromEngine(result), config.guard, [], budgetUsd);
     console.log(`\n${renderGuard(report)}`);
     console.log(`\nMonthly estimate${budgetUsd === undefined ? "" : ` (budget $${budgetUsd.toFixed(2)})`}:\n${renderEstimate(report.cost.after)}`);
     if (!report.guard.ok) {

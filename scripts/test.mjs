@@ -19,6 +19,7 @@ import { spawn, spawnSync } from "node:child_process";
 const SLOW = [
     "test/delivery/stack-cli.test.ts",
     "test/engine/lifecycle.test.ts",
+    "test/release/train.test.ts",
     "test/delivery/rollbackEngine.test.ts",
     "test/delivery/releaseCli.test.ts",
     "test/policies/stacks.test.ts",

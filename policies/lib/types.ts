@@ -12,6 +12,9 @@ export const FLY = {
     release: "pulumi-nodejs:dynamic/fly:Release",
 } as const;
 
+/** The release history every stack with an app keeps (providers/fly/releaseHistory.ts); it carries a promotion. */
+export const RELEASE_HISTORY = "pulumi-nodejs:dynamic/release:ReleaseHistory";
+
 export const DOCKER = {
     container: "docker:index/container:Container",
     image: "docker:index/image:Image",

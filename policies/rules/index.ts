@@ -24,6 +24,8 @@ import { tokenLifetimes } from "./secrets/token-lifetimes";
 import { productionIdentity } from "./stack/production-identity";
 import { productionIsolation } from "./stack/production-isolation";
 import { productionStackComplete } from "./stack/production-stack-complete";
+import { promotionSoak } from "./release/promotion-soak";
+import { promotionSoakOverride } from "./release/promotion-soak-override";
 import { imagePinnedByDigest } from "./supply-chain/image-pinned-by-digest";
 
 export const rules: Policies = [
@@ -52,4 +54,6 @@ export const rules: Policies = [
     tokenLifetimes,
     safeReleaseCommand,
     budget,
+    promotionSoak,
+    promotionSoakOverride,
 ];

@@ -59,13 +59,27 @@ describe("sample API", () => {
         databaseUp = true;
         const ok = await fetch(`${prod.url}/health`);
         assert.equal(ok.status, 200);
-        assert.deepEqual(await ok.json(), { status: "ok", environment: "production", database: "ok" });
+        const unknownRelease = { digest: null, commit: "unknown" };
+        assert.deepEqual(await ok.json(), { status: "ok", release: unknownRelease, environment: "production", database: "ok" });
         databaseUp = false;
         const down = await fetch(`${prod.url}/health`);
         assert.equal(down.status, 503);
-        assert.deepEqual(await down.json(), { status: "degraded", environment: "production", database: "unreachable" });
+        assert.deepEqual(await down.json(), { status: "degraded", release: unknownRelease, environment: "production", database: "unreachable" });
         assert.ok(lines.some((l) => l.includes("ECONNREFUSED")), "the reason is logged");
         databaseUp = true;
+    });
+
+    it("names the release it runs on /health: the digest of RELEASE_IMAGE and RELEASE_COMMIT", async () => {
+        const digest = `sha256:${"d".repeat(64)}`;
+        const released = await serve({ ...baseEnv, RELEASE_IMAGE: `registry.fly.io/api-prod@${digest}`, RELEASE_COMMIT: "e".repeat(40) });
+        try {
+            const body = (await (await fetch(`${released.url}/health`)).json()) as { release: unknown };
+            assert.deepEqual(body.release, { digest, commit: "e".repeat(40) });
+        } finally {
+            released.server.close();
+        }
+        // Control: an image by tag has no digest to report, and none is invented.
+        assert.deepEqual(readConfig({ ...baseEnv, RELEASE_IMAGE: "registry.fly.io/api-prod:latest" }).config.release, { image: "registry.fly.io/api-prod:latest", digest: null, commit: "unknown" });
     });
 
     it("refuses Host headers outside ALLOWED_HOSTS", async () => {

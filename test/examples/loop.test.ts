@@ -88,6 +88,9 @@ describe("dev stack environment → release step → sample API", () => {
         const { status, body } = await healthOf(port, server);
         assert.equal(status, 200, JSON.stringify(body));
         assert.equal(body.environment, env.ENVIRONMENT);
+        // The release the program told it it runs: the digest of RELEASE_IMAGE, and the commit.
+        assert.match(env.RELEASE_IMAGE, /@sha256:[a-f0-9]{64}$/);
+        assert.deepEqual(body.release, { digest: env.RELEASE_IMAGE.slice(env.RELEASE_IMAGE.indexOf("@") + 1), commit: env.RELEASE_COMMIT });
         assert.deepEqual(body.schema, { expected: expectedVersion(), found: expectedVersion(), pending: [], status: "current" });
         const [{ n }] = await query<{ n: number }>(withDatabase(adminUrl(), database), "SELECT count(*)::int AS n FROM pgmigrations");
         assert.ok(n > 0, "the release command recorded its migrations");

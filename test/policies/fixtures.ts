@@ -4,7 +4,7 @@
  * of a fresh copy per case; the real analyzer judges it (analyzerVerdict.ts).
  */
 import { secret, UNKNOWN } from "../../engine/wire";
-import { DOCKER, FLY, GITHUB, RANDOM_PASSWORD, SENTRY, TIME_ROTATING } from "../../policies/lib/types";
+import { DOCKER, FLY, GITHUB, RANDOM_PASSWORD, RELEASE_HISTORY, SENTRY, TIME_ROTATING } from "../../policies/lib/types";
 import { judgeResources, type JudgedViolation, type RuleInput } from "./analyzerVerdict";
 
 /** Pulumi's envelope for a secret value on the wire (the runtime opens it before a rule sees it). */
@@ -45,6 +45,7 @@ export const T = {
     sentryProject: SENTRY.project,
     sentryKey: SENTRY.key,
     release: FLY.release,
+    history: RELEASE_HISTORY,
     rotating: TIME_ROTATING,
     githubProvider: "pulumi:providers:github",
 } as const;
@@ -143,7 +144,10 @@ export function baseline(): Fixture[] {
         requiredStatusChecks: [{ strict: true, contexts: ["ci", "plan (prod)"] }],
     });
     const release = resource(T.release, "api-release", { app: "api-prod-app", release: "api-release", image: group.props.config.image, command: ["npm", "run", "migrate"] }, { dependencies: [secrets.urn] });
-    return [rotation, jwt, pg, pgDb, pgUser, sentryProject, sentryKey, app, cert, secrets, release, group, ghEnv, ghDeploy, ghProtection];
+    // A promotion staging ran healthy for two days: past any soak the rules ask for.
+    const promotion = { from: "staging", image: `registry.fly.io/api-staging@sha256:${DIGEST}`, healthyAt: new Date(Date.now() - 48 * 3_600_000).toISOString(), soakHours: 24 };
+    const history = resource(T.history, "api-releases", { image: group.props.config.image, commit: "c".repeat(40), promotion }, { dependencies: [group.urn] });
+    return [rotation, jwt, pg, pgDb, pgUser, sentryProject, sentryKey, app, cert, secrets, release, group, history, ghEnv, ghDeploy, ghProtection];
 }
 
 /** The one resource of a type in a fixture list. */

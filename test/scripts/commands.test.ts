@@ -52,9 +52,12 @@ describe("npm run plan", { concurrency: true }, () => {
         assert.equal(code, 0, `${out}\n${err}`);
         assert.match(out, /^Previewing update \(prod\), offline/m);
         assert.match(out, /^ \+ +pulumi:pulumi:Stack +api-environments-prod +create$/m);
-        assert.match(out, /^ {4}imageRef: \(unknown until apply\)$/m, "the digest is not invented before the build");
+        assert.match(out, /^ {4}imageRef: \(unknown until apply\)$/m, "the machines' digest is theirs to report");
         assert.match(out, /^ {4}databaseHost: \(unknown until apply\)$/m);
-        assert.doesNotMatch(out, /sha256:/, "no invented digest");
+        // Prod builds nothing: the only digest printed is the promoted one, with its soak verdict.
+        const promoted = "sha256:5d1a0e8c3b7f46a2c9e1d0b4f8a6c2e7d3b9a1f0e5c8d2b6a4f7e1c3d9b0a5e2";
+        assert.deepEqual([...new Set(out.match(/sha256:[a-f0-9]{64}/g))], [promoted], "no invented digest");
+        assert.match(out, /^Release:\n {4}promoted from staging: registry\.fly\.io\/api-staging@sha256:5d1a\S+\n.*healthy on staging since 2026-11-30T09:00:00Z\n.*copied by digest from organization acme-staging with FLY_STAGING_API_TOKEN\n {4}soak: passed/m);
         // Every plugin-backed resource is marked; no Fly (dynamic) resource is.
         const rows = out.split("\n").filter((line) => /^ [+~-]/.test(line));
         for (const row of rows.filter((r) => / (docker|random|time|github|sentry):/.test(r))) assert.match(row, /stand-in/, row);
@@ -74,6 +77,19 @@ describe("npm run plan", { concurrency: true }, () => {
                 assert.match(out, /❌ api-environments-policies@v0\.1\.0 \(local: policies\)/);
                 assert.match(out, /- \[mandatory\] {2}no-debug-in-production {2}\(pulumi-nodejs:dynamic\/fly:MachineGroup: app-machines\)/);
                 assert.match(err, new RegExp(`preview of ${stack} failed: 1 mandatory policy violation \\(policies/${stack}\\.json\\); pulumi up would be blocked`));
+            },
+        );
+    });
+
+    it("shows a promotion that has not soaked as blocked by promotion-soak, and fails", () => {
+        const justNow = new Date(Date.now() - 2 * 3_600_000).toISOString();
+        withStack(
+            (text) => text.replace('healthyAt: "2026-11-30T09:00:00Z"', `healthyAt: "${justNow}"`),
+            (stack) => {
+                const { code, out, err } = plan(stack);
+                assert.equal(code, 1, out);
+                assert.match(out, /^ {4}soak: blocked \(mandatory\): registry\.fly\.io\/api-staging@sha256:5d1a\S+ has run healthy on staging for 2\.0 h/m);
+                assert.match(err, /1 mandatory policy violation/);
             },
         );
     });

@@ -1,8 +1,10 @@
 /**
  * The HTTP handler, independent of how the database is reached, so it can be exercised without one.
  *
- *   GET  /health  database connectivity and schema version (200 ok / 503 degraded: unreachable, or a migration
- *                 pending); answered for any Host, since platform health checks call the machine by its private address
+ *   GET  /health  the release it runs (image digest, commit), database connectivity and schema version (200 ok /
+ *                 503 degraded: unreachable, or a migration pending; a database ahead of this build is healthy, so
+ *                 a rollback to an older image keeps serving); answered for any Host, since platform health checks
+ *                 call the machine by its private address
  *   GET  /        service name and environment
  *   GET  /me      the claims of a valid `Authorization: Bearer <JWT>`
  *   POST /token   a token for `{ "sub": "..." }`, only when DEBUG is on (local development)
@@ -75,20 +77,23 @@ function createHandler({ config, checkDatabase, checkSchema, log = createLogger(
         return { "access-control-allow-origin": origin, vary: "Origin" };
     };
 
+    // Every answer names the release, so a deploy can tell whether the release answering is the one it deployed.
+    const release = { digest: config.release?.digest ?? null, commit: config.release?.commit ?? "unknown" };
     async function health(res) {
+        const base = { release, environment: config.environment };
         try {
             await checkDatabase();
-            if (!checkSchema) return send(res, 200, { status: "ok", environment: config.environment, database: "ok" });
+            if (!checkSchema) return send(res, 200, { status: "ok", ...base, database: "ok" });
             const schema = await checkSchema();
             if (schema.pending.length > 0) {
                 log.warning("migrations pending: run the release command (npm run migrate)", schema);
-                return send(res, 503, { status: "degraded", environment: config.environment, database: "ok", schema: { ...schema, status: "migration pending" } });
+                return send(res, 503, { status: "degraded", ...base, database: "ok", schema: { ...schema, status: "migration pending" } });
             }
-            send(res, 200, { status: "ok", environment: config.environment, database: "ok", schema: { ...schema, status: "current" } });
+            send(res, 200, { status: "ok", ...base, database: "ok", schema: { ...schema, status: "current" } });
         } catch (error) {
             // The reason is logged for operators; the response says only what is down.
             log.warning("database check failed", { error: error instanceof Error ? error.message : String(error) });
-            send(res, 503, { status: "degraded", environment: config.environment, database: "unreachable" });
+            send(res, 503, { status: "degraded", ...base, database: "unreachable" });
         }
     }
 

@@ -15,6 +15,17 @@ function list(value) {
 }
 
 /**
+ * What the app runs, as the deployment tells it: `RELEASE_IMAGE` (its image by digest) and `RELEASE_COMMIT`.
+ * A deploy checks `/health`'s `release.digest` against the release it just deployed, so a missing value is
+ * reported as null, never guessed.
+ */
+function releaseOf(env) {
+    const image = env.RELEASE_IMAGE || null;
+    const match = image === null ? null : /@(sha256:[a-f0-9]{64})$/.exec(image);
+    return { image, digest: match ? match[1] : null, commit: env.RELEASE_COMMIT || "unknown" };
+}
+
+/**
  * Reads the configuration from `env`.
  * @param {Record<string, string | undefined>} env
  * @returns {{ config?: object, problems: string[] }}
@@ -53,8 +64,9 @@ function readConfig(env) {
         sentryDsn: env.SENTRY_DSN || undefined,
         sentryEnvironment: env.SENTRY_ENVIRONMENT ?? env.ENVIRONMENT ?? "development",
         sentryTracesSampleRate: number("SENTRY_TRACES_SAMPLE_RATE", 0, 0, 1),
+        release: releaseOf(env),
     };
     return problems.length > 0 ? { problems } : { config, problems };
 }
 
-module.exports = { readConfig, LOG_LEVELS };
+module.exports = { readConfig, releaseOf, LOG_LEVELS };
