@@ -140,8 +140,12 @@ export const RELEASE_COMMANDS: Readonly<Record<string, StackCommand>> = {
                 ctx.log(`  commit ${record.commit}, healthy on ${ctx.stack} since ${record.healthyAt}`);
                 ctx.log(`  the offline plan of "${target}" (npm run plan -- ${target}), with the soak verdict:`);
                 const plan = spawnSync(process.execPath, planArgs(target), { cwd: ctx.root, env: ctx.env, stdio: "inherit" });
+                if (plan.status !== 0) {
+                    ctx.error(`promote: the plan of "${target}" fails (above; a soak not yet over names when the release may go). The record is written: wait and run npm run plan -- ${target} again, or undo with git checkout -- Pulumi.${target}.yaml`);
+                    return plan.status ?? 1;
+                }
                 ctx.log(`next: review the change (git diff Pulumi.${target}.yaml), commit it and open a pull request; undo with git checkout -- Pulumi.${target}.yaml`);
-                return plan.status ?? 1;
+                return EXIT.ok;
             }),
     },
 };

@@ -134,8 +134,23 @@ describe("release commands", () => {
         assert.deepEqual(image, { promoted: { from: "staging", image: A.image, commit: A.commit, healthyAt: A.healthyAt } });
         assert.match(r.stdout, /promote: Pulumi\.prod\.yaml now deploys registry\.fly\.io\/api-staging-app@sha256:[0-9a-f]{64}/);
         assert.match(r.stdout, /the offline plan of "prod"/);
-        assert.match(`${r.stdout}${r.stderr}`, /Previewing update \(prod\)|Invalid configuration for stack "prod"|Policies:/, "the plan of prod ran");
+        // A was healthy on staging at 09:10 on 2026-12-01: the plan shows the digest and the soak verdict on it.
+        const plan = `${r.stdout}${r.stderr}`;
+        assert.ok(plan.includes(`promoted from staging: ${A.image}`), plan);
+        assert.match(plan, /soak: passed/, "A has been healthy on staging for days");
+        assert.equal(r.code, EXIT.ok, "the plan of prod passes");
         assert.ok(!asked(r).some((c) => c.startsWith("up ") || c.startsWith("preview")), "promote changes no stack");
+    });
+
+    it("promote: a release younger than the soak is written, and the plan says the soak blocks it", async () => {
+        const young = releaseOf("young", new Date(Date.now() - 2 * 3_600_000).toISOString());
+        const r = await repo.runAsync(["promote", "staging", "prod"], withOutputs(outputsOf([young, A], healthUrl)));
+        const plan = `${r.stdout}${r.stderr}`;
+        assert.notEqual(r.code, EXIT.ok, "the plan fails: promotion-soak is mandatory in prod");
+        assert.match(plan, /soak: blocked \(mandatory\)/);
+        assert.match(plan, /promotion-soak/);
+        assert.match(r.stderr, /promote: the plan of "prod" fails .* The record is written: wait and run npm run plan -- prod again, or undo with git checkout -- Pulumi\.prod\.yaml/);
+        assert.match(readFileSync(repo.path("Pulumi.prod.yaml"), "utf8"), new RegExp(young.digest), "the record is written for review either way");
     });
 
     it("promote: usage errors name the fix", async () => {
