@@ -17,6 +17,7 @@ import { verifyRelease, type VerifyIo } from "../delivery/release/verify";
 import { flyRequest } from "../providers/fly/client";
 import { machineGroupProvider as provider } from "../providers/fly/machineGroupProvider";
 import type { MachineGroupInputs, MachineGroupState } from "../providers/fly/machineGroupTypes";
+import { inputsFor as flyInputs } from "./fly";
 import { startEmulator, TEST_TOKEN } from "../test/fly/emulator";
 import { table } from "./table";
 
@@ -40,21 +41,8 @@ export interface RollbackRow {
 
 const digest = (name: string) => `sha256:${createHash("sha256").update(name).digest("hex")}`;
 
-function inputsFor(app: string, strategy: MachineGroupInputs["strategy"], image: string): MachineGroupInputs {
-    return {
-        app,
-        group: "web",
-        regions: { ams: MACHINES },
-        config: {
-            image,
-            services: [{ protocol: "tcp", internal_port: 8080, ports: [{ port: 443, handlers: ["tls", "http"] }] }],
-            checks: { health: { type: "http", port: 8080, path: "/health", interval: "10s", timeout: "2s" } },
-        },
-        strategy,
-        healthTimeoutSeconds: 300,
-        rolloutTiming: { ...APP_DEFAULTS.rolloutTiming },
-    };
-}
+/** flyctl's real delays, not the Fly bench's short drains. */
+const inputsFor = (app: string, strategy: MachineGroupInputs["strategy"], image: string) => flyInputs(app, strategy, image, MACHINES, { ...APP_DEFAULTS.rolloutTiming });
 
 function record(image: string, at: Date, extra: Partial<ReleaseRecord> = {}): ReleaseRecord {
     return { image, digest: image.slice(image.indexOf("@") + 1), commit: "unknown", deployedAt: at.toISOString(), healthyAt: at.toISOString(), rolledBack: false, ...extra };

@@ -3,26 +3,16 @@
  * stack without them (no up since the records exist) or with a malformed one gets a clear error, never a guess.
  */
 import { DIGEST, digestOf } from "../../providers/fly/imageRef";
+import type { ReleaseRecord as HistoryRecord } from "../../providers/fly/releaseHistoryRecords";
 
-/** One release of a stack: what one up deployed, and what became of it. */
-export interface ReleaseRecord {
-    /** The image by digest, `<repository>@sha256:<64 hex>`. */
-    readonly image: string;
-    /** `sha256:<64 hex>`. */
-    readonly digest: string;
-    /** The commit the image was built from, or `unknown`. */
-    readonly commit: string;
-    /** When the up deployed it (ISO 8601). */
-    readonly deployedAt: string;
+/**
+ * One release of a stack as the commands read it: the record the program keeps (providers/fly/releaseHistoryRecords.ts),
+ * read from outputs that may come from an older program, so `healthyAt` is checked rather than assumed.
+ */
+export type ReleaseRecord = Readonly<Omit<HistoryRecord, "healthyAt">> & {
     /** When its rollout finished with every machine passing its checks (ISO 8601); absent if it never did. */
     readonly healthyAt?: string;
-    /** Whether a later up rolled the stack back away from it. */
-    readonly rolledBack: boolean;
-    /** When that rollback was deployed. */
-    readonly rolledBackAt?: string;
-    /** The digest this release replaced by a rollback, when it was one. */
-    readonly rollbackOf?: string;
-}
+};
 
 /** A stack's release outputs. */
 export interface StackReleases {

@@ -139,6 +139,13 @@ describe("deploy: prod", () => {
         assert.match(checkVerifyAfterUp(wf, "prod").join("\n"), /after the rollback no step fails the job/);
     });
 
+    it("names a soak override in the prod up's message and as a warning", () => {
+        const up = deploy.jobs["deploy-prod"].steps!.find((s) => stackCommand("up").test(s.run ?? ""))!;
+        assert.match(up.run!, /pulumi config get --stack "\$STACK" --path promotion\.override\.reason/);
+        assert.match(up.run!, /::warning::.*\$override/);
+        assert.match(up.run!, /--message "[^"]*\$\{override:\+; soak overridden: \$override\}"/);
+    });
+
     it("opens the pull request reverting the promotion when prod failed verification, with the least rights", () => {
         assert.deepEqual(checkRevertPromotion(deploy), []);
         const revert = deploy.jobs["revert-promotion"];
