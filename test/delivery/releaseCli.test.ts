@@ -9,6 +9,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { parse } from "yaml";
+import { COMMANDS } from "../../delivery/cli/commands";
 import { EXIT } from "../../delivery/cli/exitCodes";
 import { allCredentials, FakeRepo, type RunResult } from "./fakeRepo";
 import { outputsOf, releaseOf } from "./releaseRecords";
@@ -53,6 +54,14 @@ describe("release commands", () => {
         }
         return env;
     }
+
+    it("npm run promote, releases, rollback and verify are entries of the one command table", () => {
+        const scripts = (JSON.parse(readFileSync(repo.path("package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+        for (const name of ["promote", "releases", "rollback", "verify"]) {
+            assert.equal(scripts[name], `node --import tsx delivery/cli/main.ts ${name}`);
+            assert.ok(Object.hasOwn(COMMANDS, name), name);
+        }
+    });
 
     it("releases: lists the stack's releases newest first, reading only the backend", async () => {
         const env = withOutputs(outputsOf([aAgain, bRolledBack, A], healthUrl));
