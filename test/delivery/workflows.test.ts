@@ -151,7 +151,7 @@ describe("deploy: prod", () => {
         const revert = deploy.jobs["revert-promotion"];
         assert.deepEqual(revert.permissions, { contents: "write", "pull-requests": "write" });
         const script = revert.steps!.map((s) => s.run ?? "").join("\n");
-        assert.match(script, /git log -1 --format=%H "\$GITHUB_SHA" -- Pulumi\.prod\.yaml/, "it reverts the last change of prod's stack file");
+        assert.match(script, /git log -1 --format=%H -G 'healthyAt:' "\$GITHUB_SHA" -- Pulumi\.prod\.yaml/, "it reverts the last change of prod's promotion record");
 
         let wf = copy(deploy);
         wf.jobs["revert-promotion"].if = "failure()";
