@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
+import { takeOptions } from "../../delivery/cli/releaseCommands";
 import { promotable, rollbackTarget } from "../../delivery/release/decide";
 import { promotionOf, writePromotion } from "../../delivery/release/promotionRecord";
 import { digestNamed, readReleases } from "../../delivery/release/records";
@@ -134,5 +135,19 @@ describe("the promotion record in the target's stack file", () => {
 
     it("refuses a file without an app to promote into", () => {
         assert.throws(() => writePromotion("config:\n  api-environments:platform: fly\n", "api-environments", "qa", record), /Pulumi\.qa\.yaml has no api-environments:app map/);
+    });
+});
+
+describe("the release commands' options", () => {
+    it("takes --to/--reason (spaced or with =) and --yes out, and passes the rest to pulumi in order", () => {
+        const taken = takeOptions(["--to", A.digest, "--suppress-progress", "--reason=a=b c", "--yes", "--diff"], ["--to", "--reason"], ["--yes"]);
+        assert.deepEqual(taken.values, { "--to": A.digest, "--reason": "a=b c" });
+        assert.deepEqual([...taken.flags], ["--yes"]);
+        assert.deepEqual(taken.rest, ["--suppress-progress", "--diff"]);
+    });
+
+    it("refuses an option without its value", () => {
+        assert.throws(() => takeOptions(["--to"], ["--to"], []), /--to needs a value/);
+        assert.throws(() => takeOptions(["--reason="], ["--reason"], []), /--reason needs a value/);
     });
 });
