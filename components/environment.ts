@@ -12,8 +12,8 @@ import { AppSecrets } from "./appSecrets";
 import { AppImageArgs, AppReleaseInfoArgs, AppService, FlyAppRuntimeArgs, LocalAppRuntimeArgs } from "./appService";
 import { requireRetainOnDelete } from "./dataSafety";
 import { GitHubEnvironment } from "./githubEnvironment";
-import { NAME_LIMITS, NameScope, physicalName, sharedName } from "./naming";
-import { FlyPostgresArgs, LocalPostgresArgs, Postgres } from "./postgres";
+import { NAME_LIMITS, NameScope, physicalName, sharedClusterName, sharedName } from "./naming";
+import { FlyPostgresArgs, LocalPostgresArgs, Postgres, SharedFlyPostgresArgs } from "./postgres";
 import { SentryProject } from "./sentryProject";
 
 /** What a stack exports. */
@@ -44,8 +44,10 @@ function pick(values: LoadedStack["secretValues"], names: readonly string[]): Re
     return Object.fromEntries(names.map((key) => [key, values[key]]));
 }
 
-function databaseRuntime(config: StackConfig, secrets: AppSecrets): FlyPostgresArgs | LocalPostgresArgs {
+function databaseRuntime(config: StackConfig, secrets: AppSecrets): FlyPostgresArgs | SharedFlyPostgresArgs | LocalPostgresArgs {
     const { database } = config;
+    // The schema requires database.cluster for flyShared.
+    if (database.kind === "flyShared") return { kind: "flyShared", orgSlug: config.fly?.org ?? "", clusterId: database.cluster ?? "" };
     if (database.kind === "fly") {
         return {
             kind: "fly",
@@ -137,10 +139,13 @@ export function buildEnvironment(stack: LoadedStack): EnvironmentOutputs {
         extra: pick(secretValues, config.secrets.extra),
     }, opts);
 
+    // In a shared cluster the database and its user are the stack's own, named after it (app_pr_7).
+    const ownInCluster = config.database.kind === "flyShared" ? sharedClusterName(config.database.name, scope) : undefined;
     const database = new Postgres("database", {
         scope,
         runtime: databaseRuntime(config, secrets),
-        databaseName: config.database.name,
+        databaseName: ownInCluster ?? config.database.name,
+        username: ownInCluster,
         protect: config.database.protect,
         retainOnDelete: config.database.retainOnDelete,
         backups: config.database.backups,
@@ -154,8 +159,9 @@ export function buildEnvironment(stack: LoadedStack): EnvironmentOutputs {
             organization: sentryConfig.organization,
             team: sentryConfig.team,
             createTeam: sentryConfig.createTeam,
-            projectSlug: perEnvironment ? physicalName(scope, undefined, NAME_LIMITS.sentry) : sharedName(scope, undefined, NAME_LIMITS.sentry),
-            createProject: perEnvironment,
+            projectSlug: sentryConfig.projectSlug ?? (perEnvironment ? physicalName(scope, undefined, NAME_LIMITS.sentry) : sharedName(scope, undefined, NAME_LIMITS.sentry)),
+            // A named project is looked up, never created (review stacks report to staging's).
+            createProject: perEnvironment && sentryConfig.projectSlug === undefined,
             platform: sentryConfig.platform,
             keyName: config.environment,
         }, opts);

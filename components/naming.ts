@@ -23,6 +23,8 @@ export const NAME_LIMITS = {
     docker: 63,
     /** GitHub ruleset names. */
     github: 100,
+    /** PostgreSQL identifiers (database and user names): 63 bytes. */
+    postgres: 63,
 } as const;
 
 /** One of the providers' length limits: every one leaves room for a name and its hash suffix. */
@@ -76,4 +78,14 @@ export function physicalName(scope: NameScope, role: string | undefined, limit: 
  */
 export function sharedName(scope: NameScope, role: string | undefined, limit: NameLimit): string {
     return joinName([scope.prefix, role ?? ""], limit);
+}
+
+/**
+ * The name of one stack's database or user in a cluster several stacks share: `<base>_<stack>` as a PostgreSQL
+ * identifier (lowercase letters, digits and `_`), within 63 characters and as distinct as {@link physicalName}.
+ *
+ * @example sharedClusterName("app", { prefix: "api", stack: "pr-7" }) // "app_pr_7"
+ */
+export function sharedClusterName(base: string, scope: NameScope): string {
+    return joinName([base, scope.stack], NAME_LIMITS.postgres).replace(/-/g, "_");
 }

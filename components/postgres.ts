@@ -3,6 +3,9 @@
  *
  * - `fly`: a Fly Managed Postgres cluster, a database and a user for the app; the URL uses the cluster's pooled
  *   endpoint (reachable from the org's apps without WireGuard).
+ * - `flyShared`: a database and a user for the app inside an existing cluster the stack does not own (a review
+ *   stack's in staging's): the cluster is only read, so destroying the stack removes the database and the user and
+ *   leaves the cluster as it was.
  * - `local`: a `postgres` container on a private Docker network, with a named volume and a health check.
  */
 import * as docker from "@pulumi/docker";
@@ -11,6 +14,7 @@ import { FLY_MANAGED_POSTGRES_REGIONS, FLY_REGIONS } from "../config";
 import { DATABASE_DEFAULTS } from "../config/defaults";
 import { FLY_DATABASE_NAME, SQL_IDENTIFIER } from "../config/patterns";
 import * as fly from "../providers/fly";
+import { CLUSTER_ID } from "../providers/fly/providerInputs";
 import { NAME_LIMITS, NameScope, physicalName } from "./naming";
 import { refuseInvalid } from "./refuseInvalid";
 
@@ -47,6 +51,15 @@ export interface FlyPostgresArgs {
     readonly adopt?: string;
 }
 
+/** A database and user of the stack's own in an existing Fly Managed Postgres cluster. */
+export interface SharedFlyPostgresArgs {
+    readonly kind: "flyShared";
+    /** Fly organization slug the cluster must belong to (the stack's own organization). */
+    readonly orgSlug: string;
+    /** Fly's id of the existing cluster (`fly mpg list`). It is never changed or deleted. */
+    readonly clusterId: string;
+}
+
 /** Local Docker settings. */
 export interface LocalPostgresArgs {
     readonly kind: "local";
@@ -69,7 +82,7 @@ export interface PostgresArgs {
     /** Where physical names come from (service prefix and stack). */
     readonly scope: NameScope;
     /** Where the database runs. */
-    readonly runtime: FlyPostgresArgs | LocalPostgresArgs;
+    readonly runtime: FlyPostgresArgs | SharedFlyPostgresArgs | LocalPostgresArgs;
     /**
      * Name of the app's database.
      * @default DATABASE_DEFAULTS.name
@@ -121,12 +134,16 @@ export function validatePostgresArgs(name: string, args: PostgresArgs): string[]
         else if (!FLY_MANAGED_POSTGRES_REGIONS.has(runtime.region)) {
             problems.push(`${where}: Fly Managed Postgres does not run in ${runtime.region}; choose one of ${[...FLY_MANAGED_POSTGRES_REGIONS].join(", ")} (config/flyManagedPostgresRegions.json).`);
         }
+    } else if (runtime.kind === "flyShared") {
+        if (!CLUSTER_ID.test(runtime.clusterId)) problems.push(`${where}: clusterId must be the id of an existing cluster as \`fly mpg list\` prints it, got ${JSON.stringify(runtime.clusterId)}.`);
+    } else if (runtime.hostPort !== undefined && !(Number.isInteger(runtime.hostPort) && runtime.hostPort >= 1024 && runtime.hostPort <= 65535)) {
+        problems.push(`${where}: hostPort must be a whole number from 1024 to 65535, got ${runtime.hostPort}.`);
+    }
+    if (runtime.kind !== "local") {
         const databaseName = args.databaseName ?? DATABASE_DEFAULTS.name;
         if (SQL_IDENTIFIER.test(databaseName) && !FLY_DATABASE_NAME.test(databaseName)) {
             problems.push(`${where}: databaseName must start and end with a letter or digit on Fly Managed Postgres, got ${JSON.stringify(databaseName)}.`);
         }
-    } else if (runtime.hostPort !== undefined && !(Number.isInteger(runtime.hostPort) && runtime.hostPort >= 1024 && runtime.hostPort <= 65535)) {
-        problems.push(`${where}: hostPort must be a whole number from 1024 to 65535, got ${runtime.hostPort}.`);
     }
     return problems;
 }
@@ -153,20 +170,24 @@ export class Postgres extends pulumi.ComponentResource {
         const data: pulumi.CustomResourceOptions = { parent: this, protect: args.protect ?? DATABASE_DEFAULTS.protect, retainOnDelete: args.retainOnDelete ?? DATABASE_DEFAULTS.retainOnDelete };
 
         const runtime = args.runtime;
-        if (runtime.kind === "fly") {
-            const cluster = new fly.ManagedPostgres(
-                `${name}-cluster`,
-                {
-                    name: physicalName(args.scope, "db", NAME_LIMITS.fly),
-                    orgSlug: runtime.orgSlug,
-                    region: runtime.region,
-                    plan: runtime.plan ?? DATABASE_DEFAULTS.plan,
-                    diskSizeGb: runtime.diskGb ?? DATABASE_DEFAULTS.diskGb,
-                    pgMajorVersion: runtime.version ?? DATABASE_DEFAULTS.version,
-                    adopt: runtime.adopt,
-                },
-                data,
-            );
+        if (runtime.kind === "fly" || runtime.kind === "flyShared") {
+            const cluster =
+                runtime.kind === "fly"
+                    ? new fly.ManagedPostgres(
+                          `${name}-cluster`,
+                          {
+                              name: physicalName(args.scope, "db", NAME_LIMITS.fly),
+                              orgSlug: runtime.orgSlug,
+                              region: runtime.region,
+                              plan: runtime.plan ?? DATABASE_DEFAULTS.plan,
+                              diskSizeGb: runtime.diskGb ?? DATABASE_DEFAULTS.diskGb,
+                              pgMajorVersion: runtime.version ?? DATABASE_DEFAULTS.version,
+                              adopt: runtime.adopt,
+                          },
+                          data,
+                      )
+                    : // Read, never owned: the lookup's delete sends nothing, so the cluster outlives the stack.
+                      new fly.ExistingPostgres(`${name}-cluster`, { clusterId: runtime.clusterId, orgSlug: runtime.orgSlug }, { parent: this });
             const database = new fly.PostgresDatabase(`${name}-database`, { clusterId: cluster.clusterId, name: databaseName }, data);
             // schema_admin: the app runs its own migrations.
             const user = new fly.PostgresUser(`${name}-user`, { clusterId: cluster.clusterId, username, role: "schema_admin" }, { ...data, dependsOn: [database] });

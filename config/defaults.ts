@@ -139,3 +139,9 @@ export const SENTRY_DEFAULTS = {
     /** `SENTRY_TRACES_SAMPLE_RATE` when Sentry is configured. */
     tracesSampleRate: 0.1,
 } as const;
+
+/** Defaults of review stacks (`review.*`, the template Pulumi.review.yaml). */
+export const REVIEW_DEFAULTS = {
+    /** Days without an update after which the sweeper destroys a review stack. */
+    ttlDays: 7,
+} as const;

@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { redactCredentials } from "./credentials";
+import { REVIEW_TEMPLATE, reviewNumber } from "./stackFile";
 
 /** What a message prints in place of a value that came from a secure (`--secret`) config value. */
 export const MASKED = "[secret]";
@@ -100,18 +101,23 @@ export function shellQuote(value: string): string {
     return /^[A-Za-z0-9_.:\-/@]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+/** `--stack <stack>`, and the template for a review stack, whose settings are that file's (config/stackFile.ts). */
+function stackFlags(stack: string): string {
+    return reviewNumber(stack) === undefined ? `--stack ${stack}` : `--stack ${stack} --config-file ${REVIEW_TEMPLATE}`;
+}
+
 /**
  * `pulumi config set` for a key of the project's namespace.
  * @param stack The stack the command names (`--stack`); undefined for the selected stack.
  */
 export function setCommand(stack: string | undefined, key: string, value: string, options: { secret?: boolean } = {}): string {
     const nested = key.includes(".") || key.includes("[");
-    const flags = [stack === undefined ? "" : `--stack ${stack}`, options.secret ? "--secret" : "", nested ? "--path" : ""].filter(Boolean).join(" ");
+    const flags = [stack === undefined ? "" : stackFlags(stack), options.secret ? "--secret" : "", nested ? "--path" : ""].filter(Boolean).join(" ");
     return `pulumi config set ${flags ? `${flags} ` : ""}${shellQuote(key)} ${value}`;
 }
 
 /** `pulumi config rm` for a key of the project's namespace. */
 export function removeCommand(stack: string, key: string): string {
     const nested = key.includes(".") || key.includes("[");
-    return `pulumi config rm --stack ${stack} ${nested ? "--path " : ""}${shellQuote(key)}`;
+    return `pulumi config rm ${stackFlags(stack)} ${nested ? "--path " : ""}${shellQuote(key)}`;
 }

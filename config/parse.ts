@@ -5,6 +5,7 @@
 import { ENV_VAR_NAME } from "./patterns";
 import { describeIssue, isRedundantSafeIntIssue, TOP_LEVEL_KEYS, valueAt } from "./describe";
 import { ConfigError, ConfigIssue, removeCommand, setCommand, shellQuote } from "./errors";
+import { reviewTemplateIssues, withStackName } from "./review";
 import { StackConfig, stackConfigSchema } from "./schema";
 import { stackNameProblem } from "./stackName";
 import { StackNameError } from "./stackNameError";
@@ -136,7 +137,8 @@ export function parseStackConfig(raw: RawStackConfig): ParsedStackConfig {
         settings[key] = decode(value);
     }
 
-    const result = stackConfigSchema.safeParse(settings);
+    issues.push(...reviewTemplateIssues(stack, settings));
+    const result = stackConfigSchema.safeParse(withStackName(stack, settings));
     if (!result.success) {
         const all = result.error.issues;
         for (const issue of all) {

@@ -5,7 +5,7 @@
  * Keys sit in the project's namespace (`api-environments:<key>`). Nested values are set with
  * `pulumi config set --path`, so numbers and booleans arrive typed.
  */
-import { APP_DEFAULTS, DATABASE_DEFAULTS, GITHUB_DEFAULTS, GUARD_DEFAULTS, PROMOTION_DEFAULTS, SECRETS_DEFAULTS, SENTRY_DEFAULTS, SETTINGS_DEFAULTS } from "./defaults";
+import { APP_DEFAULTS, DATABASE_DEFAULTS, GITHUB_DEFAULTS, GUARD_DEFAULTS, PROMOTION_DEFAULTS, REVIEW_DEFAULTS, SECRETS_DEFAULTS, SENTRY_DEFAULTS, SETTINGS_DEFAULTS } from "./defaults";
 import { FLY_MANAGED_POSTGRES_CHECKED, FLY_MANAGED_POSTGRES_REGIONS, databaseRegion } from "./managedPostgres";
 import { BRANCH_NAME, ENV_VAR_NAME, FLY_DATABASE_NAME, SQL_IDENTIFIER } from "./patterns";
 import { z } from "zod";
@@ -292,8 +292,12 @@ const appSchema = z.strictObject({
 });
 
 const databaseSchema = z.strictObject({
-    /** `local`: a postgres container; `fly`: Fly Managed Postgres. */
-    kind: z.enum(["local", "fly"]),
+    /**
+     * `local`: a postgres container; `fly`: a Fly Managed Postgres cluster of the stack's own; `flyShared`: a database
+     * and user of the stack's own, named after the stack (`app_pr_7`), inside an existing cluster (`database.cluster`),
+     * which is never changed: what review stacks use.
+     */
+    kind: z.enum(["local", "fly", "flyShared"]),
     /** Database name the app uses. Changing it replaces the database: the Fly provider refuses it, and the guard blocks it. */
     name: z
         .string()
@@ -323,6 +327,11 @@ const databaseSchema = z.strictObject({
      * Its name, organization, region, plan, disk and version must be the ones this config describes.
      */
     adopt: z.string().regex(CLUSTER_ID, "must be the id of an existing cluster as `fly mpg list` prints it (letters, digits, - and _)").optional(),
+    /**
+     * `flyShared` only: the id of the existing Managed Postgres cluster (staging's, `fly mpg list --org <org>`) the
+     * stack's database and user are created in. Changing it is refused by the Fly provider (a database cannot move).
+     */
+    cluster: z.string().regex(CLUSTER_ID, "must be the id of an existing cluster as `fly mpg list` prints it (letters, digits, - and _)").optional(),
 });
 
 const secretsSchema = z.strictObject({
@@ -397,6 +406,14 @@ const sentrySchema = z.strictObject({
     project: z.enum(["perEnvironment", "shared"]).default(SENTRY_DEFAULTS.project),
     platform: z.string().regex(/^[a-z0-9-]+$/, "must be a Sentry platform such as python-fastapi or node-express").default(SENTRY_DEFAULTS.platform),
     tracesSampleRate: z.number().min(0).max(1).default(SENTRY_DEFAULTS.tracesSampleRate),
+    /** The slug of an existing project to report to, looked up and never created (review stacks name staging's). */
+    projectSlug: slug(50).optional(),
+});
+
+/** Review stacks (`pr-<number>`, config/stackFile.ts): the section that marks their template, Pulumi.review.yaml. */
+const reviewSchema = z.strictObject({
+    /** Days without an update after which the sweeper destroys a review stack whose pull request is still open. */
+    ttlDays: z.number().int().min(1).max(90).default(REVIEW_DEFAULTS.ttlDays),
 });
 
 /**
@@ -439,6 +456,7 @@ export const stackConfigSchema = z
         guard: guardSchema.default(guardSchema.parse({})),
         promotion: promotionSchema.default(promotionSchema.parse({})),
         rollback: rollbackSchema.optional(),
+        review: reviewSchema.optional(),
     })
     // Cross-key rules run even when some keys are invalid, so one run reports every problem; they read the
     // partially parsed value defensively for that reason.
@@ -457,7 +475,7 @@ type LooseConfig = {
         deploy?: { maxUnavailable?: unknown; verify?: { windowSeconds?: unknown; intervalSeconds?: unknown } };
     };
     promotion?: { override?: unknown; sourceOrg?: unknown };
-    database?: { kind?: unknown; name?: unknown; region?: unknown; protect?: unknown; retainOnDelete?: unknown; backups?: unknown; adopt?: unknown };
+    database?: { kind?: unknown; name?: unknown; region?: unknown; protect?: unknown; retainOnDelete?: unknown; backups?: unknown; adopt?: unknown; cluster?: unknown };
     secrets?: { extra?: unknown[] };
     github?: LooseGitHub & { environment?: unknown; secrets?: unknown[]; readEnvironments?: (LooseGitHub & { environment?: unknown; branches?: unknown[] })[] };
 };
@@ -485,7 +503,9 @@ function crossKeyRules(cfg: LooseConfig, ctx: z.RefinementCtx): void {
     if (cfg.platform === "fly" && cfg.database?.kind === "local") {
         issue(["database", "kind"], "must be fly when platform is fly (a local container is unreachable from Fly)", undefined, { fixValue: "fly" });
     }
-    if (cfg.platform === "local" && cfg.database?.kind === "fly") issue(["database", "kind"], "must be local when platform is local", undefined, { fixValue: "local" });
+    if (cfg.platform === "local" && (cfg.database?.kind === "fly" || cfg.database?.kind === "flyShared")) issue(["database", "kind"], "must be local when platform is local", undefined, { fixValue: "local" });
+    if (cfg.database?.kind === "flyShared") sharedClusterRules(cfg.database, issue);
+    else if (cfg.database?.cluster !== undefined) issue(["database", "cluster"], "names a shared cluster, which only database.kind flyShared uses; remove it, or set database.kind flyShared", undefined, { removeKey: true });
     if (cfg.database?.kind === "local" && cfg.database.adopt !== undefined) issue(["database", "adopt"], "adopts a Fly Managed Postgres cluster, so it needs database.kind fly; remove it for a local database", undefined, { removeKey: true });
     // The policy pack cannot see retainOnDelete, so protected data without it would be deleted once unprotected.
     if (cfg.database?.protect === true && cfg.database.retainOnDelete === false) issue(["database", "retainOnDelete"], "must be true when database.protect is true: protected data must also be kept when it leaves the program", undefined, { fixValue: "true" });
@@ -532,6 +552,14 @@ function promotionRules(cfg: LooseConfig, issue: Issue): void {
 }
 
 type Issue = (path: (string | number)[], message: string, withoutValues?: string, fix?: IssueFix) => void;
+
+/** A database in a cluster the stack does not own: the cluster is named, and never created or adopted. */
+function sharedClusterRules(database: NonNullable<LooseConfig["database"]>, issue: Issue): void {
+    if (database.cluster === undefined) issue(["database", "cluster"], "is required when database.kind is flyShared: the id of the existing cluster to create the stack's database in (fly mpg list --org <org>)");
+    if (database.adopt !== undefined) {
+        issue(["database", "adopt"], "takes over a cluster as the stack's own, and database.kind flyShared never owns its cluster; remove it (database.cluster names the shared one)", undefined, { removeKey: true });
+    }
+}
 
 export { FLY_MANAGED_POSTGRES_REGIONS };
 

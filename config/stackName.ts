@@ -26,10 +26,22 @@ export function stackNameProblem(name: string): string | undefined {
     return undefined;
 }
 
-/** The stacks whose `Pulumi.<stack>.yaml` file is in `root`, by the name the file gives, sorted. */
+/** The name in the review stacks' template, `Pulumi.review.yaml` (config/stackFile.ts): a template, not a stack. */
+export const REVIEW_TEMPLATE_NAME = "review";
+
+/** `pr-<number>`: 1 to 9 digits, no leading zero (a pull request's number as GitHub writes it). */
+export const REVIEW_STACK = /^pr-([1-9][0-9]{0,8})$/;
+
+/** The pull request number of a review stack, or undefined when `stack` is not one. */
+export function reviewNumber(stack: string): number | undefined {
+    const match = REVIEW_STACK.exec(stack);
+    return match ? Number(match[1]) : undefined;
+}
+
+/** The stacks whose `Pulumi.<stack>.yaml` file is in `root`, by the name the file gives, sorted; never the review template. */
 export function stackFileNames(root: string): string[] {
     return readdirSync(root)
         .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-        .filter((s): s is string => s !== undefined)
+        .filter((s): s is string => s !== undefined && s !== REVIEW_TEMPLATE_NAME && reviewNumber(s) === undefined)
         .sort();
 }

@@ -4,6 +4,7 @@
  * (GetAnalyzerInfo), configured with the stack's reconciled enforcement file, then asked to Analyze each resource
  * and AnalyzeStack at the end, exactly the calls `pulumi preview --policy-pack` makes.
  */
+import { enforcementFileName } from "../config/stackFile";
 import { join } from "node:path";
 import { startPlugin } from "./plugin";
 import { readPolicyConfig, type EnforcementLevel, type PolicyDescription } from "./policyConfig";
@@ -154,5 +155,5 @@ export async function startAnalyzer(options: AnalyzerOptions): Promise<Analyzer>
 
 /** The enforcement file of a stack, where the CLI is told to read it from. */
 export function enforcementFileOf(packDir: string, stack: string): string {
-    return join(packDir, `${stack}.json`);
+    return join(packDir, enforcementFileName(packDir, stack));
 }

@@ -18,6 +18,7 @@ import { loadSchemas } from "./providers/schema";
 import { engrpc, resrpc, serve, type Wire } from "./rpc";
 import { loadState, saveState, type StackState } from "./state";
 import { programConfig, readStackConfig } from "./stackConfig";
+import { enforcementFileName } from "../config/stackFile";
 
 export type { Diagnostic, Operation, Step } from "./deployment";
 export type { PolicyViolation } from "./analyzer";
@@ -45,7 +46,7 @@ export interface OperationOptions {
     readonly env?: Readonly<Record<string, string | undefined>>;
     /** The policy pack's directory, or false for none. @default <root>/policies */
     readonly policyPack?: string | false;
-    /** The enforcement file. @default <policy pack>/<stack>.json */
+    /** The enforcement file. @default <policy pack>/<stack>.json, or its review.json for a review stack (config/stackFile.ts) */
     readonly policyConfig?: string;
     /** The engine's clock (time.Rotating stand-ins compare against it). @default the real clock */
     readonly now?: () => Date;
@@ -103,7 +104,7 @@ export async function runOperation(options: OperationOptions): Promise<Operation
         const runsProgram = options.operation === "preview" || options.operation === "up";
         const packDir = options.policyPack === false ? undefined : (options.policyPack ?? join(root, "policies"));
         if (packDir && runsProgram) {
-            const configFile = options.policyConfig ?? join(packDir, `${options.stack}.json`);
+            const configFile = options.policyConfig ?? join(packDir, enforcementFileName(packDir, options.stack));
             if (!existsSync(configFile)) throw new Error(`No policy enforcement file ${configFile} for stack "${options.stack}": create it (e.g. copy policies/staging.json), so the stack's enforcement is stated, never assumed`);
             // Messages name a file of the project as the user wrote it (`policies/prod.json`).
             const configName = relative(root, configFile).startsWith("..") ? configFile : relative(root, configFile);

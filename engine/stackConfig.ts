@@ -12,19 +12,24 @@ import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../config/errors";
 import { keyWithoutNamespace } from "../config/parse";
+import { findStackFile } from "../config/stackFile";
 import { checkStackName } from "../config/stackNameError";
 import type { ProgramConfig } from "./program";
 
 /**
- * Reads `Pulumi.<stack>.yaml` and returns its `config` map as written (full keys). The name is checked first
- * (`StackNameError`), so a name like `../x` never reaches the file system. A key without a namespace is refused
+ * Reads the stack's config file (`Pulumi.<stack>.yaml`, or the template of a review stack `pr-<n>`:
+ * config/stackFile.ts) and returns its `config` map as written (full keys). The name is checked first
+ * (`StackNameError`), so a name like `../x` never reaches the file system; a stack without a file is an error
+ * naming the file and the fix. A key without a namespace is refused
  * here, as the CLI refuses the file (`ConfigError` naming each such key and its rename): split at a colon it does
  * not have, it would reach the program as some other key (`app` as `ap:app`), with a fix for a key that does not
  * exist.
  */
 export function readStackConfig(root: string, stack: string): Record<string, unknown> {
     checkStackName(stack);
-    const document = parseYaml(readFileSync(join(root, `Pulumi.${stack}.yaml`), "utf8")) ?? {};
+    const found = findStackFile(root, stack);
+    if (found.file === undefined) throw new Error(found.problem);
+    const document = parseYaml(readFileSync(join(root, found.file), "utf8")) ?? {};
     const config = (document.config ?? {}) as Record<string, unknown>;
     const bare = Object.keys(config).filter((key) => !key.includes(":"));
     if (bare.length > 0) {

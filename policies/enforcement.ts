@@ -15,6 +15,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { EnforcementLevel, PolicyPackConfig } from "@pulumi/policy";
+import { enforcementFileName } from "../config/stackFile";
 import { checkStackName } from "../config/stackNameError";
 import { schemaProblems, SettingSchema } from "./lib/schema";
 
@@ -134,13 +135,14 @@ export function readEnforcement(path: string, file: string, policies: readonly P
 }
 
 /**
- * The enforcement file of `stack` in the pack's directory (`<packDir>/<stack>.json`, what `--policy-pack-config`
- * names in every command of this project), validated against `policies`; `undefined` when the stack has none. The
+ * The enforcement file of `stack` in the pack's directory (`<packDir>/<stack>.json`, or `review.json` for a review
+ * stack: config/stackFile.ts; what `--policy-pack-config` names in every command of this project), validated against `policies`; `undefined` when the stack has none. The
  * name is checked first (config/stackName.ts), so `../x` reads nothing. Throws `EnforcementError` naming the file.
  */
 export function checkStackEnforcement(packDir: string, stack: string, policies: readonly PolicyLike[]): PolicyPackConfig | undefined {
     checkStackName(stack);
-    const path = join(packDir, `${stack}.json`);
+    const name = enforcementFileName(packDir, stack);
+    const path = join(packDir, name);
     if (!existsSync(path)) return undefined;
-    return readEnforcement(path, `${basename(packDir)}/${stack}.json`, policies);
+    return readEnforcement(path, `${basename(packDir)}/${name}`, policies);
 }

@@ -5,9 +5,10 @@
  * No credential is read and nothing is contacted: Fly calls would go to a closed local port with a placeholder
  * token. Exits non-zero on invalid config, a failed check or a mandatory violation.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { StackNameError, stackNameProblem } from "../config";
+import { enforcementFileName, findStackFile } from "../config/stackFile";
 import { budgetOf } from "../delivery/cost/budget";
 import { renderEstimate } from "../delivery/cost/estimate";
 import { fromEngine } from "../delivery/preview/model";
@@ -32,7 +33,7 @@ export const OFFLINE_ENV: Readonly<Record<string, string | undefined>> = {
 
 function usage(message?: string): number {
     if (message) console.error(message);
-    console.error("usage: npm run plan -- <stack>   (dev, staging, prod, or any Pulumi.<stack>.yaml)");
+    console.error("usage: npm run plan -- <stack>   (dev, staging, prod, any Pulumi.<stack>.yaml, or a review stack pr-<number> from Pulumi.review.yaml)");
     return 2;
 }
 
@@ -42,7 +43,8 @@ async function main(): Promise<number> {
     // Checked before the name becomes part of a file path.
     const badName = stackNameProblem(stack);
     if (badName !== undefined) return usage(new StackNameError(stack, badName).message);
-    if (!existsSync(join(ROOT, `Pulumi.${stack}.yaml`))) return usage(`No stack file Pulumi.${stack}.yaml. Create the stack with: pulumi stack init ${stack}`);
+    const found = findStackFile(ROOT, stack);
+    if (found.file === undefined) return usage(`No config for stack "${stack}": ${found.problem}`);
 
     console.log(paint.bold(`Previewing update (${stack}), offline: a new stack, no credentials; ${STAND_IN} = a plugin-backed provider's invented outputs\n`));
     const result = await runOperation({ stack, operation: "preview", env: OFFLINE_ENV });
@@ -63,7 +65,8 @@ async function main(): Promise<number> {
     // The program ran, so the stack file parsed: its guard settings are valid.
     const { config } = parseStackFile(stack);
     console.log(`\n${renderRelease(config, result.policyPack ? result.violations : undefined)}`);
-    const budgetUsd = budgetOf(join(ROOT, "policies", `${stack}.json`));
+    const enforcement = enforcementFileName(join(ROOT, "policies"), stack);
+    const budgetUsd = budgetOf(join(ROOT, "policies", enforcement));
     const report = previewReport(fromEngine(result), config.guard, [], budgetUsd);
     console.log(`\n${renderGuard(report)}`);
     console.log(`\nMonthly estimate${budgetUsd === undefined ? "" : ` (budget $${budgetUsd.toFixed(2)})`}:\n${renderEstimate(report.cost.after)}`);
@@ -73,7 +76,7 @@ async function main(): Promise<number> {
     }
     if (result.ok) return 0;
     const mandatory = result.violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    console.error(paint.red(`\nerror: preview of ${stack} failed: ${mandatory > 0 ? `${mandatory} mandatory policy violation${mandatory === 1 ? "" : "s"} (policies/${stack}.json); pulumi up would be blocked` : redactCredentials(result.error ?? "")}`));
+    console.error(paint.red(`\nerror: preview of ${stack} failed: ${mandatory > 0 ? `${mandatory} mandatory policy violation${mandatory === 1 ? "" : "s"} (policies/${enforcement}); pulumi up would be blocked` : redactCredentials(result.error ?? "")}`));
     return 1;
 }
 

@@ -12,8 +12,9 @@ import { programConfig, readStackConfig } from "../engine/stackConfig";
 export const ROOT = join(__dirname, "..");
 
 /**
- * Reads `Pulumi.<stack>.yaml` and returns its `config` map with the project namespace stripped. Throws
- * `StackNameError` for a name Pulumi refuses, before any file is read.
+ * Reads the stack's config file (`Pulumi.<stack>.yaml`, or `Pulumi.review.yaml` for a review stack `pr-<n>`:
+ * config/stackFile.ts) and returns its `config` map with the project namespace stripped. Throws `StackNameError`
+ * for a name Pulumi refuses, before any file is read.
  */
 export function readStackFile(stack: string, root = ROOT): Record<string, any> {
     const prefix = `${PROJECT}:`;

@@ -2,6 +2,7 @@
  * The stack commands: one table, so a new command (a promote, releases or rollback) is one more entry with
  * the same preflight, the same pinned CLI and the same signal handling.
  */
+import { reviewNumber } from "../../config/stackFile";
 import type { StackAutomation } from "./automation";
 import { EXIT } from "./exitCodes";
 import { RELEASE_COMMANDS } from "./releaseCommands";
@@ -16,9 +17,11 @@ export interface CommandContext {
     /** The environment the CLI runs with. */
     readonly env: NodeJS.ProcessEnv;
     readonly stack: string;
+    /** `--stack <stack>`, and `--config-file Pulumi.review.yaml` for a review stack (config/stackFile.ts). */
+    readonly stackArgs: readonly string[];
     /** Extra arguments for pulumi, after `--` in `npm run <command> -- <stack> ...`. */
     readonly extraArgs: readonly string[];
-    /** `--policy-pack policies --policy-pack-config policies/<stack>.json`. */
+    /** `--policy-pack policies --policy-pack-config policies/<stack>.json` (`policies/review.json` for a review stack). */
     readonly policyArgs: readonly string[];
     /** `--yes` when nobody can answer the CLI's confirmation (CI set, or stdin not a terminal); otherwise empty. */
     readonly yes: readonly string[];
@@ -40,10 +43,20 @@ export interface StackCommand {
     readonly usesPolicyPack?: boolean;
     /**
      * Whether it only reads the stack (outputs, config), so its preflight needs the backend and the passphrase but
-     * neither the providers' credentials nor the offline plan.
+     * not the providers' credentials, and no policy pack.
      * @default false
      */
     readonly readsOnly?: boolean;
+    /**
+     * Whether it runs the program, so the preflight runs the offline config and policy gate (`npm run plan`) first.
+     * @default true
+     */
+    readonly runsProgram?: boolean;
+    /**
+     * Why the command refuses `stack`, checked before the preflight touches anything; undefined accepts it.
+     * @default every stack accepted
+     */
+    refuses?(stack: string): string | undefined;
     run(ctx: CommandContext): Promise<number>;
 }
 
@@ -60,23 +73,23 @@ async function expectingNoChanges(ctx: CommandContext, args: readonly string[]):
 export const COMMANDS: Readonly<Record<string, StackCommand>> = {
     preview: {
         summary: "pulumi preview --diff, with the policy pack and policies/<stack>.json",
-        run: async (ctx) => (await ctx.pulumi(["preview", "--stack", ctx.stack, "--diff", ...ctx.policyArgs, ...ctx.extraArgs])).code,
+        run: async (ctx) => (await ctx.pulumi(["preview", ...ctx.stackArgs, "--diff", ...ctx.policyArgs, ...ctx.extraArgs])).code,
     },
     up: {
         summary: "pulumi up, with the policy pack and policies/<stack>.json (--yes when CI is set or stdin is no terminal)",
-        run: async (ctx) => (await ctx.pulumi(["up", "--stack", ctx.stack, ...ctx.yes, ...ctx.policyArgs, ...ctx.extraArgs])).code,
+        run: async (ctx) => (await ctx.pulumi(["up", ...ctx.stackArgs, ...ctx.yes, ...ctx.policyArgs, ...ctx.extraArgs])).code,
     },
     refresh: {
         summary: "pulumi refresh (adopts out-of-band changes into the state)",
         usesPolicyPack: false,
-        run: async (ctx) => (await ctx.pulumi(["refresh", "--stack", ctx.stack, ...ctx.yes, ...ctx.extraArgs])).code,
+        run: async (ctx) => (await ctx.pulumi(["refresh", ...ctx.stackArgs, ...ctx.yes, ...ctx.extraArgs])).code,
     },
     drift: {
         summary: "refresh --preview-only --expect-no-changes, then preview --expect-no-changes; changes nothing",
         run: async (ctx) => {
             // Both checks always run so one report shows out-of-band changes (refresh) and unapplied code (preview).
-            const refresh = await expectingNoChanges(ctx, ["refresh", "--stack", ctx.stack, "--preview-only", "--expect-no-changes", "--diff", ...ctx.extraArgs]);
-            const preview = await expectingNoChanges(ctx, ["preview", "--stack", ctx.stack, "--expect-no-changes", "--diff", ...ctx.policyArgs, ...ctx.extraArgs]);
+            const refresh = await expectingNoChanges(ctx, ["refresh", ...ctx.stackArgs, "--preview-only", "--expect-no-changes", "--diff", ...ctx.extraArgs]);
+            const preview = await expectingNoChanges(ctx, ["preview", ...ctx.stackArgs, "--expect-no-changes", "--diff", ...ctx.policyArgs, ...ctx.extraArgs]);
             for (const code of [refresh, preview]) {
                 if (code !== 0 && code !== EXIT.drift) {
                     ctx.error(`drift check of "${ctx.stack}" failed (exit ${code}); see the output above`);
@@ -90,6 +103,23 @@ export const COMMANDS: Readonly<Record<string, StackCommand>> = {
             }
             ctx.log(`no drift in stack "${ctx.stack}"`);
             return EXIT.ok;
+        },
+    },
+    destroy: {
+        summary: "pulumi destroy, then pulumi stack rm: a review stack (pr-<number>) and its state go; any other stack is refused",
+        usesPolicyPack: false,
+        // A destroy works from the state alone: a template that has since become invalid must not keep a stack alive.
+        runsProgram: false,
+        refuses: (stack) =>
+            reviewNumber(stack) === undefined
+                ? `destroy removes review stacks (pr-<number>) only, and their state with them; "${stack}" is not one. To tear down another stack, run pulumi destroy yourself`
+                : undefined,
+        run: async (ctx) => {
+            const destroyed = await ctx.pulumi(["destroy", ...ctx.stackArgs, ...ctx.yes, ...ctx.extraArgs]);
+            if (destroyed.code !== 0) return destroyed.code;
+            // No --force: after a destroy the stack holds nothing, and a stack that still does is worth a failure.
+            // --preserve-config: the stack's config is the committed template (or a file of the checkout), never removed.
+            return (await ctx.pulumi(["stack", "rm", ctx.stack, "--yes", "--preserve-config"])).code;
         },
     },
     check: {

@@ -6,10 +6,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import YAML from "yaml";
+import { findStackFile } from "../../config/stackFile";
 
 /** The facts of one stack that decide which backend, passphrase and credentials it needs. */
 export interface StackFacts {
     readonly project: string;
+    /** The file the stack's config is read from: `Pulumi.<stack>.yaml`, or the template of a review stack. */
+    readonly configFile: string;
     /** `platform` config: `local` or `fly` ("" when unset). */
     readonly platform: string;
     /** `fly.org` config ("" when unset). */
@@ -47,15 +50,18 @@ function readLogin(home: string): { current: string; hasToken: boolean } {
     }
 }
 
-/** Reads the facts of `stack`; throws when Pulumi.yaml or the stack file is not valid YAML. */
+/** Reads the facts of `stack`; throws when it has no config file, or Pulumi.yaml or that file is not valid YAML. */
 export function readStackFacts(root: string, stack: string, env: NodeJS.ProcessEnv): StackFacts {
     const project = (YAML.parse(readFileSync(join(root, "Pulumi.yaml"), "utf8")) ?? {}) as { name?: string; plugins?: { providers?: { path?: string }[] } };
-    const doc = (YAML.parse(readFileSync(join(root, `Pulumi.${stack}.yaml`), "utf8")) ?? {}) as { config?: Record<string, any>; encryptionsalt?: string; secretsprovider?: string };
+    const found = findStackFile(root, stack);
+    if (found.file === undefined) throw new Error(found.problem);
+    const doc = (YAML.parse(readFileSync(join(root, found.file), "utf8")) ?? {}) as { config?: Record<string, any>; encryptionsalt?: string; secretsprovider?: string };
     const name = String(project.name ?? "");
     const get = (key: string) => doc.config?.[`${name}:${key}`];
     const login = readLogin(pulumiHome(env));
     return {
         project: name,
+        configFile: found.file,
         platform: String(get("platform") ?? ""),
         flyOrg: String(get("fly")?.org ?? ""),
         github: Boolean(get("github")),

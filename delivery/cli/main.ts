@@ -14,8 +14,8 @@
  * Exit codes (exitCodes.ts): 0 ok; 2 usage; 3 drift found; 4 preflight failed; 5 verification failed; 6 refused by the
  * release records; otherwise pulumi's.
  */
-import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { configFileArgs, enforcementFileName, findStackFile } from "../../config/stackFile";
 import { stackFileNames, stackNameProblem } from "../../config/stackName";
 import { stackAutomation, type StackAutomation } from "./automation";
 import { COMMANDS, type CommandContext } from "./commands";
@@ -46,12 +46,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (!stack) throw usageError(root, "missing stack name");
     const nameProblem = stackNameProblem(stack);
     if (nameProblem) throw usageError(root, `invalid stack name "${stack}": it ${nameProblem} (e.g. staging)`);
-    if (!existsSync(join(root, `Pulumi.${stack}.yaml`))) {
+    const refusal = command.refuses?.(stack);
+    if (refusal) throw new CommandExit(EXIT.usage, `stack: ${name} refuses stack "${stack}": ${refusal}`);
+    const found = findStackFile(root, stack);
+    if (found.file === undefined) {
         const known = stackFileNames(root);
-        throw new CommandExit(
-            EXIT.usage,
-            [`stack: unknown stack "${stack}": there is no Pulumi.${stack}.yaml in ${root}.`, `  known stacks: ${known.join(" ") || "(none)"}`, "  to add one, follow docs/runbooks/add-environment.md"].join("\n"),
-        );
+        throw new CommandExit(EXIT.usage, [`stack: unknown stack "${stack}": ${found.problem}`, `  known stacks: ${known.join(" ") || "(none)"}, and review stacks pr-<number>`].join("\n"));
     }
 
     const note = elsewhereNote(startedIn(env));
@@ -62,13 +62,13 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     try {
         facts = readStackFacts(root, stack, env);
     } catch (err) {
-        throw new CommandExit(EXIT.preflight, `stack: cannot read Pulumi.${stack}.yaml or Pulumi.yaml:\n  ${(err as Error).message.split("\n").slice(0, 5).join("\n  ")}\n  fix: make sure both are valid YAML and that dependencies are installed (npm ci)`);
+        throw new CommandExit(EXIT.preflight, `stack: cannot read ${found.file} or Pulumi.yaml:\n  ${(err as Error).message.split("\n").slice(0, 5).join("\n  ")}\n  fix: make sure both are valid YAML and that dependencies are installed (npm ci)`);
     }
     const readsOnly = command.readsOnly ?? false;
     const usesPolicyPack = !readsOnly && (command.usesPolicyPack ?? true);
     const { problems, backend } = checkLocal(root, stack, usesPolicyPack, facts, env, readsOnly);
     reportProblems(stack, problems);
-    if (!readsOnly) console.log(checkPlan(root, stack, env));
+    if (command.runsProgram ?? true) console.log(checkPlan(root, stack, env));
 
     Object.assign(env, backend.env, { PULUMI_SKIP_UPDATE_CHECK: "true" });
     const cli = await pinnedCli(root);
@@ -82,8 +82,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         project: facts.project,
         env,
         stack,
+        stackArgs: ["--stack", stack, ...configFileArgs(stack, facts.configFile)],
         extraArgs,
-        policyArgs: usesPolicyPack ? ["--policy-pack", "policies", "--policy-pack-config", `policies/${stack}.json`] : [],
+        policyArgs: usesPolicyPack ? ["--policy-pack", "policies", "--policy-pack-config", `policies/${enforcementFileName(join(root, "policies"), stack)}`] : [],
         yes: env.CI || !process.stdin.isTTY ? ["--yes"] : [],
         pulumi: (args, opts) => {
             console.log(`+ pulumi ${args.join(" ")}`);

@@ -13,6 +13,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { enforcementFileName, reviewNumber } from "../../config/stackFile";
 import type { StackFacts } from "./facts";
 import { CommandExit, EXIT } from "./exitCodes";
 import type { PinnedCli } from "./pinnedCli";
@@ -51,7 +52,7 @@ export function dockerState(env: NodeJS.ProcessEnv): "ok" | "missing" | "down" {
 export function checkLocal(root: string, stack: string, usesPolicyPack: boolean, facts: StackFacts, env: NodeJS.ProcessEnv, readsOnly = false): { problems: Problem[]; backend: BackendChoice } {
     const problems: Problem[] = [];
     const problem = (what: string, fix: string) => problems.push({ what, fix });
-    const policyConfig = `policies/${stack}.json`;
+    const policyConfig = `policies/${enforcementFileName(join(root, "policies"), stack)}`;
 
     if (usesPolicyPack && !existsSync(join(root, policyConfig))) {
         problem(`${policyConfig} is missing: every stack needs its policy enforcement config.`, `cp policies/staging.json ${policyConfig}   (advisory), or copy policies/prod.json for mandatory enforcement`);
@@ -63,7 +64,7 @@ export function checkLocal(root: string, stack: string, usesPolicyPack: boolean,
         if (!existsSync(join(root, path))) problem(`Pulumi.yaml plugins.providers names ${path}, which does not exist under ${root}.`, `restore ${path} (git checkout -- ${path}), or remove the entry from Pulumi.yaml`);
     }
     if (facts.platform === "") {
-        problem(`Pulumi.${stack}.yaml sets no ${facts.project}:platform.`, `pulumi config set --stack ${stack} platform fly   (or local)`);
+        problem(`${facts.configFile} sets no ${facts.project}:platform.`, `pulumi config set --stack ${stack} platform fly   (or local)`);
     }
 
     // Backend and secrets provider.
@@ -97,7 +98,9 @@ export function checkLocal(root: string, stack: string, usesPolicyPack: boolean,
         }
     }
 
-    const backendChoice = { env: chosen, managed, createOnFirstUse: facts.platform === "local", backend };
+    // A review stack exists for as long as its pull request asks for one, so its first up creates it, as dev's does.
+    const createOnFirstUse = facts.platform === "local" || reviewNumber(stack) !== undefined;
+    const backendChoice = { env: chosen, managed, createOnFirstUse, backend };
     if (readsOnly) return { problems, backend: backendChoice };
     // Provider credentials, from what the config uses.
     if (facts.platform === "fly" && !isSet(env, "FLY_API_TOKEN")) {

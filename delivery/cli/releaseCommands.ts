@@ -56,6 +56,7 @@ export const RELEASE_COMMANDS: Readonly<Record<string, StackCommand>> = {
     releases: {
         summary: "the stack's last releases, newest first: digest, commit, healthy since, rolled back",
         readsOnly: true,
+        runsProgram: false,
         run: (ctx) =>
             refusing(async () => {
                 const { renderReleases } = await import("../release/render");
@@ -66,6 +67,7 @@ export const RELEASE_COMMANDS: Readonly<Record<string, StackCommand>> = {
     verify: {
         summary: "GETs the healthUrl over app.deploy.verify's window: every answer 200 from the digest of the release output",
         readsOnly: true,
+        runsProgram: false,
         run: (ctx) =>
             refusing(async () => {
                 const { verifyRelease } = await import("../release/verify");
@@ -122,6 +124,7 @@ export const RELEASE_COMMANDS: Readonly<Record<string, StackCommand>> = {
     promote: {
         summary: "npm run promote -- <from> <to>: pins <from>'s current release (by digest) in Pulumi.<to>.yaml, then the offline plan of <to>",
         readsOnly: true,
+        runsProgram: false,
         run: (ctx) =>
             refusing(async () => {
                 const [target, ...more] = ctx.extraArgs;

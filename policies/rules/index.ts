@@ -26,6 +26,7 @@ import { productionIsolation } from "./stack/production-isolation";
 import { productionStackComplete } from "./stack/production-stack-complete";
 import { promotionSoak } from "./release/promotion-soak";
 import { promotionSoakOverride } from "./release/promotion-soak-override";
+import { reviewIsolation } from "./stack/review-isolation";
 import { imagePinnedByDigest } from "./supply-chain/image-pinned-by-digest";
 
 export const rules: Policies = [
@@ -54,6 +55,7 @@ export const rules: Policies = [
     tokenLifetimes,
     safeReleaseCommand,
     budget,
+    reviewIsolation,
     promotionSoak,
     promotionSoakOverride,
 ];

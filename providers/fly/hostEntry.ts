@@ -7,6 +7,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { appProvider } from "./appProvider";
 import { certificateProvider } from "./certificateProvider";
+import { existingPostgresProvider } from "./existingPostgresProvider";
 import { imageCopyProvider } from "./imageCopyProvider";
 import { ipAssignmentProvider } from "./ipAssignmentProvider";
 import { machineGroupProvider } from "./machineGroupProvider";
@@ -32,6 +33,7 @@ export const kindProviders: Record<FlyKind, pulumi.dynamic.ResourceProvider> = {
     PostgresDatabase: postgresDatabaseProvider,
     PostgresUser: postgresUserProvider,
     Release: releaseProvider as pulumi.dynamic.ResourceProvider,
+    ExistingPostgres: existingPostgresProvider,
     ImageCopy: imageCopyProvider,
     ReleaseHistory: releaseHistoryProvider,
 };

@@ -13,6 +13,7 @@ export { Secrets, type SecretsArgs } from "./secrets";
 export { MachineGroup, type MachineGroupArgs, type FlyMachineConfig, type RolloutStrategy } from "./machineGroup";
 export type { RolloutTiming } from "./rollout/timing";
 export { ManagedPostgres, type ManagedPostgresArgs, type PostgresPlan } from "./managedPostgres";
+export { ExistingPostgres, type ExistingPostgresArgs } from "./existingPostgres";
 export { PostgresDatabase, type PostgresDatabaseArgs } from "./postgresDatabase";
 export { PostgresUser, type PostgresUserArgs, type PostgresRole } from "./postgresUser";
 export { Release, type ReleaseArgs } from "./release";

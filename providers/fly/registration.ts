@@ -16,7 +16,7 @@ import type * as pulumi from "@pulumi/pulumi";
  * The Fly resource kinds, as in their type tokens `pulumi-nodejs:dynamic/fly:<Kind>`. hostEntry.ts maps each to its
  * provider (the compiler holds the two lists together).
  */
-export const FLY_KINDS = ["App", "IpAssignment", "Certificate", "Volume", "Secrets", "MachineGroup", "ManagedPostgres", "PostgresDatabase", "PostgresUser", "Release", "ImageCopy", "ReleaseHistory"] as const;
+export const FLY_KINDS = ["App", "IpAssignment", "Certificate", "Volume", "Secrets", "MachineGroup", "ManagedPostgres", "PostgresDatabase", "PostgresUser", "Release", "ExistingPostgres", "ImageCopy", "ReleaseHistory"] as const;
 
 /** One of {@link FLY_KINDS}. */
 export type FlyKind = (typeof FLY_KINDS)[number];

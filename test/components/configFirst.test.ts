@@ -25,7 +25,7 @@ import { FLY_MANAGED_POSTGRES_CHECKED } from "../../config/managedPostgres";
 import { parseStackFile } from "../../scripts/stackFile";
 import { TEST_TOKEN, ROOT, runStack, underMocks } from "../harness/stack";
 
-type Stack = "dev" | "staging" | "prod";
+type Stack = "dev" | "staging" | "prod" | "pr-7";
 
 /** A check that config reaches, and the schema refuses first. */
 interface ConfigCase {
@@ -108,6 +108,7 @@ const configCases: ConfigCase[] = [
     { file: "postgres.ts", site: "region must be a Fly region such as ams", stack: "prod", mutate: (c) => (c.database.region = "xyz"), key: "database.region", problem: /is not a Fly region/, reaches: /Postgres "database": region must be a Fly region such as ams, got "xyz"/ },
     { file: "postgres.ts", site: "Fly Managed Postgres does not run in", stack: "prod", mutate: (c) => (c.database.region = "cdg"), key: "database.region", problem: /has no Fly Managed Postgres: Fly Managed Postgres runs only in .*ams/, reaches: /Postgres "database": Fly Managed Postgres does not run in cdg/ },
     { file: "postgres.ts", site: "must start and end with a letter or digit on Fly", stack: "prod", mutate: (c) => (c.database.name = "app_"), key: "database.name", problem: /must start and end with a letter or digit for Fly Managed Postgres/, reaches: /Postgres "database": databaseName must start and end with a letter or digit on Fly Managed Postgres, got "app_"/ },
+    { file: "postgres.ts", site: "clusterId must be the id of an existing cluster", stack: "pr-7", mutate: (c) => (c.database.cluster = "staging cluster"), key: "database.cluster", problem: /must be the id of an existing cluster/, reaches: /Postgres "database": clusterId must be the id of an existing cluster as `fly mpg list` prints it, got "staging cluster"/ },
     { file: "postgres.ts", site: "hostPort must be a whole number from 1024", stack: "dev", mutate: (c) => (c.database.localPort = 80), key: "database.localPort", problem: /at least 1024/, reaches: /Postgres "database": hostPort must be a whole number from 1024 to 65535, got 80/ },
     // SentryProject
     { file: "sentryProject.ts", site: "must be a Sentry slug", stack: "prod", mutate: (c) => (c.sentry.organization = "Acme_Corp"), key: "sentry.organization", problem: /lowercase letters, digits and dashes/, reaches: /SentryProject "sentry": organization must be a Sentry slug/ },
@@ -249,7 +250,7 @@ describe("every check in components/ is a config error first", () => {
     }
 
     it("the bypass is a real control: the unchanged stacks build without a throw", async () => {
-        for (const stack of ["dev", "staging", "prod"] as const) {
+        for (const stack of ["dev", "staging", "prod", "pr-7"] as const) {
             const bypass = await bypassingTheSchema({ file: "", site: "", stack, key: "", problem: /./, reaches: /./ });
             assert.equal(bypass.error, undefined, `${stack}: ${String(bypass.error)}`);
             assert.ok(bypass.registered > 0);

@@ -114,7 +114,7 @@ const cases: Case[] = [
     { name: "Fly stack without an organization", stack: "prod", mutate: (c) => delete c.fly, key: "fly.org", problem: /is required when platform is fly/, fix: "pulumi config set --stack prod --path fly.org <value>" },
     { name: "Fly organization empty", stack: "staging", mutate: (c) => (c.fly.org = ""), key: "fly.org", problem: /at least 1 characters/, fix: "--path fly.org" },
     { name: "app without an image", stack: "prod", mutate: (c) => delete c.app.image, key: "app.image", problem: /is required/, fix: "--path app.image" },
-    { name: "no database kind", stack: "staging", mutate: (c) => delete c.database.kind, key: "database.kind", problem: /must be one of "local", "fly", received nothing/, fix: "--path database.kind local" },
+    { name: "no database kind", stack: "staging", mutate: (c) => delete c.database.kind, key: "database.kind", problem: /must be one of "local", "fly", "flyShared", received nothing/, fix: "--path database.kind local" },
     // retainOnDelete is invisible to the policy pack, so the config refuses protected data that would not be kept.
     { name: "protected database not retained on delete", stack: "prod", mutate: (c) => (c.database.retainOnDelete = false), key: "database.retainOnDelete", problem: /must be true when database.protect is true.*received false/, fix: "--path database.retainOnDelete true" },
     { name: "Fly Managed Postgres without backups", stack: "prod", mutate: (c) => (c.database.backups = false), key: "database.backups", problem: /cannot turn them off/, fix: "pulumi config set --stack prod --path database.backups true" },

@@ -48,6 +48,8 @@ describe("the model: which secret lives in which environment", () => {
             production: ["deploy", true, true, ["main"]],
             "production-preview": ["read", true, true, "every run"],
             "production-readonly": ["read", true, false, ["main"]],
+            // Set up by hand for every review stack (docs/review-stacks.md); review.yml admits only what a maintainer asked for.
+            review: ["deploy", false, false, "every run"],
             staging: ["deploy", false, false, ["staging"]],
             "staging-readonly": ["read", false, false, "every run"],
         });

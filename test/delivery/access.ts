@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ROOT } from "../harness/stack";
 import { upStackOf } from "./gating";
-import { Job, matrixCombos, stackFiles, stepsIn, Workflow } from "./workflows";
+import { Job, matrixCombos, REVIEW_STACKS, stackFiles, stepsIn, Workflow } from "./workflows";
 
 /** A GitHub environment that a stack file creates. */
 export interface EnvironmentModel {
@@ -43,6 +43,8 @@ export interface SecretRow {
 
 const TABLE_HEADING = "## Which secret lives where";
 export const REPOSITORY = "repository";
+/** A step that destroys stacks (the review stacks' sweeper entry, on close and on schedule): it needs a deploy environment. */
+const DESTROYS = /\bnpm run review:sweep\b/;
 
 /** Parses the secrets table of docs/delivery.md (`| environment | stack | admits | secrets | why |`). */
 export function parseSecretTable(markdown: string): SecretRow[] {
@@ -60,7 +62,7 @@ export function parseSecretTable(markdown: string): SecretRow[] {
         const cells = line.split("|").slice(1, -1).map((c) => c.trim());
         if (cells[0] === "environment" || /^-+$/.test(cells[0])) continue;
         const ticked = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
-        rows.push({ where: ticked(cells[0])[0] ?? cells[0], stack: cells[1], secrets: ticked(cells[3] ?? "") });
+        rows.push({ where: ticked(cells[0])[0] ?? cells[0], stack: cells[1].replaceAll("`", ""), secrets: ticked(cells[3] ?? "") });
     }
     return rows;
 }
@@ -99,7 +101,8 @@ export function environmentsFromStacks(stacks: readonly string[] = stackNames())
 
 /** The model: environments from the stack files, their secrets from the docs table. */
 export function buildAccessModel(rows: readonly SecretRow[], production: readonly string[] = productionStacks()): AccessModel {
-    const environments = environmentsFromStacks().map((env) => ({
+    const review = rows.filter((r) => r.stack === REVIEW_STACKS).map((r) => ({ name: r.where, stack: REVIEW_STACKS, kind: "deploy" as const, reviewed: false, branches: undefined }));
+    const environments = [...environmentsFromStacks(), ...review].map((env) => ({
         ...env,
         secrets: rows.find((r) => r.where === env.name)?.secrets ?? [],
         production: production.includes(env.stack),
@@ -117,7 +120,7 @@ export function checkSecretTable(rows: readonly SecretRow[]): string[] {
         else if (row.stack !== env.stack) problems.push(`docs/delivery.md says environment "${env.name}" serves stack "${row.stack}"; Pulumi.${env.stack}.yaml creates it`);
     }
     for (const row of rows) {
-        if (row.where !== REPOSITORY && !created.some((e) => e.name === row.where)) {
+        if (row.where !== REPOSITORY && row.stack !== REVIEW_STACKS && !created.some((e) => e.name === row.where)) {
             problems.push(`docs/delivery.md lists environment "${row.where}", which no stack file creates (github.environment or github.readEnvironments)`);
         }
     }
@@ -249,7 +252,7 @@ export function checkCredentialedJobs(wf: Workflow, model: AccessModel): string[
     for (const [jobId, job] of Object.entries(wf.jobs)) {
         const names = [...jobSecrets(wf, job)];
         if (names.length === 0) continue;
-        const deploys = stepsIn(wf).some((ctx) => ctx.jobId === jobId && upStackOf(ctx) !== undefined);
+        const deploys = stepsIn(wf).some((ctx) => ctx.jobId === jobId && (upStackOf(ctx) !== undefined || DESTROYS.test(ctx.step.run ?? "")));
         for (const combo of matrixCombos(job)) {
             const at = label(wf, jobId, combo);
             const envName = environmentOf(job, combo);
@@ -289,6 +292,8 @@ export function neededPermissions(job: Job, load: (file: string) => Workflow): R
     // A branch pushed with the job's token and a pull request opened from it (the revert of a promotion).
     if (steps.some((s) => /\bgit push\b/.test(s.run ?? ""))) needed.contents = "write";
     if (steps.some((s) => /\bgh pr (create|comment|edit)\b/.test(s.run ?? ""))) needed["pull-requests"] = "write";
+    // Review stacks: reading a pull request (gh api .../pulls, the sweeper with PULLS_TOKEN).
+    if (steps.some((s) => /\bgh api "repos\/[^"]*\/pulls\//.test(s.run ?? "") || (s.env?.PULLS_TOKEN !== undefined && /\bnpm run review:sweep\b/.test(s.run ?? "")))) needed["pull-requests"] ??= "read";
     return needed;
 }
 

@@ -18,8 +18,13 @@ const CANARIES = {
     SENTRY_TOKEN: "sntrys_CANARY3sentry3token3in3the3environment",
     // The one fake Fly token (the emulator's), as the canary of this credential.
     FLY_API_TOKEN: TEST_TOKEN,
+    // The source organization's token prod's promoted image is copied with (promotion.sourceTokenEnv).
+    FLY_STAGING_API_TOKEN: "fm2_CANARY4staging4org4token4in4the4environment",
 } as const;
 const ALL = Object.values(CANARIES);
+
+/** Where FLY_API_TOKEN may appear: the image push of a stack that builds (prod builds nothing, it is promoted). */
+const PUSHES: Record<string, string[]> = { staging: ["app-image registry.password (secret)"], prod: [] };
 
 for (const stack of ["staging", "prod"]) {
     describe(`provider credentials in the environment of a ${stack} run`, () => {
@@ -41,8 +46,11 @@ for (const stack of ["staging", "prod"]) {
             for (const name of ["GITHUB_TOKEN", "SENTRY_AUTH_TOKEN", "SENTRY_TOKEN"] as const) assert.deepEqual(inputsHolding(resources, CANARIES[name]), [], name);
         });
 
-        it("FLY_API_TOKEN reaches only the image push, as a secret registry password", async () => {
-            assert.deepEqual(inputsHolding((await run).resources, CANARIES.FLY_API_TOKEN), ["app-image registry.password (secret)"]);
+        it("FLY_API_TOKEN reaches only the image push, as a secret registry password; the source organization's token nothing", async () => {
+            const { resources } = await run;
+            assert.deepEqual(inputsHolding(resources, CANARIES.FLY_API_TOKEN), PUSHES[stack]);
+            // The copy names the variable and reads it when it runs.
+            assert.deepEqual(inputsHolding(resources, CANARIES.FLY_STAGING_API_TOKEN), []);
         });
     });
 }

@@ -82,6 +82,7 @@ if (a === "config" && (b === "set" || b === "rm")) {
     const file = "Pulumi." + stackArg() + ".yaml";
     if (fs.existsSync(file)) fs.appendFileSync(file, "# pulumi config " + b + " " + args[b === "set" ? 3 : 2] + "\\n");
 }
+if (a === "stack" && b === "ls") { process.stdout.write(process.env.FAKE_STACK_LS || "[]"); exit(0); }
 if (a === "config" && process.env.FAKE_DECRYPT_FAIL) fail("error: getting stack configuration: incorrect passphrase");
 if (a === "config") { process.stdout.write("{}\\n"); exit(0); }
 if (a === process.env.FAKE_DRIFT_IN) {
@@ -124,7 +125,7 @@ export const SENTINELS = {
 } as const;
 
 /** What the stack commands read: their own code, the stack-name rule, the stack and project files, the pack's enforcement files. */
-const WANTED = [/^delivery(\/cli(\/.*)?)?$/, /^config(\/stackName\.ts)?$/, /^startup(\/plugins(\/.*)?)?$/, /^scripts(\/stack\.sh)?$/, /^Pulumi(\.[^/]+)?\.yaml$/, /^package\.json$/, /^policies(\/[^/]+\.json)?$/];
+const WANTED = [/^delivery(\/cli(\/.*)?)?$/, /^config(\/stack(Name|File)\.ts)?$/, /^startup(\/plugins(\/.*)?)?$/, /^scripts(\/stack\.sh)?$/, /^Pulumi(\.[^/]+)?\.yaml$/, /^package\.json$/, /^policies(\/[^/]+\.json)?$/];
 
 export class FakeRepo {
     readonly root: string;

@@ -10,6 +10,7 @@ import {
     matrixValues,
     needsOf,
     secretEnvNames,
+    stackFamily,
     StepInContext,
     stepsIn,
     transitiveNeeds,
@@ -19,7 +20,8 @@ import {
 /** Loads a reusable workflow named by a job's `uses: ./.github/workflows/<file>`. */
 export type WorkflowLoader = (file: string) => Workflow;
 
-const SAME_REPO = /github\.event\.pull_request\.head\.repo\.full_name\s*==\s*github\.repository/;
+// A comment's event carries no pull request: there a job it needs reads the head repository from the API.
+const SAME_REPO = /(?:github\.event\.pull_request\.head\.repo\.full_name|needs\.[\w-]+\.outputs\.head-repository)\s*==\s*github\.repository/;
 const SECRET_EXPR = /\$\{\{[^}]*\bsecrets\./;
 
 function where(wf: Workflow, jobId: string): string {
@@ -37,7 +39,9 @@ export function upStackOf(ctx: StepInContext): string | undefined {
     if (step.run) {
         const script = expandEnv(step.run, env);
         const m = new RegExp(`${stackCommand("up").source}\\s+"?([^\\s"]+)"?`).exec(script) ?? /\bpulumi\s+up\b[^\n]*?(?:--stack|-s)\s+"?([^\s"]+)"?/.exec(script);
-        if (m) return m[1];
+        // A variable expandEnv left alone holds an expression (`pr-${{ ... }}`): the stack is that expression.
+        const variable = m && /^\$\{?([A-Z_][A-Z0-9_]*)\}?$/.exec(m[1])?.[1];
+        if (m) return variable && env[variable] !== undefined ? String(env[variable]) : m[1];
     }
     if (step.uses?.startsWith("pulumi/actions@") && ["up", "update"].includes(String(step.with?.command))) {
         return String(step.with?.["stack-name"] ?? "");
@@ -159,7 +163,7 @@ export function checkUpConcurrency(wf: Workflow, environments: Record<string, st
             if (!c.group.includes(stack)) {
                 problems.push(`${where(wf, jobId)}: concurrency group "${c.group}" is not per stack: include "${stack}"`);
             }
-            const expected = environments[stack];
+            const expected = environments[stackFamily(stack)];
             if (expected === undefined) {
                 problems.push(`${where(wf, jobId)}: deploys "${stack}", which is not a known stack with a GitHub environment`);
             } else if (environmentName(job) !== expected) {
@@ -203,6 +207,20 @@ export function checkStateExportBeforeUp(wf: Workflow, stack: string): string[] 
         if (!(exportStep.index < upload.index && upload.index < up.index)) {
             problems.push(`${where(wf, jobId)}: export (step ${exportStep.index}) and upload (step ${upload.index}) must both come before the up (step ${up.index})`);
         }
+    }
+    return problems;
+}
+
+/** After every up of `stack`, a step reads the `healthUrl` output and fails unless it answers (review stacks). */
+export function checkSmokeAfterUp(wf: Workflow, stack: string): string[] {
+    const problems: string[] = [];
+    for (const [jobId] of Object.entries(wf.jobs)) {
+        const up = jobRunsUp(wf, jobId).find((u) => u.stack === stack);
+        if (!up) continue;
+        const smoke = stepsIn(wf).find(
+            (s) => s.jobId === jobId && s.index > up.index && s.step.run && /stack output healthUrl/.test(s.step.run) && /curl\b[^\n]*--fail/.test(s.step.run),
+        );
+        if (!smoke) problems.push(`${where(wf, jobId)}: no smoke test of the healthUrl output (curl --fail) after the up of "${stack}"`);
     }
     return problems;
 }

@@ -43,7 +43,8 @@ describe("the guard on staging's offline previews", { concurrency: false }, () =
 
     before(async () => {
         fly = await startEmulator({ startDelayMs: 5, stopDelayMs: 5, healthDelayMs: 10, postgresReadyDelayMs: 30, oneOffExits: [{ command: "npm run migrate", exitCode: 0 }], tokens: [TEST_TOKEN] });
-        stack = new StackUnderTest("staging", () => flyEnv(fly));
+        // The commit the recorded preview's build names (RELEASE_COMMIT), as CI's GITHUB_SHA would give it.
+        stack = new StackUnderTest("staging", () => ({ ...flyEnv(fly), GITHUB_SHA: "5e7a1c9d3b2f4e6a8c0d1b3f5a7c9e2d4b6f8a0c" }));
         const up = await stack.run("up", { policyPack: false });
         assert.ok(up.ok, explain(up));
     });

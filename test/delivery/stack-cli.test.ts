@@ -37,7 +37,7 @@ describe("stack commands: usage", () => {
         const r = repo.run(["deploy", "prod"], { ...allCredentials(), ...FAST });
         assert.equal(r.code, 2);
         assert.match(r.stderr, /unknown command "deploy"/);
-        assert.match(r.stderr, /commands: preview, up, refresh, drift, check/);
+        assert.match(r.stderr, /commands: preview, up, refresh, drift, destroy, check/);
         assert.deepEqual(r.records, []);
     });
 

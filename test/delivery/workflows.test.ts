@@ -20,7 +20,8 @@ import {
     checkUpConcurrency,
     stackCommand,
 } from "./gating";
-import { loadWorkflow, matrixValues, stackFiles, stepsIn, Workflow, WORKFLOW_DIR, workflowFiles } from "./workflows";
+import { parseSecretTable } from "./access";
+import { loadWorkflow, matrixValues, REVIEW_STACKS, stackFiles, stepsIn, Workflow, WORKFLOW_DIR, workflowFiles } from "./workflows";
 
 const load = (file: string) => loadWorkflow(file);
 /** A deep copy to break in one place. */
@@ -40,8 +41,8 @@ function githubEnvironments(): Record<string, string> {
 const cloudStacks = stackFiles().filter((s) => s.platform !== "local").map((s) => s.stack);
 
 describe("the workflow files", () => {
-    it("are ci, preview, deploy and drift", () => {
-        assert.deepEqual(workflowFiles(), ["ci.yml", "deploy.yml", "drift.yml", "preview.yml"]);
+    it("are ci, preview, deploy, drift, review and review-sweeper", () => {
+        assert.deepEqual(workflowFiles(), ["ci.yml", "deploy.yml", "drift.yml", "preview.yml", "review-sweeper.yml", "review.yml"]);
     });
 
     it("the stack files' GitHub environments are the ones the workflows deploy into", () => {
@@ -174,7 +175,13 @@ describe("deploy: prod", () => {
 
 describe("deploy: concurrency and environments of every up", () => {
     const deploy = load("deploy.yml");
-    const environments = githubEnvironments();
+    // Review stacks deploy in the one environment docs/delivery.md lists for them (review.yml).
+    const review = parseSecretTable(readFileSync(join(ROOT, "docs", "delivery.md"), "utf8")).filter((r) => r.stack === REVIEW_STACKS);
+    const environments = { ...githubEnvironments(), ...Object.fromEntries(review.map((r) => [REVIEW_STACKS, r.where])) };
+
+    it("the review stacks have one environment", () => {
+        assert.deepEqual(review.map((r) => r.where), ["review"]);
+    });
 
     it("never cancels a running up, one group per stack, each in its GitHub environment", () => {
         for (const file of workflowFiles()) assert.deepEqual(checkUpConcurrency(load(file), environments), [], file);

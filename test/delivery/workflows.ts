@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { reviewNumber } from "../../config/stackFile";
 import { stackFileNames } from "../../config/stackName";
 import { ROOT } from "../harness/stack";
 
@@ -38,6 +39,7 @@ export interface Job {
     readonly "runs-on"?: string | readonly string[];
     readonly steps?: readonly Step[];
     readonly permissions?: unknown;
+    readonly outputs?: Record<string, string>;
 }
 
 export interface Workflow {
@@ -201,4 +203,19 @@ export function matrixCombos(job: Job): Record<string, unknown>[] {
 /** The values `matrix.<key>` takes in a job's matrix combinations, or [] when it has none. */
 export function matrixValues(job: Job, key: string): string[] {
     return matrixCombos(job).flatMap((c) => (c[key] === undefined ? [] : [String(c[key])]));
+}
+
+/**
+ * How docs/delivery.md's secrets table names the stacks of the environment that serves every review stack
+ * (`pr-<number>`): it is set up by hand once (docs/review-stacks.md), since review stacks create no GitHub
+ * environment.
+ */
+export const REVIEW_STACKS = "pr-<n>";
+
+/**
+ * The stack a workflow works on, with every review stack as {@link REVIEW_STACKS}: one named literally (`pr-7`,
+ * config/stackFile.ts's rule) or built from an expression (`pr-${{ needs.request.outputs.number }}`).
+ */
+export function stackFamily(stack: string): string {
+    return reviewNumber(stack) !== undefined || /^pr-\$\{\{[^}]*\}\}$/.test(stack) ? REVIEW_STACKS : stack;
 }

@@ -19,6 +19,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { copyImage } from "../../providers/fly/imageCopyRun";
 import { thinFlyProvider } from "../../providers/fly/registration";
+import { TEST_TOKEN } from "./emulator/defaults";
 import { runInPluginHost, succeeded } from "./serializationHost";
 
 const REGISTRY = "/usr/bin/docker-registry";
@@ -155,21 +156,22 @@ fs.writeFileSync(file("--digestfile"), args[args.length - 2].split("@")[1]);
     const inputs = { source: `registry.fly.io/api-staging@sha256:${"ab".repeat(32)}`, repository: "registry.fly.io/api-prod", sourceTokenEnv: "FLY_STAGING_API_TOKEN", destinationTokenEnv: "FLY_API_TOKEN" };
 
     it("hands skopeo each token in its own 0600 auth file, never on the command line, and removes them", async () => {
-        const env = { SKOPEO: skopeo, FLY_STAGING_API_TOKEN: "fm2_staging-secret", FLY_API_TOKEN: "fm2_prod-secret" };
+        const env = { SKOPEO: skopeo, FLY_STAGING_API_TOKEN: "fm2_staging-secret", FLY_API_TOKEN: TEST_TOKEN };
         assert.equal(await copyImage(inputs, "fly:ImageCopy \"test\"", env), `sha256:${"ab".repeat(32)}`);
         const seen = record();
-        assert.ok(!seen.args.join(" ").includes("secret"), `a token on the command line: ${seen.args.join(" ")}`);
+        const line = seen.args.join(" ");
+        assert.ok(!line.includes("fm2_staging-secret") && !line.includes(TEST_TOKEN), `a token on the command line: ${line}`);
         assert.deepEqual([seen.source.mode, seen.destination.mode], [0o600, 0o600]);
         const auths = (side: { content: string }) => JSON.parse(side.content).auths["registry.fly.io"].auth;
         assert.equal(Buffer.from(auths(seen.source), "base64").toString(), "x:fm2_staging-secret");
-        assert.equal(Buffer.from(auths(seen.destination), "base64").toString(), "x:fm2_prod-secret");
+        assert.equal(Buffer.from(auths(seen.destination), "base64").toString(), `x:${TEST_TOKEN}`);
         assert.ok(seen.args.includes("--all") && seen.args.includes("--preserve-digests"), "an index is copied as it is");
         assert.ok(!existsSync(seen.source.path) && !existsSync(seen.destination.path), "the auth files are removed");
     });
 
     it("refuses to copy when a token variable is unset, naming it (control: nothing ran)", async () => {
         rmSync(join(dir, "record.json"), { force: true });
-        await assert.rejects(copyImage(inputs, "fly:ImageCopy \"test\"", { SKOPEO: skopeo, FLY_API_TOKEN: "fm2_prod-secret" }), /token variable FLY_STAGING_API_TOKEN is not set; export FLY_STAGING_API_TOKEN/);
+        await assert.rejects(copyImage(inputs, "fly:ImageCopy \"test\"", { SKOPEO: skopeo, FLY_API_TOKEN: TEST_TOKEN }), /token variable FLY_STAGING_API_TOKEN is not set; export FLY_STAGING_API_TOKEN/);
         assert.ok(!existsSync(join(dir, "record.json")), "skopeo never ran");
     });
 
@@ -177,6 +179,6 @@ fs.writeFileSync(file("--digestfile"), args[args.length - 2].split("@")[1]);
         const lying = join(dir, "lying-skopeo");
         writeFileSync(lying, `#!/bin/sh\nwhile [ "$1" != "--digestfile" ]; do shift; done\nprintf 'sha256:%064d' 0 > "$2"\n`);
         chmodSync(lying, 0o755);
-        await assert.rejects(copyImage(inputs, "fly:ImageCopy \"test\"", { SKOPEO: lying, FLY_STAGING_API_TOKEN: "a", FLY_API_TOKEN: "b" }), /has digest sha256:0{64}, not the source's sha256:(ab){32}/);
+        await assert.rejects(copyImage(inputs, "fly:ImageCopy \"test\"", { SKOPEO: lying, FLY_STAGING_API_TOKEN: "a", FLY_API_TOKEN: TEST_TOKEN }), /has digest sha256:0{64}, not the source's sha256:(ab){32}/);
     });
 });

@@ -40,6 +40,7 @@ const FLY_OUTPUTS: Record<string, (name: string, inputs: Inputs) => Inputs> = {
     // Shaped as a host name on Fly's Managed Postgres domain and a password, because the program builds a URL of them
     // and production-isolation refuses a host reserved for local use (`.invalid`).
     "pulumi-nodejs:dynamic/fly:ManagedPostgres": (name) => ({ clusterId: marker("clusterId", name), pooler: { host: `pooler.${name}.flympg.net`, port: 1024 + (numberMarker("pooler.port", name) % 64_000) } }),
+    "pulumi-nodejs:dynamic/fly:ExistingPostgres": (name) => ({ name: marker("name", name), region: "ams", pooler: { host: `pooler.${name}.flympg.net`, port: 1024 + (numberMarker("pooler.port", name) % 64_000) } }),
     "pulumi-nodejs:dynamic/fly:PostgresUser": (name) => ({ password: pulumi.secret(`password-of-${name}`) }),
 };
 

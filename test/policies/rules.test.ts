@@ -191,6 +191,9 @@ const cases: Case[] = [
     // The baseline's estimate is $318.82 a month (delivery/cost/fly-prices.json); its budget here is $320.
     { rule: "budget", what: "machines on performance CPUs, over a $320 budget", settings: { budget: { monthlyUsd: 320 } }, change: (r) => (find(r, T.group).props.config.guest.cpu_kind = "performance") },
     { rule: "budget", what: "the database on the scale plan, over a $320 budget", settings: { budget: { monthlyUsd: 320 } }, change: (r) => (find(r, T.pg).props.plan = "scale") },
+    // Prod's resources judged as a review stack's (policies/review.json): test/policies/reviewIsolation.test.ts has each class.
+    { rule: "review-isolation", what: "prod's organization, cluster, database and GitHub environment in a review stack", settings: { "review-isolation": { forbiddenFlyOrgs: ["acme"] } }, change: () => undefined },
+    { rule: "review-isolation", what: "a cluster of its own and a GitHub environment in a review stack", settings: { "review-isolation": { forbiddenFlyOrgs: ["acme-prod"], sharedClusterNames: ["main"] } }, change: () => undefined },
     { rule: "sentry-in-production", what: "traces sample rate 0.5", change: (r) => (envOf(r).SENTRY_TRACES_SAMPLE_RATE = "0.5") },
     { rule: "sentry-in-production", what: "traces sample rate not set", change: (r) => delete envOf(r).SENTRY_TRACES_SAMPLE_RATE },
     { rule: "sentry-in-production", what: "no SENTRY_ENVIRONMENT", change: (r) => delete envOf(r).SENTRY_ENVIRONMENT, also: ["production-identity"] },

@@ -13,19 +13,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { OperationResult } from "../../engine";
+import type { ReleaseRecord } from "../../providers/fly";
 import { type Emulator, type MachineRecord, startEmulator, TEST_TOKEN } from "../fly/emulator";
 import { explain, flyEnv, StackUnderTest } from "../engine/support";
 
-interface Release {
-    image: string;
-    digest: string;
-    commit: string;
-    deployedAt: string;
-    healthyAt: string;
-    rolledBack: boolean;
-    rolledBackAt?: string;
-    rollbackOf?: string;
-}
+type Release = ReleaseRecord;
 
 const BUILD = "docker:index/image:Image";
 const RELEASE_TAG = "pulumi_release";

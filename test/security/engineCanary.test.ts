@@ -87,6 +87,9 @@ describe("canaries through the offline engine: prod preview and up", { concurren
             mutate: (config: Record<string, any>) => {
                 config.secrets = { ...config.secrets, extra: ["STRIPE_API_KEY"] };
                 config.github.secrets = ["SLACK_WEBHOOK_URL"];
+                // The promoted image runs from prod's own organization: a copy from staging's needs a registry
+                // (test/fly/imageCopy.test.ts runs one and checks its credentials).
+                delete config.promotion.sourceOrg;
             },
         };
         results.push(await stack.run("preview", options));
