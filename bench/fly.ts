@@ -51,7 +51,8 @@ const REFERENCE: Record<string, Reference> = {
     noop: { requests: 1 + 3 + 3 * (1 + 1 + SMOKE_READS + 1) + 3, mutating: 9, ms: 3 * SMOKE_MS },
 };
 
-function inputsFor(app: string, strategy: MachineGroupInputs["strategy"], image: string, count = 3): MachineGroupInputs {
+/** A group of `count` machines of `image` in one region, rolled out with `rolloutTiming` (the short drains by default). */
+export function inputsFor(app: string, strategy: MachineGroupInputs["strategy"], image: string, count = 3, rolloutTiming: MachineGroupInputs["rolloutTiming"] = { waitBeforeCordonMs: DRAIN_MS, waitBeforeStopMs: DRAIN_MS }): MachineGroupInputs {
     return {
         app,
         group: "web",
@@ -63,7 +64,7 @@ function inputsFor(app: string, strategy: MachineGroupInputs["strategy"], image:
         },
         strategy,
         healthTimeoutSeconds: 60,
-        rolloutTiming: { waitBeforeCordonMs: DRAIN_MS, waitBeforeStopMs: DRAIN_MS },
+        rolloutTiming,
     };
 }
 

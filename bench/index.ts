@@ -1,13 +1,14 @@
 /**
  * `npm run bench`: stack evaluation time against its budget, the start-up of a real-runtime preview of each stack
  * (cold and warm) against its budget, the test suite's time against its 180 s budget (bench/suite.ts; `--suite` for it
- * alone, `--no-tests` without it), and (when present) the Fly provider's request counts and
- * times against the emulator. Figures are printed as a table, with ratios to the
+ * alone, `--no-tests` without it), (when present) the Fly provider's request counts and times against the emulator,
+ * and the time a rollback takes from a failed verification to the previous release answering (budget 5 min). Figures are printed as a table, with ratios to the
  * budget or reference measured in this one run; nothing here asserts on time.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { MAX_PROVIDER_BYTES, MAX_STATE_BYTES } from "../test/harness/stateSize";
+import { benchRollback, formatRollback } from "./rollback";
 import { benchStacks, STACK_BUDGET_MS } from "./stacks";
 import { benchSuite, formatSuite } from "./suite";
 import { benchStartup, formatStartup, fixedCost } from "./startup";
@@ -45,6 +46,8 @@ async function main() {
         const fly = require(flyBench) as typeof import("./fly");
         console.log(`\n${fly.formatFly(await fly.benchFly())}`);
     }
+
+    console.log(`\n${formatRollback(await benchRollback())}`);
 
     if (!process.argv.includes("--no-tests")) console.log(`\n${formatSuite(benchSuite(ROOT))}`);
 }

@@ -20,6 +20,8 @@ const SLOW = [
     "test/delivery/stack-cli.test.ts",
     "test/delivery/review-sweeper.test.ts",
     "test/engine/lifecycle.test.ts",
+    "test/delivery/rollbackEngine.test.ts",
+    "test/delivery/releaseCli.test.ts",
     "test/policies/stacks.test.ts",
     "test/scripts/commands.test.ts",
     "test/release/train.test.ts",

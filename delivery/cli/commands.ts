@@ -3,11 +3,19 @@
  * the same preflight, the same pinned CLI and the same signal handling.
  */
 import { reviewNumber } from "../../config/stackFile";
+import type { StackAutomation } from "./automation";
 import { EXIT } from "./exitCodes";
+import { RELEASE_COMMANDS } from "./releaseCommands";
 import type { CliRun } from "./runCli";
 
 /** What a command gets once the preflight passed. */
 export interface CommandContext {
+    /** The project root (Pulumi.yaml), also the working folder. */
+    readonly root: string;
+    /** The project's name: the namespace of its config keys. */
+    readonly project: string;
+    /** The environment the CLI runs with. */
+    readonly env: NodeJS.ProcessEnv;
     readonly stack: string;
     /** `--stack <stack>`, and `--config-file Pulumi.review.yaml` for a review stack (config/stackFile.ts). */
     readonly stackArgs: readonly string[];
@@ -19,6 +27,8 @@ export interface CommandContext {
     readonly yes: readonly string[];
     /** Runs the pinned CLI from the project root, printing `+ pulumi <args>` first; see runCli.ts. */
     pulumi(args: readonly string[], opts?: { capture?: boolean }): Promise<CliRun>;
+    /** The stack's outputs and config through the Automation API on the same pinned CLI. */
+    automation(): Promise<StackAutomation>;
     log(line: string): void;
     error(line: string): void;
 }
@@ -31,6 +41,12 @@ export interface StackCommand {
      * @default true
      */
     readonly usesPolicyPack?: boolean;
+    /**
+     * Whether it only reads the stack (outputs, config), so its preflight needs the backend and the passphrase but
+     * not the providers' credentials, and no policy pack.
+     * @default false
+     */
+    readonly readsOnly?: boolean;
     /**
      * Whether it runs the program, so the preflight runs the offline config and policy gate (`npm run plan`) first.
      * @default true
@@ -113,4 +129,5 @@ export const COMMANDS: Readonly<Record<string, StackCommand>> = {
             return EXIT.ok;
         },
     },
+    ...RELEASE_COMMANDS,
 };

@@ -7,6 +7,10 @@ export const EXIT = {
     drift: 3,
     /** The preflight failed: nothing was run. */
     preflight: 4,
+    /** `verify` found the deployed release not answering throughout the window, or a rollback did not end verified. */
+    verification: 5,
+    /** The release records refuse the request: nothing to roll back to, a rolled-back or unhealthy release to promote. */
+    refused: 6,
 } as const;
 
 /** An error that ends the command with `code` after printing `message` (already formatted, to stderr). */

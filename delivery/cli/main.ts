@@ -2,6 +2,7 @@
  * The one way to run Pulumi against a stack, for people and for the GitHub workflows alike:
  *
  *   npm run <preview|up|drift|check> -- <stack> [extra pulumi args...]
+ *   npm run <releases|verify|rollback> -- <stack> [options]; npm run promote -- <from> <to>
  *   node --import tsx delivery/cli/main.ts <command> <stack> [extra pulumi args...]
  *
  * Commands are in commands.ts; the preflight in preflight.ts. Every pulumi command is the pinned CLI
@@ -10,11 +11,13 @@
  * are created on first use (in any backend), and may use an empty passphrase. In Pulumi Cloud, stack names resolve in the token's
  * default organization (an organization token's own).
  *
- * Exit codes (exitCodes.ts): 0 ok; 2 usage; 3 drift found; 4 preflight failed; otherwise pulumi's.
+ * Exit codes (exitCodes.ts): 0 ok; 2 usage; 3 drift found; 4 preflight failed; 5 verification failed; 6 refused by the
+ * release records; otherwise pulumi's.
  */
 import { join } from "node:path";
 import { configFileArgs, enforcementFileName, findStackFile } from "../../config/stackFile";
 import { stackFileNames, stackNameProblem } from "../../config/stackName";
+import { stackAutomation, type StackAutomation } from "./automation";
 import { COMMANDS, type CommandContext } from "./commands";
 import { CommandExit, EXIT } from "./exitCodes";
 import { readStackFacts, type StackFacts } from "./facts";
@@ -61,8 +64,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     } catch (err) {
         throw new CommandExit(EXIT.preflight, `stack: cannot read ${found.file} or Pulumi.yaml:\n  ${(err as Error).message.split("\n").slice(0, 5).join("\n  ")}\n  fix: make sure both are valid YAML and that dependencies are installed (npm ci)`);
     }
-    const usesPolicyPack = command.usesPolicyPack ?? true;
-    const { problems, backend } = checkLocal(root, stack, usesPolicyPack, facts, env);
+    const readsOnly = command.readsOnly ?? false;
+    const usesPolicyPack = !readsOnly && (command.usesPolicyPack ?? true);
+    const { problems, backend } = checkLocal(root, stack, usesPolicyPack, facts, env, readsOnly);
     reportProblems(stack, problems);
     if (command.runsProgram ?? true) console.log(checkPlan(root, stack, env));
 
@@ -72,7 +76,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     await checkBackend(root, stack, cli, backend);
     console.log(`preflight: stack "${stack}" selected, secrets decrypt`);
 
+    let automation: Promise<StackAutomation> | undefined;
     const ctx: CommandContext = {
+        root,
+        project: facts.project,
+        env,
         stack,
         stackArgs: ["--stack", stack, ...configFileArgs(stack, facts.configFile)],
         extraArgs,
@@ -82,6 +90,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
             console.log(`+ pulumi ${args.join(" ")}`);
             return runCli(cli.bin, args, { cwd: root, env, capture: opts?.capture });
         },
+        automation: () => (automation ??= stackAutomation(root, cli)),
         log: (line) => console.log(line),
         error: (line) => console.error(line),
     };

@@ -45,8 +45,11 @@ export function dockerState(env: NodeJS.ProcessEnv): "ok" | "missing" | "down" {
     return r.status === 0 ? "ok" : "down";
 }
 
-/** Checks 1 and 2: files, backend, passphrase and credentials, without running anything but `docker info`. */
-export function checkLocal(root: string, stack: string, usesPolicyPack: boolean, facts: StackFacts, env: NodeJS.ProcessEnv): { problems: Problem[]; backend: BackendChoice } {
+/**
+ * Checks 1 and 2: files, backend, passphrase and credentials, without running anything but `docker info`. A command
+ * that only reads the stack (`readsOnly`) needs the backend and the passphrase, not the providers' credentials.
+ */
+export function checkLocal(root: string, stack: string, usesPolicyPack: boolean, facts: StackFacts, env: NodeJS.ProcessEnv, readsOnly = false): { problems: Problem[]; backend: BackendChoice } {
     const problems: Problem[] = [];
     const problem = (what: string, fix: string) => problems.push({ what, fix });
     const policyConfig = `policies/${enforcementFileName(join(root, "policies"), stack)}`;
@@ -95,6 +98,10 @@ export function checkLocal(root: string, stack: string, usesPolicyPack: boolean,
         }
     }
 
+    // A review stack exists for as long as its pull request asks for one, so its first up creates it, as dev's does.
+    const createOnFirstUse = facts.platform === "local" || reviewNumber(stack) !== undefined;
+    const backendChoice = { env: chosen, managed, createOnFirstUse, backend };
+    if (readsOnly) return { problems, backend: backendChoice };
     // Provider credentials, from what the config uses.
     if (facts.platform === "fly" && !isSet(env, "FLY_API_TOKEN")) {
         problem(`FLY_API_TOKEN is not set: stack "${stack}" runs on Fly.io (platform: fly).`, `export FLY_API_TOKEN="$(fly tokens create org --org ${facts.flyOrg || "<org>"})"`);
@@ -110,9 +117,7 @@ export function checkLocal(root: string, stack: string, usesPolicyPack: boolean,
         if (docker === "missing") problem(`docker is not installed: stack "${stack}" runs on local Docker (platform: local).`, "install Docker Desktop or Docker Engine, then start it");
         if (docker === "down") problem(`the Docker engine is not reachable: stack "${stack}" runs on local Docker (platform: local).`, "start Docker (Docker Desktop, or: sudo systemctl start docker) and check with: docker info");
     }
-    // A review stack exists for as long as its pull request asks for one, so its first up creates it, as dev's does.
-    const createOnFirstUse = facts.platform === "local" || reviewNumber(stack) !== undefined;
-    return { problems, backend: { env: chosen, managed, createOnFirstUse, backend } };
+    return { problems, backend: backendChoice };
 }
 
 /** Throws the preflight report when there are problems. */
@@ -127,6 +132,9 @@ export function reportProblems(stack: string, problems: readonly Problem[]): voi
     throw new CommandExit(EXIT.preflight, lines.join("\n"));
 }
 
+/** `node` arguments of `npm run plan -- <stack>`, from the project root. */
+export const planArgs = (stack: string): string[] => ["--import", "tsx", join("scripts", "plan.ts"), stack];
+
 /**
  * Check 3: the offline config validation and policy gate, the same as `npm run plan -- <stack>`. STACK_SKIP_PLAN=1
  * skips it on a workstation only: with CI set it is refused, so no workflow can deploy past the gate.
@@ -138,7 +146,7 @@ export function checkPlan(root: string, stack: string, env: NodeJS.ProcessEnv): 
         }
         return `preflight: npm run plan -- ${stack} skipped (STACK_SKIP_PLAN=1; refused in CI)`;
     }
-    const r = spawnSync(process.execPath, ["--import", "tsx", join("scripts", "plan.ts"), stack], { cwd: root, env: { ...env, NO_COLOR: "1" }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const r = spawnSync(process.execPath, planArgs(stack), { cwd: root, env: { ...env, NO_COLOR: "1" }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
     if (r.status !== 0) {
         const out = `${r.stdout ?? ""}${r.stderr ?? ""}`.trimEnd().split("\n").slice(-60);
         throw new CommandExit(EXIT.preflight, [`Preflight failed for stack "${stack}": npm run plan -- ${stack} rejected it; nothing was run.`, ...out.map((l) => `  ${l}`)].join("\n"));

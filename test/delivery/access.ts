@@ -289,6 +289,9 @@ export function neededPermissions(job: Job, load: (file: string) => Workflow): R
     // Our own sticky comment (scripts/comment.ts) writes pull-request comments with the job's token.
     if (steps.some((s) => /\bscripts\/comment\.ts\b/.test(s.run ?? ""))) needed["pull-requests"] = "write";
     if (steps.some((s) => /\bgh (issue|label)\b/.test(s.run ?? ""))) needed.issues = "write";
+    // A branch pushed with the job's token and a pull request opened from it (the revert of a promotion).
+    if (steps.some((s) => /\bgit push\b/.test(s.run ?? ""))) needed.contents = "write";
+    if (steps.some((s) => /\bgh pr (create|comment|edit)\b/.test(s.run ?? ""))) needed["pull-requests"] = "write";
     // Review stacks: reading a pull request (gh api .../pulls, the sweeper with PULLS_TOKEN).
     if (steps.some((s) => /\bgh api "repos\/[^"]*\/pulls\//.test(s.run ?? "") || (s.env?.PULLS_TOKEN !== undefined && /\bnpm run review:sweep\b/.test(s.run ?? "")))) needed["pull-requests"] ??= "read";
     return needed;

@@ -74,6 +74,14 @@ if (a === "stack" && b === "init") {
     process.stdout.write("Created stack '" + stack + "'\\n");
     exit(0);
 }
+// Outputs come from the file FAKE_OUTPUTS names; an up replaces them with FAKE_OUTPUTS_AFTER_UP's, as an up records a release.
+if (a === "stack" && b === "output") { process.stdout.write(process.env.FAKE_OUTPUTS ? fs.readFileSync(process.env.FAKE_OUTPUTS, "utf8") : "{}"); exit(0); }
+if (a === "up" && process.env.FAKE_OUTPUTS_AFTER_UP) fs.copyFileSync(process.env.FAKE_OUTPUTS_AFTER_UP, process.env.FAKE_OUTPUTS);
+// The real CLI rewrites the stack file when it sets config; the stand-in marks it, so a test sees the file restored.
+if (a === "config" && (b === "set" || b === "rm")) {
+    const file = "Pulumi." + stackArg() + ".yaml";
+    if (fs.existsSync(file)) fs.appendFileSync(file, "# pulumi config " + b + " " + args[b === "set" ? 3 : 2] + "\\n");
+}
 if (a === "stack" && b === "ls") { process.stdout.write(process.env.FAKE_STACK_LS || "[]"); exit(0); }
 if (a === "config" && process.env.FAKE_DECRYPT_FAIL) fail("error: getting stack configuration: incorrect passphrase");
 if (a === "config") { process.stdout.write("{}\\n"); exit(0); }
@@ -185,6 +193,17 @@ export class FakeRepo {
         rmSync(this.log, { force: true });
         const result = spawnSync(process.execPath, this.argv(args), { cwd, encoding: "utf8", timeout: 60_000, env: this.env(env) });
         return { code: result.status, stdout: result.stdout, stderr: result.stderr, ...this.recorded() };
+    }
+
+    /** {@link run} without blocking this process, for tests that serve something the command calls (a health URL). */
+    runAsync(args: readonly string[], env: Record<string, string> = {}): Promise<RunResult> {
+        const child = this.start(args, env);
+        child.stdin?.end();
+        let stdout = "";
+        let stderr = "";
+        child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr, ...this.recorded() })));
     }
 
     /** Starts the same in the background, for tests that signal it; read what happened with {@link recorded}. */

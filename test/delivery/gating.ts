@@ -8,6 +8,7 @@ import {
     expandEnv,
     Job,
     matrixValues,
+    needsOf,
     secretEnvNames,
     stackFamily,
     StepInContext,
@@ -210,7 +211,7 @@ export function checkStateExportBeforeUp(wf: Workflow, stack: string): string[] 
     return problems;
 }
 
-/** After every up of `stack`, a step reads the `healthUrl` output and fails unless it answers. */
+/** After every up of `stack`, a step reads the `healthUrl` output and fails unless it answers (review stacks). */
 export function checkSmokeAfterUp(wf: Workflow, stack: string): string[] {
     const problems: string[] = [];
     for (const [jobId] of Object.entries(wf.jobs)) {
@@ -220,6 +221,63 @@ export function checkSmokeAfterUp(wf: Workflow, stack: string): string[] {
             (s) => s.jobId === jobId && s.index > up.index && s.step.run && /stack output healthUrl/.test(s.step.run) && /curl\b[^\n]*--fail/.test(s.step.run),
         );
         if (!smoke) problems.push(`${where(wf, jobId)}: no smoke test of the healthUrl output (curl --fail) after the up of "${stack}"`);
+    }
+    return problems;
+}
+
+/**
+ * After every up of `stack`, in this order: `npm run verify` of the stack; a rollback (`npm run rollback -- <stack>
+ * --yes`) that runs only when that verification failed; then a step, on the same condition, that fails the job.
+ */
+export function checkVerifyAfterUp(wf: Workflow, stack: string): string[] {
+    const problems: string[] = [];
+    for (const [jobId] of Object.entries(wf.jobs)) {
+        const up = jobRunsUp(wf, jobId).find((u) => u.stack === stack);
+        if (!up) continue;
+        const steps = stepsIn(wf).filter((s) => s.jobId === jobId && s.index > up.index);
+        const runs = (s: StepInContext, command: string) => s.step.run !== undefined && new RegExp(`${stackCommand(command).source}\\s+"?${stack}"?`).test(expandEnv(s.step.run, s.env));
+        const verify = steps.find((s) => runs(s, "verify"));
+        if (!verify) {
+            problems.push(`${where(wf, jobId)}: no npm run verify -- ${stack} after the up of "${stack}"`);
+            continue;
+        }
+        const onFailure = (s: StepInContext) => verify.step.id !== undefined && s.step.if?.replace(/\s+/g, " ") === `failure() && steps.${verify.step.id}.outcome == 'failure'`;
+        const rollback = steps.find((s) => runs(s, "rollback"));
+        if (!rollback || !/--yes\b/.test(rollback.step.run ?? "")) problems.push(`${where(wf, jobId)}: no npm run rollback -- ${stack} --yes after the verification of "${stack}"`);
+        else if (rollback.index < verify.index) problems.push(`${where(wf, jobId)}: the rollback (step ${rollback.index}) must come after the verification (step ${verify.index})`);
+        else if (!onFailure(rollback)) problems.push(`${where(wf, jobId)}: the rollback must run only when the verification failed (if: failure() && steps.${verify.step.id ?? "<id>"}.outcome == 'failure')`);
+        const report = rollback && steps.find((s) => s.index > rollback.index && onFailure(s) && /\bexit 1\b/.test(s.step.run ?? ""));
+        if (rollback && !report) problems.push(`${where(wf, jobId)}: after the rollback no step fails the job with what happened`);
+    }
+    return problems;
+}
+
+/**
+ * When prod's verification failed, a job opens the pull request that reverts the promotion record: it waits for the
+ * deploy, runs only on that job's `verify` output being `failure`, holds no credentials but the repository's own
+ * token, and is the one job granted contents: write and pull-requests: write.
+ */
+export function checkRevertPromotion(wf: Workflow, deployJob = "deploy-prod"): string[] {
+    const problems: string[] = [];
+    const deploy = wf.jobs[deployJob];
+    const verifyId = (deploy?.steps ?? []).find((s) => s.run !== undefined && stackCommand("verify").test(s.run))?.id;
+    const output = Object.entries(((deploy as { outputs?: Record<string, string> } | undefined)?.outputs ?? {})).find(([, v]) => verifyId !== undefined && v.replace(/\s+/g, "") === `\${{steps.${verifyId}.outcome}}`)?.[0];
+    if (!output) problems.push(`${wf.file} job "${deployJob}": no job output carrying the verification's outcome (\${{ steps.<verify>.outcome }})`);
+    const reverts = Object.entries(wf.jobs).filter(([, job]) => (job.steps ?? []).some((s) => /\bgit\b[^\n]*\brevert\b/.test(s.run ?? "") && /\bgh pr create\b/.test(s.run ?? "")));
+    if (reverts.length !== 1) {
+        problems.push(`${wf.file}: expected one job that reverts the promotion with git revert and gh pr create, found ${reverts.length}`);
+        return problems;
+    }
+    const [jobId, job] = reverts[0];
+    if (!needsOf(job).includes(deployJob)) problems.push(`${where(wf, jobId)}: must need ${deployJob}`);
+    if (output && job.if?.replace(/\s+/g, " ") !== `failure() && needs.${deployJob}.outputs.${output} == 'failure'`) {
+        problems.push(`${where(wf, jobId)}: must run only when ${deployJob}'s verification failed (if: failure() && needs.${deployJob}.outputs.${output} == 'failure')`);
+    }
+    if (SECRET_EXPR.test(JSON.stringify({ env: job.env, steps: job.steps })) || environmentName(job) !== undefined) problems.push(`${where(wf, jobId)}: must hold no deploy credentials (no secrets, no environment); the repository's token is enough`);
+    if (!/\$\{\{\s*github\.token\s*\}\}/.test(JSON.stringify(job.steps))) problems.push(`${where(wf, jobId)}: must open the pull request with the repository's token (GH_TOKEN: \${{ github.token }})`);
+    for (const [otherId, other] of Object.entries(wf.jobs)) {
+        const granted = (other.permissions ?? {}) as Record<string, string>;
+        if (otherId !== jobId && (granted.contents === "write" || granted["pull-requests"] === "write")) problems.push(`${where(wf, otherId)}: only ${jobId} may write contents or pull requests`);
     }
     return problems;
 }

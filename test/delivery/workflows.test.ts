@@ -13,7 +13,8 @@ import {
     checkPreview,
     checkProdDeploy,
     checkSecretsNotPrinted,
-    checkSmokeAfterUp,
+    checkRevertPromotion,
+    checkVerifyAfterUp,
     checkStateExportBeforeUp,
     checkEndToEnd,
     checkUpConcurrency,
@@ -110,12 +111,65 @@ describe("deploy: prod", () => {
         assert.match(checkStateExportBeforeUp(wf, "prod").join("\n"), /is not uploaded with actions\/upload-artifact/);
     });
 
-    it("smoke-tests the health URL after the up", () => {
-        assert.deepEqual(checkSmokeAfterUp(deploy, "prod"), []);
-        assert.deepEqual(checkSmokeAfterUp(deploy, "staging"), []);
-        const wf = copy(deploy);
-        wf.jobs["deploy-prod"].steps = wf.jobs["deploy-prod"].steps.filter((s: any) => s.id !== "smoke");
-        assert.match(checkSmokeAfterUp(wf, "prod").join("\n"), /no smoke test of the healthUrl output/);
+    it("verifies after each up, rolls back only when verification failed, then fails with what happened", () => {
+        assert.deepEqual(checkVerifyAfterUp(deploy, "prod"), []);
+        assert.deepEqual(checkVerifyAfterUp(deploy, "staging"), []);
+        const steps = (wf: any, job: string) => wf.jobs[job].steps as any[];
+        const at = (wf: any, job: string, command: string) => steps(wf, job).findIndex((s) => stackCommand(command).test(s.run ?? ""));
+
+        let wf = copy(deploy);
+        wf.jobs["deploy-prod"].steps = steps(wf, "deploy-prod").filter((s) => !stackCommand("verify").test(s.run ?? ""));
+        assert.match(checkVerifyAfterUp(wf, "prod").join("\n"), /job "deploy-prod": no npm run verify -- prod after the up/);
+
+        wf = copy(deploy);
+        const list = steps(wf, "deploy-staging");
+        const [verify] = list.splice(at(wf, "deploy-staging", "verify"), 1);
+        list.splice(at(wf, "deploy-staging", "up"), 0, verify);
+        assert.match(checkVerifyAfterUp(wf, "staging").join("\n"), /no npm run verify -- staging after the up/, "a verification before the up verifies the old release");
+
+        wf = copy(deploy);
+        delete steps(wf, "deploy-prod")[at(wf, "deploy-prod", "rollback")].if;
+        assert.match(checkVerifyAfterUp(wf, "prod").join("\n"), /the rollback must run only when the verification failed/);
+
+        wf = copy(deploy);
+        steps(wf, "deploy-prod")[at(wf, "deploy-prod", "rollback")].run = 'npm run rollback -- "$STACK"';
+        assert.match(checkVerifyAfterUp(wf, "prod").join("\n"), /no npm run rollback -- prod --yes/, "without --yes nobody answers the confirmation");
+
+        wf = copy(deploy);
+        wf.jobs["deploy-prod"].steps = steps(wf, "deploy-prod").filter((s) => !/exit 1/.test(s.run ?? ""));
+        assert.match(checkVerifyAfterUp(wf, "prod").join("\n"), /after the rollback no step fails the job/);
+    });
+
+    it("names a soak override in the prod up's message and as a warning", () => {
+        const up = deploy.jobs["deploy-prod"].steps!.find((s) => stackCommand("up").test(s.run ?? ""))!;
+        assert.match(up.run!, /pulumi config get --stack "\$STACK" --path promotion\.override\.reason/);
+        assert.match(up.run!, /::warning::.*\$override/);
+        assert.match(up.run!, /--message "[^"]*\$\{override:\+; soak overridden: \$override\}"/);
+    });
+
+    it("opens the pull request reverting the promotion when prod failed verification, with the least rights", () => {
+        assert.deepEqual(checkRevertPromotion(deploy), []);
+        const revert = deploy.jobs["revert-promotion"];
+        assert.deepEqual(revert.permissions, { contents: "write", "pull-requests": "write" });
+        const script = revert.steps!.map((s) => s.run ?? "").join("\n");
+        assert.match(script, /git log -1 --format=%H -G 'healthyAt:' "\$GITHUB_SHA" -- Pulumi\.prod\.yaml/, "it reverts the last change of prod's promotion record");
+
+        let wf = copy(deploy);
+        wf.jobs["revert-promotion"].if = "failure()";
+        assert.match(checkRevertPromotion(wf).join("\n"), /must run only when deploy-prod's verification failed/);
+        wf = copy(deploy);
+        wf.jobs["revert-promotion"].environment = "production";
+        wf.jobs["revert-promotion"].steps[1].env.FLY_API_TOKEN = "${{ secrets.FLY_API_TOKEN }}";
+        assert.match(checkRevertPromotion(wf).join("\n"), /must hold no deploy credentials/);
+        wf = copy(deploy);
+        wf.jobs["deploy-prod"].permissions = { contents: "write" };
+        assert.match(checkRevertPromotion(wf).join("\n"), /job "deploy-prod": only revert-promotion may write contents or pull requests/);
+        wf = copy(deploy);
+        delete wf.jobs["deploy-prod"].outputs;
+        assert.match(checkRevertPromotion(wf).join("\n"), /no job output carrying the verification's outcome/);
+        wf = copy(deploy);
+        delete wf.jobs["revert-promotion"];
+        assert.match(checkRevertPromotion(wf).join("\n"), /expected one job that reverts the promotion/);
     });
 });
 

@@ -16,6 +16,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { appRoutes } from "./apps";
+import { appOfHost, edgeAnswer, edgeFetch } from "./edge";
 import { Faults } from "./faults";
 import { DEFAULT_IMAGES, DEFAULT_ORGANIZATIONS, TEST_TOKEN } from "./defaults";
 import { RateLimiter, FLY_RATE_LIMITS } from "./limits";
@@ -48,6 +49,11 @@ export interface Emulator {
     url: string;
     /** Every request received, in order (Authorization removed). */
     requests: RecordedRequest[];
+    /**
+     * A `fetch` that sends each request to the emulator's edge with the URL's host as Host, as if the app's DNS
+     * pointed there: `GET https://<app>.fly.dev/health` is answered by a serving machine of the app (edge.ts).
+     */
+    edgeFetch: typeof fetch;
     /** The requests that are not `GET`. */
     mutating(): RecordedRequest[];
     /**
@@ -107,6 +113,7 @@ function resolveOptions(options: EmulatorOptions): ResolvedOptions {
         postgresFailingRegions: options.postgresFailingRegions ?? [],
         waitMsPerSecond: options.waitMsPerSecond ?? 1000,
         crashingImages: options.crashingImages ?? [],
+        degradingImages: options.degradingImages ?? [],
         rateLimits: options.rateLimits ?? FLY_RATE_LIMITS,
         proxyLagMs: options.proxyLagMs ?? 2000,
         secretsPropagationMs: options.secretsPropagationMs ?? 500,
@@ -243,6 +250,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             send(res, r);
         };
 
+        // A request to an app's hostname is Fly's edge, not its API: routed to a serving machine, no token needed.
+        const app = appOfHost(state, req.headers.host ?? "");
+        if (app) {
+            record.edge = true;
+            return reply(edgeAnswer(app, url.pathname));
+        }
+
         const problem = authProblem(req.headers.authorization, resolved.tokens);
         if (problem) return reply(fail(401, problem));
 
@@ -351,6 +365,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return {
         url: `http://127.0.0.1:${port}`,
         requests,
+        edgeFetch: edgeFetch(`http://127.0.0.1:${port}`),
         mutating: () => requests.filter((r) => r.method !== "GET"),
         takeViolations: () => violations.splice(0),
         clearRequests: () => {

@@ -1,7 +1,8 @@
 /**
  * Machine routes of the Fly API emulator (`/v1/apps/{app}/machines...`): create, get, list, update, delete, start,
  * stop, wait, leases, cordon/uncordon, and the state machine created → starting → started → stopping → stopped →
- * destroyed with health checks that pass (or fail, for `failingImages`) after `healthDelayMs`. One-off machines
+ * destroyed with health checks that pass (or fail, for `failingImages`) after `healthDelayMs`, and turn critical later
+ * for `degradingImages`. One-off machines
  * (`auto_destroy`) run their command instead: they exit as `oneOffExits` says, then destroy themselves.
  */
 import { createHash, randomBytes } from "node:crypto";
@@ -156,6 +157,15 @@ function boot(ctx: RouteContext, app: AppRecord, machine: MachineRecord, initial
             else setChecks(machine, "passing", "success");
             machine.updatedAt = nowIso();
             ctx.machineChanged(app.name, machine);
+            const degrading = ctx.options.degradingImages.find((d) => matches(d.image, machine.config.image ?? ""));
+            if (degrading && !failsHealth(ctx, machine.config.image)) {
+                ctx.later(degrading.afterMs, () => {
+                    if (generations.get(machine) !== gen) return;
+                    setChecks(machine, "critical", "HTTP 503: the health endpoint reports an error");
+                    machine.updatedAt = nowIso();
+                    ctx.machineChanged(app.name, machine);
+                });
+            }
         });
     });
 }

@@ -67,6 +67,13 @@ export interface EmulatorOptions {
     /** Images whose process exits with code 1 shortly after every start and is restarted (a crash loop). */
     crashingImages?: (string | RegExp)[];
     /**
+     * Images that pass Fly's checks at first and turn unhealthy later, the failure a deploy's verification exists to
+     * catch: `afterMs` after its checks first pass, a machine of a matching image has them `critical` and its
+     * `/health` answers 503 (see edge.ts).
+     * @default []
+     */
+    degradingImages?: DegradingImage[];
+    /**
      * Fly's rate limits on machine routes, answered 429 + `Retry-After`; `false` turns them off.
      * @default Fly's numbers (FLY_RATE_LIMITS: actions 1/s burst 3, reads 5/s burst 10)
      */
@@ -157,6 +164,12 @@ export interface LeaseRecord {
  * suspend route and its machines do not fail to launch).
  */
 export type MachineState = "created" | "starting" | "started" | "stopping" | "stopped" | "suspended" | "failed" | "destroying" | "destroyed" | "replacing";
+
+/** An image that turns unhealthy `afterMs` after its checks first pass (exact reference, or a RegExp tested on it). */
+export interface DegradingImage {
+    readonly image: string | RegExp;
+    readonly afterMs: number;
+}
 
 /** One machine. `config` is exactly what the client sent (Fly's snake_case `fly.MachineConfig`). */
 export interface MachineRecord {
@@ -289,6 +302,8 @@ export interface RecordedRequest {
     violation?: string;
     /** True when the emulator's rate limiter answered 429. */
     rateLimited?: boolean;
+    /** Sent to an app's hostname (Fly's edge, edge.ts), not to the Machines API. */
+    edge?: boolean;
     /** Milliseconds since the emulator started. */
     at: number;
 }
