@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stackNameProblem } from "../../config/stackName";
-import type { CommandContext, StackCommand } from "./commands";
+import type { CommandContext, StackCommand } from "./command";
 import { CommandExit, EXIT } from "./exitCodes";
 import { planArgs } from "./preflight";
 
