@@ -8,6 +8,7 @@ import { UNKNOWN } from "../../engine/wire";
 import { type ChangeOp, type ResourceChange } from "../preview/model";
 import { costChange, type PreviewReport } from "../preview/report";
 import { statefulType } from "../preview/stateful";
+import { PROMOTION_SOAK_OVERRIDE } from "../../policies/rules/release/promotion-soak-override";
 
 /** The hidden first line that marks a stack's comment. */
 export function commentMarker(stack: string): string {
@@ -53,6 +54,8 @@ export function renderComment(report: PreviewReport, runUrl?: string): string {
     if (model.errors.length > 0) out.push(`- **The preview failed**: ${escapeCell(model.errors.join("; ")).slice(0, 1500)}`);
     out.push(`- **Policies**: ${mandatory.length} mandatory, ${advisory.length} advisory violation${advisory.length === 1 ? "" : "s"}`);
     for (const v of mandatory) out.push(`  - ❌ \`${v.policyName}\`${v.urn ? ` (${v.urn.slice(v.urn.lastIndexOf("::") + 2)})` : ""}: ${escapeCell(v.message)}`);
+    // An emergency promotion past the soak is advisory, yet belongs in the verdict, where a reviewer reads first.
+    for (const v of advisory.filter((a) => a.policyName === PROMOTION_SOAK_OVERRIDE)) out.push(`  - ⚠️ \`${v.policyName}\`: ${escapeCell(v.message)}`);
     out.push(`- **Guard** (data and identity): ${!guard.enabled ? "off for this stack" : guard.ok ? "nothing lost" : `${guard.findings.length} blocked`}`);
     for (const f of guard.findings) out.push(`  - ❌ \`${f.resource}\`: ${escapeCell(f.message)}`);
     for (const a of guard.allowed) out.push(`  - ⚠️ allowed: ${a.op} of \`${a.resource}\` (${escapeCell(a.by)})`);

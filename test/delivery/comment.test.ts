@@ -41,6 +41,17 @@ describe("the preview comment", () => {
         assert.doesNotMatch(text, /app-machines/, "unchanged resources are not listed");
     });
 
+    it("puts a soak override in the verdict, where other advisory findings stay collapsed below", () => {
+        const violation = (policyName: string, message: string) => ({ policyName, message, enforcementLevel: "advisory" as const, urn: undefined });
+        const withOverride = { ...model, violations: [...model.violations, violation("promotion-soak-override", "soak overridden: hotfix for the login outage"), violation("https-only", "plain http allowed")] };
+        const rendered = renderComment(previewReport(withOverride, { statefulChanges: "block", allow: [] }, [], 400));
+        const verdictEnd = rendered.indexOf("**Guard**");
+        assert.match(rendered.slice(0, verdictEnd), /- ⚠️ `promotion-soak-override`: soak overridden: hotfix for the login outage/);
+        // Control: an ordinary advisory finding stays out of the verdict.
+        assert.doesNotMatch(rendered.slice(0, verdictEnd), /https-only/);
+        assert.match(rendered, /Advisory policy findings \(2\)/);
+    });
+
     it("passes with a green verdict and no changes for a no-op preview", () => {
         const noop = fromCli("prod", { steps: [] });
         const ok = renderComment(previewReport(noop, { statefulChanges: "block", allow: [] }));
