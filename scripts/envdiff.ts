@@ -4,6 +4,8 @@
  * parity at a glance; secret values are never read, only whether each is set. Then each stack's monthly estimate,
  * line by line, from an offline preview (delivery/cost/; `--no-cost` skips those previews).
  */
+// First: config/ loads @pulumi/pulumi, and with it TypeScript's compiler, which envdiff never uses (docs/startup.md).
+import "../startup/deferNow";
 import { STACK_NAME, stackFileNames, StackNameError, stackNameProblem } from "../config";
 import { renderEstimate } from "../delivery/cost/estimate";
 import { fromEngine } from "../delivery/preview/model";

@@ -5,6 +5,8 @@
  * No credential is read and nothing is contacted: Fly calls would go to a closed local port with a placeholder
  * token. Exits non-zero on invalid config, a failed check or a mandatory violation.
  */
+// First: config/ loads @pulumi/pulumi, and with it TypeScript's compiler, which a plan never uses (docs/startup.md).
+import "../startup/deferNow";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { StackNameError, stackNameProblem } from "../config";

@@ -15,6 +15,7 @@
  * release records; otherwise pulumi's.
  */
 import { join } from "node:path";
+import { deferUnusedModules } from "../../startup/defer";
 import { configFileArgs, enforcementFileName, findStackFile } from "../../config/stackFile";
 import { stackFileNames, stackNameProblem } from "../../config/stackName";
 import { stackAutomation, type StackAutomation } from "./automation";
@@ -99,6 +100,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
 }
 
 if (require.main === module) {
+    // The Automation API loads all of @pulumi/pulumi, TypeScript's compiler included, which no command uses: about a
+    // third of a second of every command's start (docs/startup.md).
+    deferUnusedModules();
     main(process.argv.slice(2)).then(
         (code) => {
             process.exitCode = code;

@@ -9,6 +9,8 @@
  * the stack command `destroy` (destroy, then `stack rm`) on each stack chosen, one after the other; a failure is
  * reported and the others still go. Exit 0 when every chosen stack went, 1 otherwise, 2 on bad arguments.
  */
+// First: config/ loads @pulumi/pulumi, and with it TypeScript's compiler, which the sweeper never uses (docs/startup.md).
+import "../../startup/deferNow";
 import { parseArgs } from "node:util";
 import { REVIEW_TEMPLATE, reviewNumber } from "../../config/stackFile";
 import { readStackFile, parseStackFile } from "../../scripts/stackFile";

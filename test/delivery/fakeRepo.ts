@@ -125,7 +125,7 @@ export const SENTINELS = {
 } as const;
 
 /** What the stack commands read: their own code, the stack-name rule, the stack and project files, the pack's enforcement files. */
-const WANTED = [/^delivery(\/cli(\/.*)?)?$/, /^config(\/stack(Name|File)\.ts)?$/, /^startup(\/plugins(\/.*)?)?$/, /^scripts(\/stack\.sh)?$/, /^Pulumi(\.[^/]+)?\.yaml$/, /^package\.json$/, /^policies(\/[^/]+\.json)?$/];
+const WANTED = [/^delivery(\/cli(\/.*)?)?$/, /^config(\/stack(Name|File)\.ts)?$/, /^startup(\/plugins(\/.*)?|\/defer\.js)?$/, /^scripts(\/stack\.sh)?$/, /^Pulumi(\.[^/]+)?\.yaml$/, /^package\.json$/, /^policies(\/[^/]+\.json)?$/];
 
 export class FakeRepo {
     readonly root: string;
