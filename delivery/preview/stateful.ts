@@ -52,6 +52,14 @@ export const STATEFUL_TYPES: Readonly<Record<string, StatefulType>> = {
         configKeys: {},
         fix: "keep the volume's setting; fork it (`fly volumes fork`) into the new one first",
     },
+    // Never replaced in place (its diff replaces nothing), but deleted with the app component's name or removal.
+    "pulumi-nodejs:dynamic/release:ReleaseHistory": {
+        holds: "data",
+        loses: "the stack's release records (the release and releases outputs that npm run rollback and promote read)",
+        replacedBy: [],
+        configKeys: {},
+        fix: "keep the app component and its name; without the records a rollback needs --to <digest> (npm run releases -- <stack> first, to note them)",
+    },
     "docker:index/volume:Volume": {
         holds: "data",
         loses: "the local database's files",

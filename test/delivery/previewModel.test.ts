@@ -51,6 +51,17 @@ describe("the preview model from `pulumi preview --json`", () => {
         assert.match(verdict.findings[1].message, /pulumi config set --stack prod --path 'guard\.allow\[0\]\.resource' app-data/);
     });
 
+    it("blocks deleting the release records, which rollback and promote read; their update passes", () => {
+        const type = "pulumi-nodejs:dynamic/release:ReleaseHistory";
+        const urn = `urn:pulumi:prod::api-environments::platform:app:AppService$${type}::app-releases`;
+        const step = (op: string) => ({ op, urn, oldState: { urn, custom: true, type, inputs: { image: "registry.fly.io/api-prod@sha256:" + "a".repeat(64) }, outputs: {} } });
+        const deleted = judge(fromCli("prod", { steps: [step("delete")] } as unknown as CliPreviewDigest), BLOCK, "prod");
+        assert.deepEqual(deleted.findings.map((f) => [f.resource, f.op]), [["app-releases", "delete"]]);
+        assert.match(deleted.findings[0].message, /would be deleted .*losing the stack's release records/);
+        // Control: a new release recorded (an update) is no loss.
+        assert.equal(judge(fromCli("prod", { steps: [step("update")] } as unknown as CliPreviewDigest), BLOCK, "prod").ok, true);
+    });
+
     it("passes each with its own allowance: a guard.allow entry for one, a label for the other", () => {
         const allowDb: GuardConfig = { statefulChanges: "block", allow: [{ resource: "database-cluster", reason: "restored into fra from last night's backup" }] };
         assert.deepEqual(judge(model, allowDb, "prod").findings.map((f) => f.resource), ["app-data"]);
