@@ -44,8 +44,23 @@ interface StateFile {
     resources: ResourceState[];
 }
 
+/** Keys derived in this process, by passphrase and salt: scrypt is slow on purpose, and a stack is loaded and saved many times. */
+const derived = new Map<string, Buffer>();
+
 function keyFor(passphrase: string, salt: Buffer): Buffer {
-    return scryptSync(passphrase, salt, 32);
+    const id = `${salt.toString("base64")}\0${passphrase}`;
+    let key = derived.get(id);
+    if (key === undefined) derived.set(id, (key = scryptSync(passphrase, salt, 32)));
+    return key;
+}
+
+/** The salt a state file already has, so a stack keeps one salt (as Pulumi's passphrase provider does); else a new one. */
+function saltOf(file: string): Buffer {
+    if (existsSync(file)) {
+        const salt = (JSON.parse(readFileSync(file, "utf8")) as Partial<StateFile>).secrets?.salt;
+        if (typeof salt === "string" && salt.length > 0) return Buffer.from(salt, "base64");
+    }
+    return randomBytes(16);
 }
 
 function encrypt(value: Wire, key: Buffer): string {
@@ -91,7 +106,7 @@ export function loadState(file: string | undefined, project: string, stack: stri
 
 /** Writes the state file atomically, every secret encrypted. */
 export function saveState(file: string, state: StackState, passphrase: string): void {
-    const salt = randomBytes(16);
+    const salt = saltOf(file);
     const key = keyFor(passphrase, salt);
     const body: StateFile = {
         version: 1,
