@@ -130,7 +130,8 @@ export function checkManagedPostgres(olds: Partial<ManagedPostgresInputs> | unde
     };
     bad("name", typeof news.name !== "string" || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(news.name), "name must be lowercase letters, digits and dashes, at most 63 characters");
     bad("orgSlug", typeof news.orgSlug !== "string" || !news.orgSlug, "orgSlug is required");
-    bad("region", flyRegionProblem(news.region) !== undefined, `region ${flyRegionProblem(news.region)}, got ${JSON.stringify(news.region)}`);
+    const regionProblem = flyRegionProblem(news.region);
+    bad("region", regionProblem !== undefined, `region ${regionProblem}, got ${JSON.stringify(news.region)}`);
     bad("plan", !PLANS.includes(news.plan as PostgresPlan), `plan must be one of ${PLANS.join(", ")}, got ${JSON.stringify(news.plan)}`);
     bad("diskSizeGb", !Number.isInteger(news.diskSizeGb) || news.diskSizeGb! < 10 || news.diskSizeGb! > 1000, `diskSizeGb must be an integer from 10 to 1000, got ${news.diskSizeGb}`);
     bad("pgMajorVersion", news.pgMajorVersion !== 16 && news.pgMajorVersion !== 17, `pgMajorVersion must be 16 or 17, got ${news.pgMajorVersion}`);
