@@ -22,9 +22,10 @@ export interface LoadedStack extends ParsedStackConfig {
     readonly flyApiToken?: pulumi.Output<string>;
     /**
      * The commit this up's code comes from (`GITHUB_SHA`, else `git rev-parse HEAD`, else `unknown`): what a build's
-     * release record and `RELEASE_COMMIT` name.
+     * release record and `RELEASE_COMMIT` name. Undefined when the up builds no image (a prebuilt, promoted or
+     * rolled-back one carries its own commit), so those runs start no `git`.
      */
-    readonly commit: string;
+    readonly commit?: string;
 }
 
 const COMMIT = /^[0-9a-f]{40}$/;
@@ -99,5 +100,5 @@ export function loadStackConfig(): LoadedStack {
     if (sourceProblem !== undefined) throw sourceProblem;
     const config = new pulumi.Config(PROJECT);
     const secretValues = Object.fromEntries(parsed.secretNames.map((name) => [name, config.requireSecret(name)]));
-    return { ...parsed, project: pulumi.getProject(), secretValues, flyApiToken: token ? pulumi.secret(token) : undefined, commit: currentCommit(process.env, process.cwd()) };
+    return { ...parsed, project: pulumi.getProject(), secretValues, flyApiToken: token ? pulumi.secret(token) : undefined, commit: buildsImage(parsed.config) ? currentCommit(process.env, process.cwd()) : undefined };
 }

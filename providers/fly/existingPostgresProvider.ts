@@ -5,11 +5,10 @@
  * cluster, and a stack that holds one can be destroyed without touching it.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { DataEnvelope, PostgresEndpoint } from "./api";
-import { flyRequest } from "./client";
-import { type CheckFailure, CLUSTER_ID, changedKeys, isKnown, label, unwrap } from "./providerInputs";
+import type { PostgresEndpoint } from "./api";
+import { type CheckFailure, CLUSTER_ID, changedKeys, isKnown, label } from "./providerInputs";
 import { kindProvider } from "./kindProvider";
-import { clusterPath, GONE_STATUSES, type MpgCluster } from "./postgresApi";
+import { getCluster, GONE_STATUSES } from "./postgresApi";
 
 export interface ExistingPostgresInputs {
     /** Fly's id of the cluster (`fly mpg list`). */
@@ -32,10 +31,6 @@ function who(clusterId: string): string {
     return label("ExistingPostgres", clusterId);
 }
 
-async function getCluster(clusterId: string): Promise<MpgCluster | undefined> {
-    return unwrap(await flyRequest<DataEnvelope<MpgCluster> | undefined>({ method: "GET", path: clusterPath(clusterId), resource: who(clusterId), allowNotFound: true }));
-}
-
 export function checkExistingPostgres(_olds: unknown, news: Partial<ExistingPostgresInputs>): CheckFailure[] {
     const failures: CheckFailure[] = [];
     if (isKnown(news.clusterId) && (typeof news.clusterId !== "string" || !CLUSTER_ID.test(news.clusterId))) {
@@ -54,7 +49,7 @@ export function diffExistingPostgres(olds: ExistingPostgresInputs, news: Existin
 
 /** The cluster as the program may use it, or the reason it may not. */
 async function verified(inputs: ExistingPostgresInputs): Promise<ExistingPostgresOutputs> {
-    const cluster = await getCluster(inputs.clusterId);
+    const cluster = await getCluster(inputs.clusterId, who(inputs.clusterId));
     const list = `\`fly mpg list --org ${inputs.orgSlug}\` lists its clusters`;
     if (!cluster || GONE_STATUSES.includes(cluster.status)) throw new Error(`${who(inputs.clusterId)}: Fly has no cluster ${inputs.clusterId} (${list}). Set database.cluster to the id of the cluster to share.`);
     const org = cluster.organization?.slug;
@@ -71,7 +66,7 @@ export async function createExistingPostgres(inputs: ExistingPostgresInputs): Pr
 }
 
 export async function readExistingPostgres(id: string, props: Partial<ExistingPostgresOutputs>): Promise<pulumi.dynamic.ReadResult> {
-    const cluster = await getCluster(id);
+    const cluster = await getCluster(id, who(id));
     if (!cluster || GONE_STATUSES.includes(cluster.status)) return { id: "", props: undefined };
     const primary = cluster.endpoints?.primary;
     const inputs: ExistingPostgresInputs = { clusterId: id, orgSlug: cluster.organization?.slug ?? String(props.orgSlug) };

@@ -16,6 +16,7 @@ import { type CheckFailure, CLUSTER_ID, changedKeys, label, unwrap, isKnown } fr
 import {
     clusterPath,
     FAILED_STATUSES,
+    getCluster,
     GONE_STATUSES,
     type MpgCluster,
     type MpgClusterSummary,
@@ -100,10 +101,6 @@ function fixFor(name: string, property: string, from: unknown, to: unknown): str
     }
 }
 
-async function getCluster(id: string, name: string): Promise<MpgCluster | undefined> {
-    return unwrap(await flyRequest<DataEnvelope<MpgCluster> | undefined>({ method: "GET", path: clusterPath(id), resource: resourceOf(name), allowNotFound: true }));
-}
-
 function outputsOf(inputs: ManagedPostgresInputs, cluster: MpgCluster): ManagedPostgresOutputs {
     const primary = cluster.endpoints?.primary;
     return {
@@ -130,7 +127,8 @@ export function checkManagedPostgres(olds: Partial<ManagedPostgresInputs> | unde
     };
     bad("name", typeof news.name !== "string" || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(news.name), "name must be lowercase letters, digits and dashes, at most 63 characters");
     bad("orgSlug", typeof news.orgSlug !== "string" || !news.orgSlug, "orgSlug is required");
-    bad("region", flyRegionProblem(news.region) !== undefined, `region ${flyRegionProblem(news.region)}, got ${JSON.stringify(news.region)}`);
+    const regionProblem = flyRegionProblem(news.region);
+    bad("region", regionProblem !== undefined, `region ${regionProblem}, got ${JSON.stringify(news.region)}`);
     bad("plan", !PLANS.includes(news.plan as PostgresPlan), `plan must be one of ${PLANS.join(", ")}, got ${JSON.stringify(news.plan)}`);
     bad("diskSizeGb", !Number.isInteger(news.diskSizeGb) || news.diskSizeGb! < 10 || news.diskSizeGb! > 1000, `diskSizeGb must be an integer from 10 to 1000, got ${news.diskSizeGb}`);
     bad("pgMajorVersion", news.pgMajorVersion !== 16 && news.pgMajorVersion !== 17, `pgMajorVersion must be 16 or 17, got ${news.pgMajorVersion}`);
@@ -158,7 +156,7 @@ async function waitReady(cluster: MpgCluster, inputs: ManagedPostgresInputs): Pr
     const timeoutS = inputs.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT_S;
     const who = resourceOf(inputs.name);
     const ready = await pollUntil(async () => {
-        const current = await getCluster(cluster.id, inputs.name);
+        const current = await getCluster(cluster.id, who);
         if (!current || GONE_STATUSES.includes(current.status)) throw new Error(`${who}: cluster ${cluster.id} was deleted while it was provisioning; run \`pulumi up\` again to create a new one.`);
         if (FAILED_STATUSES.includes(current.status)) {
             throw new Error(
@@ -197,7 +195,7 @@ async function findCluster(inputs: ManagedPostgresInputs): Promise<MpgCluster | 
     if (named.length > 1) {
         throw new Error(`${who}: ${named.length} clusters named ${inputs.name} exist in org ${inputs.orgSlug} (${named.map((c) => c.id).join(", ")}). Delete the extra ones with \`fly mpg destroy <id>\`, or choose another name.`);
     }
-    const cluster = await getCluster(named[0].id, inputs.name);
+    const cluster = await getCluster(named[0].id, who);
     if (!cluster || GONE_STATUSES.includes(cluster.status)) return undefined;
     const differ = mismatches(inputs, cluster);
     if (differ.length > 0) {
@@ -216,7 +214,7 @@ async function findCluster(inputs: ManagedPostgresInputs): Promise<MpgCluster | 
  */
 async function adoptCluster(inputs: ManagedPostgresInputs & { adopt: string }): Promise<MpgCluster> {
     const who = resourceOf(inputs.name);
-    const cluster = await getCluster(inputs.adopt, inputs.name);
+    const cluster = await getCluster(inputs.adopt, who);
     if (!cluster || GONE_STATUSES.includes(cluster.status)) {
         throw new Error(`${who}: cannot adopt cluster ${inputs.adopt}: Fly has no such cluster (\`fly mpg list --org ${inputs.orgSlug}\` lists them). Set adopt to one of its ids, or remove adopt to create a new cluster.`);
     }
@@ -266,7 +264,7 @@ function inputsOf(outs: ManagedPostgresOutputs): ManagedPostgresInputs {
  * and `pulumi refresh` the state holds the new plan or disk, and check compares the program with that.
  */
 export async function readManagedPostgres(id: string, props?: Partial<ManagedPostgresOutputs>): Promise<pulumi.dynamic.ReadResult> {
-    const cluster = await getCluster(id, props?.name ?? id);
+    const cluster = await getCluster(id, resourceOf(props?.name ?? id));
     if (!cluster || GONE_STATUSES.includes(cluster.status)) return { id: "", props: undefined };
     const base: ManagedPostgresInputs = {
         name: cluster.name ?? props?.name ?? id,
@@ -285,7 +283,7 @@ export async function readManagedPostgres(id: string, props?: Partial<ManagedPos
 export async function updateManagedPostgres(id: string, olds: ManagedPostgresOutputs, news: ManagedPostgresInputs): Promise<pulumi.dynamic.UpdateResult<ManagedPostgresOutputs>> {
     const refused = refusals(olds, news, FIXED, sameSetting, (p, from, to) => fixFor(olds.name, p, from, to));
     if (refused.length > 0) throw refusalError(refused);
-    const cluster = await getCluster(id, news.name);
+    const cluster = await getCluster(id, resourceOf(news.name));
     if (!cluster || GONE_STATUSES.includes(cluster.status)) throw new Error(`${resourceOf(news.name)}: cluster ${id} no longer exists; run \`pulumi refresh\`.`);
     return { outs: outputsOf(news, cluster) };
 }

@@ -1,14 +1,15 @@
 /**
- * What ManagedPostgres, PostgresDatabase and PostgresUser share: the `/v1/postgres` wire shapes they read and send,
- * and the refusal every one of them gives for a change Fly's API cannot make.
+ * What ManagedPostgres, ExistingPostgres, PostgresDatabase and PostgresUser share: the `/v1/postgres` wire shapes
+ * they read and send, the read of one cluster, and the refusal every one of them gives for a change Fly's API cannot
+ * make.
  *
  * The wire shapes are transcribed from contracts/fly/managed-postgres-openapi.json (schema names in the comments)
  * and live here until providers/fly/generated/ provides them; api.ts's older `PostgresCluster`,
  * `CreatePostgresRequest` and `UpdatePostgresRequest` do not match that spec (and the update has no endpoint).
  */
-import type { PostgresEndpoint, PostgresPlan } from "./api";
-
-import { isKnown } from "./providerInputs";
+import type { DataEnvelope, PostgresEndpoint, PostgresPlan } from "./api";
+import { flyRequest } from "./client";
+import { isKnown, unwrap } from "./providerInputs";
 
 /** `PostgresCluster.status` (the spec's enum, plus `error`, which fly-go says the service reports for `failed`). */
 export type MpgStatus = "creating" | "initializing" | "ready" | "deleting" | "deleted" | "failed" | "error";
@@ -68,6 +69,11 @@ export function planFromTheWire(plan: string): PostgresPlan {
 /** `/v1/postgres/{id}` plus `rest`, each segment URL-encoded. */
 export function clusterPath(clusterId: string, ...rest: string[]): string {
     return ["/v1/postgres", clusterId, ...rest].map((part, i) => (i === 0 ? part : encodeURIComponent(part))).join("/");
+}
+
+/** The cluster `clusterId` as Fly reports it, or undefined when Fly has none; `resource` labels the request's errors. */
+export async function getCluster(clusterId: string, resource: string): Promise<MpgCluster | undefined> {
+    return unwrap(await flyRequest<DataEnvelope<MpgCluster> | undefined>({ method: "GET", path: clusterPath(clusterId), resource, allowNotFound: true }));
 }
 
 /** Names of databases (any case) and users (lowercase) per the spec: alphanumeric at both ends, `-` and `_` inside, ≤ 63. */
