@@ -7,7 +7,7 @@
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { envOf } from "../../lib/env";
-import { ENVIRONMENT_WORDS, nonProductionHost, otherEnvironmentName } from "../../lib/hosts";
+import { ENVIRONMENT_WORDS, nonProductionHost, originHost, otherEnvironmentName } from "../../lib/hosts";
 import { isObject, isUnknown, Plain } from "../../lib/known";
 import { configSet, settings, show, stackNodes, UNPROVEN, type StackNode } from "../../lib/rule";
 import { DOCKER, FLY, GITHUB, SENTRY } from "../../lib/types";
@@ -39,12 +39,7 @@ const ACCOUNTS: readonly { key: string; what: string; holds: (n: StackNode) => P
 
 /** The host of a URL-shaped value (`postgres://u:p@db.staging.acme.dev:5432/x` → `db.staging.acme.dev`). */
 function urlHost(value: string): string | undefined {
-    if (!/^\s*[a-z][a-z0-9+.-]*:\/\//i.test(value)) return undefined;
-    try {
-        return new URL(value.trim()).hostname || undefined;
-    } catch {
-        return undefined;
-    }
+    return /^\s*[a-z][a-z0-9+.-]*:\/\//i.test(value) ? originHost(value.trim()) : undefined;
 }
 
 export const productionIsolation: StackValidationPolicy = {
