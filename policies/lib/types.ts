@@ -1,3 +1,6 @@
+/** What every Fly resource's type token starts with (`pulumi-nodejs:dynamic/fly:<Kind>`). */
+export const FLY_TYPE_PREFIX = "pulumi-nodejs:dynamic/fly:";
+
 /** Type tokens of the resources the rules judge (see docs/fly-provider-contract.md for the Fly ones). */
 export const FLY = {
     app: "pulumi-nodejs:dynamic/fly:App",
