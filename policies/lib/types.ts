@@ -25,6 +25,9 @@ export const DOCKER = {
     volume: "docker:index/volume:Volume",
 } as const;
 
+/** The release step of a local stack: a one-off container run to its end before the app (attached, not kept running). */
+export const isLocalRelease = (type: string, props: Readonly<Record<string, unknown>>): boolean => type === DOCKER.container && props.attach === true && props.mustRun === false;
+
 export const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 
 /** `@pulumiverse/time`'s `Rotating`: the keeper that rotates the generated JWT secret. */
