@@ -5,8 +5,9 @@
  * - Plugin-backed packages (docker, random, time, github, sentry): the offline engine's stand-in outputs
  *   (engine/providers/standIn.ts), the one home of invented provider outputs, on a fixed clock.
  * - Fly resources: the real providers run against the emulator in test/fly and the engine tests; here each output
- *   the program reads is a marker naming the resource and the output (`<output> of <name>`, shaped as a host name where the program builds a URL of it), or what the resource
- *   was told (a machine group reports the image it was given). Nothing imitates what Fly would compute.
+ *   the program reads is a marker naming the resource and the output (`<output> of <name>`, shaped as a host name
+ *   where the program builds a URL of it), or what the resource was told (a machine group reports the image it was
+ *   given). Nothing imitates what Fly would compute.
  *
  * Values a provider marks secret come back as `pulumi.secret`, because mocks do not apply a provider's
  * `additionalSecretOutputs`.
