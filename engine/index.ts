@@ -11,14 +11,13 @@
  */
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
-import { startAnalyzer, type Analyzer, type PolicyViolation } from "./analyzer";
+import { enforcementFileOf, startAnalyzer, type Analyzer, type PolicyViolation } from "./analyzer";
 import { Deployment, type Diagnostic, type Operation, type Step } from "./deployment";
 import { readProjectFile, runProgram, type ProgramConfig, type ProgramExit } from "./program";
 import { loadSchemas } from "./providers/schema";
 import { engrpc, resrpc, serve, type Wire } from "./rpc";
 import { loadState, saveState, type StackState } from "./state";
 import { programConfig, readStackConfig } from "./stackConfig";
-import { enforcementFileName } from "../config/stackFile";
 
 export type { Diagnostic, Operation, Step } from "./deployment";
 export type { PolicyViolation } from "./analyzer";
@@ -104,7 +103,7 @@ export async function runOperation(options: OperationOptions): Promise<Operation
         const runsProgram = options.operation === "preview" || options.operation === "up";
         const packDir = options.policyPack === false ? undefined : (options.policyPack ?? join(root, "policies"));
         if (packDir && runsProgram) {
-            const configFile = options.policyConfig ?? join(packDir, enforcementFileName(packDir, options.stack));
+            const configFile = options.policyConfig ?? enforcementFileOf(packDir, options.stack);
             if (!existsSync(configFile)) throw new Error(`No policy enforcement file ${configFile} for stack "${options.stack}": create it (e.g. copy policies/staging.json), so the stack's enforcement is stated, never assumed`);
             // Messages name a file of the project as the user wrote it (`policies/prod.json`).
             const configName = relative(root, configFile).startsWith("..") ? configFile : relative(root, configFile);

@@ -1,3 +1,6 @@
+/** What every Fly resource's type token starts with (`pulumi-nodejs:dynamic/fly:<Kind>`). */
+export const FLY_TYPE_PREFIX = "pulumi-nodejs:dynamic/fly:";
+
 /** Type tokens of the resources the rules judge (see docs/fly-provider-contract.md for the Fly ones). */
 export const FLY = {
     app: "pulumi-nodejs:dynamic/fly:App",
@@ -21,6 +24,9 @@ export const DOCKER = {
     remoteImage: "docker:index/remoteImage:RemoteImage",
     volume: "docker:index/volume:Volume",
 } as const;
+
+/** The release step of a local stack: a one-off container run to its end before the app (attached, not kept running). */
+export const isLocalRelease = (type: string, props: Readonly<Record<string, unknown>>): boolean => type === DOCKER.container && props.attach === true && props.mustRun === false;
 
 export const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 

@@ -5,8 +5,9 @@
  * - Plugin-backed packages (docker, random, time, github, sentry): the offline engine's stand-in outputs
  *   (engine/providers/standIn.ts), the one home of invented provider outputs, on a fixed clock.
  * - Fly resources: the real providers run against the emulator in test/fly and the engine tests; here each output
- *   the program reads is a marker naming the resource and the output (`<output> of <name>`, shaped as a host name where the program builds a URL of it), or what the resource
- *   was told (a machine group reports the image it was given). Nothing imitates what Fly would compute.
+ *   the program reads is a marker naming the resource and the output (`<output> of <name>`, shaped as a host name
+ *   where the program builds a URL of it), or what the resource was told (a machine group reports the image it was
+ *   given). Nothing imitates what Fly would compute.
  *
  * Values a provider marks secret come back as `pulumi.secret`, because mocks do not apply a provider's
  * `additionalSecretOutputs`.
@@ -33,14 +34,17 @@ const marker = (output: string, name: string): string => `${output} of ${name}`;
 /** A number only this resource's output has (for outputs the program passes on as numbers). */
 const numberMarker = (output: string, name: string): number => parseInt(createHash("sha256").update(marker(output, name)).digest("hex").slice(0, 6), 16);
 
+/** A cluster's pooler endpoint: a host on Fly's Managed Postgres domain and a port, both this resource's own. */
+const pooler = (name: string) => ({ host: `pooler.${name}.flympg.net`, port: 1024 + (numberMarker("pooler.port", name) % 64_000) });
+
 /** Outputs of the Fly resources that the program reads and no input carries. */
 const FLY_OUTPUTS: Record<string, (name: string, inputs: Inputs) => Inputs> = {
     "pulumi-nodejs:dynamic/fly:MachineGroup": (_name, inputs) => ({ imageRef: inputs.config?.image }),
     "pulumi-nodejs:dynamic/fly:Secrets": (name) => ({ version: numberMarker("version", name) }),
     // Shaped as a host name on Fly's Managed Postgres domain and a password, because the program builds a URL of them
     // and production-isolation refuses a host reserved for local use (`.invalid`).
-    "pulumi-nodejs:dynamic/fly:ManagedPostgres": (name) => ({ clusterId: marker("clusterId", name), pooler: { host: `pooler.${name}.flympg.net`, port: 1024 + (numberMarker("pooler.port", name) % 64_000) } }),
-    "pulumi-nodejs:dynamic/fly:ExistingPostgres": (name) => ({ name: marker("name", name), region: "ams", pooler: { host: `pooler.${name}.flympg.net`, port: 1024 + (numberMarker("pooler.port", name) % 64_000) } }),
+    "pulumi-nodejs:dynamic/fly:ManagedPostgres": (name) => ({ clusterId: marker("clusterId", name), pooler: pooler(name) }),
+    "pulumi-nodejs:dynamic/fly:ExistingPostgres": (name) => ({ name: marker("name", name), region: "ams", pooler: pooler(name) }),
     "pulumi-nodejs:dynamic/fly:PostgresUser": (name) => ({ password: pulumi.secret(`password-of-${name}`) }),
 };
 

@@ -76,8 +76,9 @@ export interface RunOptions {
     /** Evaluate as a preview (unknown computed values) rather than an update. */
     readonly preview?: boolean;
     /**
-     * Environment variables the program sees during the run (restored afterwards). By default `FLY_API_TOKEN` (and prod's source token `FLY_STAGING_API_TOKEN`) is an
-     * offline stand-in, as in CI where the deploy token is set; pass `{ FLY_API_TOKEN: undefined }` to unset it.
+     * Environment variables the program sees during the run (restored afterwards). By default `FLY_API_TOKEN` (and
+     * prod's source token `FLY_STAGING_API_TOKEN`) is an offline stand-in, as in CI where the deploy token is set;
+     * pass `{ FLY_API_TOKEN: undefined }` to unset it.
      */
     readonly env?: Readonly<Record<string, string | undefined>>;
 }

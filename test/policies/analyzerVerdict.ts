@@ -9,12 +9,11 @@
  * A full engine run costs seconds per stack; here the providers' host and one analyzer per (stack, enforcement,
  * preview) are started once per test process and reused, and closed when the tests end.
  */
-import { enforcementFileName } from "../../config/stackFile";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after } from "node:test";
-import { startAnalyzer, type AnalyzedResource, type Analyzer } from "../../engine/analyzer";
+import { enforcementFileOf, startAnalyzer, type AnalyzedResource, type Analyzer } from "../../engine/analyzer";
 import { startProvider } from "../../engine/providers";
 import { loadSchemas } from "../../engine/providers/schema";
 import type { ResourceProvider } from "../../engine/providers/types";
@@ -100,7 +99,7 @@ class Session {
         const key = JSON.stringify([stack, content, preview, packDir]);
         let analyzer = this.analyzers.get(key);
         if (!analyzer) {
-            let configFile = join(ROOT, "policies", enforcementFileName(join(ROOT, "policies"), stack));
+            let configFile = enforcementFileOf(join(ROOT, "policies"), stack);
             if (content !== undefined) {
                 configFile = join(this.dir, `${this.analyzers.size}-${stack}.json`);
                 writeFileSync(configFile, content);

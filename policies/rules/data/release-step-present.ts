@@ -5,16 +5,13 @@
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { ofType, stackNodes, type StackNode } from "../../lib/rule";
-import { DOCKER, FLY } from "../../lib/types";
+import { DOCKER, FLY, isLocalRelease } from "../../lib/types";
 
 export const RELEASE_STEP_PRESENT = "release-step-present";
 
 /** A local Postgres container: the one whose env configures the postgres image. */
 const isLocalDatabase = (n: StackNode): boolean =>
     n.type === DOCKER.container && Array.isArray(n.props.envs) && n.props.envs.some((e) => typeof e === "string" && e.startsWith("POSTGRES_DB="));
-
-/** A one-off container run to its end before the app (attached, not kept running). */
-const isLocalRelease = (n: StackNode): boolean => n.type === DOCKER.container && n.props.attach === true && n.props.mustRun === false;
 
 export const releaseStepPresent: StackValidationPolicy = {
     name: RELEASE_STEP_PRESENT,
@@ -25,7 +22,7 @@ export const releaseStepPresent: StackValidationPolicy = {
         const nodes = stackNodes(args);
         const hasDatabase = ofType(nodes, FLY.managedPostgres).length > 0 || nodes.some(isLocalDatabase);
         if (!hasDatabase) return;
-        if (ofType(nodes, FLY.release).length > 0 || nodes.some(isLocalRelease)) return;
+        if (ofType(nodes, FLY.release).length > 0 || nodes.some((n) => isLocalRelease(n.type, n.props))) return;
         reportViolation(
             "The stack has a database but no release step, so an image whose migrations were never applied can go live. " +
                 "Name the app's migrate command: pulumi config set --path 'app.release.command[0]' npm && pulumi config set --path 'app.release.command[1]' run " +

@@ -10,7 +10,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { CREDENTIAL_NAME, looksLikeCredential } from "../../../config/credentials";
 import { isUnknown, listAt } from "../../lib/known";
 import { plainProps, UNPROVEN } from "../../lib/rule";
-import { DOCKER, FLY } from "../../lib/types";
+import { FLY, isLocalRelease } from "../../lib/types";
 
 /** Words of an argument that undo or destroy schema and data. */
 const DESTRUCTIVE = new Set(["down", "rollback", "downgrade", "reset", "fresh", "refresh", "drop", "dropdb", "undo", "revert", "unapply", "purge", "truncate", "wipe", "flush", "clean", "destroy", "teardown", "loss"]);
@@ -56,8 +56,7 @@ export const safeReleaseCommand: ResourceValidationPolicy = {
     severity: "critical",
     validateResource: (args, reportViolation) => {
         const props = plainProps(args.props);
-        const isLocalRelease = args.type === DOCKER.container && props.attach === true && props.mustRun === false;
-        if (args.type !== FLY.release && !isLocalRelease) return;
+        if (args.type !== FLY.release && !isLocalRelease(args.type, props)) return;
         const command = listAt(props, "command");
         if (isUnknown(command) || command.some(isUnknown)) {
             reportViolation(`The release command ${UNPROVEN}; it must be a plain config value (${KEY}).`);

@@ -7,10 +7,10 @@
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { envOf } from "../../lib/env";
-import { ENVIRONMENT_WORDS, nonProductionHost, otherEnvironmentName } from "../../lib/hosts";
+import { ENVIRONMENT_WORDS, nonProductionHost, originHost, otherEnvironmentName } from "../../lib/hosts";
 import { isObject, isUnknown, Plain } from "../../lib/known";
 import { configSet, settings, show, stackNodes, UNPROVEN, type StackNode } from "../../lib/rule";
-import { DOCKER, FLY, GITHUB, SENTRY } from "../../lib/types";
+import { DOCKER, FLY, FLY_TYPE_PREFIX, GITHUB, SENTRY } from "../../lib/types";
 
 /** Settings of `production-isolation`. */
 export interface IsolationSettings {
@@ -31,7 +31,7 @@ const HOST_LISTS = new Set(["CORS_ORIGINS", "ALLOWED_HOSTS"]);
 
 /** An account of the stack: where it is written in config, and the resource properties that carry it. */
 const ACCOUNTS: readonly { key: string; what: string; holds: (n: StackNode) => Plain | undefined }[] = [
-    { key: "fly.org", what: "Fly organization", holds: (n) => (n.type.startsWith("pulumi-nodejs:dynamic/fly:") ? n.props.orgSlug : undefined) },
+    { key: "fly.org", what: "Fly organization", holds: (n) => (n.type.startsWith(FLY_TYPE_PREFIX) ? n.props.orgSlug : undefined) },
     { key: "sentry.organization", what: "Sentry organization", holds: (n) => (n.type === SENTRY.project || n.type === SENTRY.key ? n.props.organization : undefined) },
     { key: "github.owner", what: "GitHub owner", holds: (n) => (n.type === "pulumi:providers:github" ? n.props.owner : undefined) },
     { key: "github.repository", what: "GitHub repository", holds: (n) => (n.type === GITHUB.environment ? n.props.repository : undefined) },
@@ -39,12 +39,7 @@ const ACCOUNTS: readonly { key: string; what: string; holds: (n: StackNode) => P
 
 /** The host of a URL-shaped value (`postgres://u:p@db.staging.acme.dev:5432/x` → `db.staging.acme.dev`). */
 function urlHost(value: string): string | undefined {
-    if (!/^\s*[a-z][a-z0-9+.-]*:\/\//i.test(value)) return undefined;
-    try {
-        return new URL(value.trim()).hostname || undefined;
-    } catch {
-        return undefined;
-    }
+    return /^\s*[a-z][a-z0-9+.-]*:\/\//i.test(value) ? originHost(value.trim()) : undefined;
 }
 
 export const productionIsolation: StackValidationPolicy = {

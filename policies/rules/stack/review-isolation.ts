@@ -8,7 +8,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { isUnknown } from "../../lib/known";
 import { configRm, configSet, settings, show, stackNodes, UNPROVEN } from "../../lib/rule";
-import { FLY } from "../../lib/types";
+import { FLY, FLY_TYPE_PREFIX } from "../../lib/types";
 
 /** Settings of `review-isolation`. */
 export interface ReviewIsolationSettings {
@@ -26,7 +26,6 @@ export interface ReviewIsolationSettings {
 
 const DEFAULTS: ReviewIsolationSettings = { forbiddenFlyOrgs: [], sharedClusterNames: ["app"] };
 
-const FLY_PREFIX = "pulumi-nodejs:dynamic/fly:";
 /** The GitHub provider's resources (environments, their secrets, branch protection, rulesets). */
 const isGitHub = (type: string) => type.startsWith("github:");
 
@@ -47,7 +46,7 @@ export const reviewIsolation: StackValidationPolicy = {
         const nodes = stackNodes(args);
 
         const orgs = new Set<string>();
-        for (const node of nodes.filter((n) => n.type.startsWith(FLY_PREFIX) && n.props.orgSlug !== undefined)) {
+        for (const node of nodes.filter((n) => n.type.startsWith(FLY_TYPE_PREFIX) && n.props.orgSlug !== undefined)) {
             const org = node.props.orgSlug;
             if (isUnknown(org)) reportViolation(`The Fly organization of ${node.name} ${UNPROVEN}; it must be a plain config value (fly.org).`, node.urn);
             else if (typeof org === "string" && forbidden.has(org.toLowerCase()) && !orgs.has(org)) {

@@ -2,8 +2,8 @@
  * Machine routes of the Fly API emulator (`/v1/apps/{app}/machines...`): create, get, list, update, delete, start,
  * stop, wait, leases, cordon/uncordon, and the state machine created → starting → started → stopping → stopped →
  * destroyed with health checks that pass (or fail, for `failingImages`) after `healthDelayMs`, and turn critical later
- * for `degradingImages`. One-off machines
- * (`auto_destroy`) run their command instead: they exit as `oneOffExits` says, then destroy themselves.
+ * for `degradingImages`. One-off machines (`auto_destroy`) run their command instead: they exit as `oneOffExits`
+ * says, then destroy themselves.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { secretsNotYetAvailable } from "./apps";
@@ -200,7 +200,6 @@ function render(machine: MachineRecord, summary = false): Record<string, unknown
     if (summary) return base;
     return { ...base, config: machine.config, checks: machine.checks, events: machine.events };
 }
-
 
 function findApp(ctx: RouteContext): AppRecord | Reply {
     return ctx.state.apps.get(ctx.params.app) ?? fail(404, `app ${ctx.params.app} not found`);
