@@ -17,8 +17,8 @@ import { verifyRelease, type VerifyIo } from "../delivery/release/verify";
 import { flyRequest } from "../providers/fly/client";
 import { machineGroupProvider as provider } from "../providers/fly/machineGroupProvider";
 import type { MachineGroupInputs, MachineGroupState } from "../providers/fly/machineGroupTypes";
-import { inputsFor as flyInputs } from "./fly";
-import { startEmulator, TEST_TOKEN } from "../test/fly/emulator";
+import { inputsFor as flyInputs, withBenchFlyEnv } from "./fly";
+import { startEmulator } from "../test/fly/emulator";
 import { table } from "./table";
 
 /** The budget: the seeds ask for 15 minutes, the release train promises 5. */
@@ -89,17 +89,12 @@ async function benchOne(strategy: MachineGroupInputs["strategy"]): Promise<Rollb
 }
 
 /** One row per strategy prod and staging use. */
-export async function benchRollback(): Promise<RollbackRow[]> {
-    const saved = { ...process.env };
-    Object.assign(process.env, { FLY_API_TOKEN: TEST_TOKEN, FLY_API_BACKOFF_MS: "5", FLY_API_MAX_BACKOFF_MS: "2000" });
-    try {
+export function benchRollback(): Promise<RollbackRow[]> {
+    return withBenchFlyEnv(async () => {
         const rows: RollbackRow[] = [];
         for (const strategy of ["bluegreen", "rolling"] as const) rows.push(await benchOne(strategy));
         return rows;
-    } finally {
-        for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-        Object.assign(process.env, saved);
-    }
+    });
 }
 
 export function formatRollback(rows: readonly RollbackRow[]): string {
