@@ -13,7 +13,7 @@ import { performance } from "node:perf_hooks";
 import { APP_DEFAULTS } from "../config/defaults";
 import { rollback } from "../delivery/release/rollback";
 import type { ReleaseRecord } from "../delivery/release/records";
-import { verifyRelease, type VerifyIo } from "../delivery/release/verify";
+import { REAL_IO, verifyRelease, type VerifyIo } from "../delivery/release/verify";
 import { flyRequest } from "../providers/fly/client";
 import { machineGroupProvider as provider } from "../providers/fly/machineGroupProvider";
 import type { MachineGroupInputs, MachineGroupState } from "../providers/fly/machineGroupTypes";
@@ -54,7 +54,7 @@ async function benchOne(strategy: MachineGroupInputs["strategy"]): Promise<Rollb
     const fly = await startEmulator({ startDelayMs: START_MS, stopDelayMs: START_MS, healthDelayMs: HEALTH_MS, degradingImages: [{ image: b, afterMs: DEGRADE_AFTER_MS }] });
     process.env.FLY_API_HOSTNAME = fly.url;
     try {
-        const io: VerifyIo = { fetch: fly.edgeFetch, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: () => Date.now() };
+        const io: VerifyIo = { ...REAL_IO, fetch: fly.edgeFetch };
         const url = `https://${app}.fly.dev/health`;
         await flyRequest({ method: "POST", path: "/apps", body: { name: app, org_slug: "personal" }, resource: "bench setup" });
         let state: MachineGroupState = (await provider.create(inputsFor(app, strategy, a))).outs!;
