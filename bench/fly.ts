@@ -110,33 +110,45 @@ async function group(strategy: MachineGroupInputs["strategy"], suffix = ""): Pro
     return { app, state };
 }
 
-/** Runs every rollout once against a fresh emulator and returns one row per rollout. */
-export async function benchFly(): Promise<BenchRow[]> {
+/**
+ * Runs `fn` with the Fly client on the emulator's token and short retry backoffs (both benches' setting), then puts
+ * process.env back as it was, FLY_API_HOSTNAME included.
+ */
+export async function withBenchFlyEnv<T>(fn: () => Promise<T>): Promise<T> {
     const saved = { ...process.env };
-    const fly = await startEmulator({ startDelayMs: 20, stopDelayMs: 20, healthDelayMs: HEALTH_DELAY_MS });
-    process.env.FLY_API_HOSTNAME = fly.url;
-    process.env.FLY_API_TOKEN = TEST_TOKEN;
-    Object.assign(process.env, { FLY_API_BACKOFF_MS: "5", FLY_API_MAX_BACKOFF_MS: "2000" });
+    Object.assign(process.env, { FLY_API_TOKEN: TEST_TOKEN, FLY_API_BACKOFF_MS: "5", FLY_API_MAX_BACKOFF_MS: "2000" });
     try {
-        const rows: BenchRow[] = [];
-        for (const strategy of ["rolling", "bluegreen", "immediate"] as const) {
-            const { app, state } = await group(strategy);
-            rows.push(await measure(fly, `image update, ${strategy}`, REFERENCE[strategy], () => provider.update!(`${app}/web`, state, inputsFor(app, strategy, "registry.fly.io/api:2.0"))));
-        }
-        const { app, state } = await group("rolling", "-scale");
-        rows.push(await measure(fly, "scale 3 → 5", REFERENCE.scale, () => provider.update!(`${app}/web`, state, inputsFor(app, "rolling", "registry.fly.io/api:1.0", 5))));
-        rows.push(
-            await measure(fly, "no-op up (diff)", REFERENCE.noop, async () => {
-                const diff = await provider.diff!(`${app}/web`, state, inputsFor(app, "rolling", "registry.fly.io/api:1.0"));
-                if (diff.changes) throw new Error("bench: the no-op diff found changes");
-            }),
-        );
-        return rows;
+        return await fn();
     } finally {
-        await fly.close();
         for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
         Object.assign(process.env, saved);
     }
+}
+
+/** Runs every rollout once against a fresh emulator and returns one row per rollout. */
+export function benchFly(): Promise<BenchRow[]> {
+    return withBenchFlyEnv(async () => {
+        const fly = await startEmulator({ startDelayMs: 20, stopDelayMs: 20, healthDelayMs: HEALTH_DELAY_MS });
+        process.env.FLY_API_HOSTNAME = fly.url;
+        try {
+            const rows: BenchRow[] = [];
+            for (const strategy of ["rolling", "bluegreen", "immediate"] as const) {
+                const { app, state } = await group(strategy);
+                rows.push(await measure(fly, `image update, ${strategy}`, REFERENCE[strategy], () => provider.update!(`${app}/web`, state, inputsFor(app, strategy, "registry.fly.io/api:2.0"))));
+            }
+            const { app, state } = await group("rolling", "-scale");
+            rows.push(await measure(fly, "scale 3 → 5", REFERENCE.scale, () => provider.update!(`${app}/web`, state, inputsFor(app, "rolling", "registry.fly.io/api:1.0", 5))));
+            rows.push(
+                await measure(fly, "no-op up (diff)", REFERENCE.noop, async () => {
+                    const diff = await provider.diff!(`${app}/web`, state, inputsFor(app, "rolling", "registry.fly.io/api:1.0"));
+                    if (diff.changes) throw new Error("bench: the no-op diff found changes");
+                }),
+            );
+            return rows;
+        } finally {
+            await fly.close();
+        }
+    });
 }
 
 /** The rows as a table, with Fly's limits in the header. */

@@ -13,12 +13,12 @@ import { performance } from "node:perf_hooks";
 import { APP_DEFAULTS } from "../config/defaults";
 import { rollback } from "../delivery/release/rollback";
 import type { ReleaseRecord } from "../delivery/release/records";
-import { verifyRelease, type VerifyIo } from "../delivery/release/verify";
+import { REAL_IO, verifyRelease, type VerifyIo } from "../delivery/release/verify";
 import { flyRequest } from "../providers/fly/client";
 import { machineGroupProvider as provider } from "../providers/fly/machineGroupProvider";
 import type { MachineGroupInputs, MachineGroupState } from "../providers/fly/machineGroupTypes";
-import { inputsFor as flyInputs } from "./fly";
-import { startEmulator, TEST_TOKEN } from "../test/fly/emulator";
+import { inputsFor as flyInputs, withBenchFlyEnv } from "./fly";
+import { startEmulator } from "../test/fly/emulator";
 import { table } from "./table";
 
 /** The budget: the seeds ask for 15 minutes, the release train promises 5. */
@@ -54,7 +54,7 @@ async function benchOne(strategy: MachineGroupInputs["strategy"]): Promise<Rollb
     const fly = await startEmulator({ startDelayMs: START_MS, stopDelayMs: START_MS, healthDelayMs: HEALTH_MS, degradingImages: [{ image: b, afterMs: DEGRADE_AFTER_MS }] });
     process.env.FLY_API_HOSTNAME = fly.url;
     try {
-        const io: VerifyIo = { fetch: fly.edgeFetch, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: () => Date.now() };
+        const io: VerifyIo = { ...REAL_IO, fetch: fly.edgeFetch };
         const url = `https://${app}.fly.dev/health`;
         await flyRequest({ method: "POST", path: "/apps", body: { name: app, org_slug: "personal" }, resource: "bench setup" });
         let state: MachineGroupState = (await provider.create(inputsFor(app, strategy, a))).outs!;
@@ -89,17 +89,12 @@ async function benchOne(strategy: MachineGroupInputs["strategy"]): Promise<Rollb
 }
 
 /** One row per strategy prod and staging use. */
-export async function benchRollback(): Promise<RollbackRow[]> {
-    const saved = { ...process.env };
-    Object.assign(process.env, { FLY_API_TOKEN: TEST_TOKEN, FLY_API_BACKOFF_MS: "5", FLY_API_MAX_BACKOFF_MS: "2000" });
-    try {
+export function benchRollback(): Promise<RollbackRow[]> {
+    return withBenchFlyEnv(async () => {
         const rows: RollbackRow[] = [];
         for (const strategy of ["bluegreen", "rolling"] as const) rows.push(await benchOne(strategy));
         return rows;
-    } finally {
-        for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-        Object.assign(process.env, saved);
-    }
+    });
 }
 
 export function formatRollback(rows: readonly RollbackRow[]): string {

@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { StackNameError, stackNameProblem } from "../config";
+import { enforcementFileName } from "../config/stackFile";
 import { budgetOf } from "../delivery/cost/budget";
 import { renderEstimate } from "../delivery/cost/estimate";
 import { renderComment } from "../delivery/comment/render";
@@ -53,7 +54,7 @@ function main(): number {
     }
     const guard = parseStackFile(stack).config.guard;
     const model = readCliPreview(stack, values.preview, values.events);
-    const report = previewReport(model, guard, parseLabels(values.labels), budgetOf(join(ROOT, "policies", `${stack}.json`)));
+    const report = previewReport(model, guard, parseLabels(values.labels), budgetOf(join(ROOT, "policies", enforcementFileName(join(ROOT, "policies"), stack))));
     for (const error of model.errors) console.error(`error: ${error}`);
     console.log(renderGuard(report));
     console.log(`Cost: ${costChange(report)}\n${renderEstimate(report.cost.after)}`);

@@ -6,6 +6,7 @@
 import type { PolicyViolation } from "../engine";
 import type { StackConfig } from "../config";
 import { promotionCopy } from "../config/promotion";
+import { PROMOTION_SOAK_OVERRIDE } from "../policies/rules/release/promotion-soak-override";
 import { paint } from "./render";
 
 /** The release lines of a plan; `violations` undefined when no policy pack ran (then the soak is not judged). */
@@ -26,7 +27,7 @@ export function renderRelease(config: StackConfig, violations: readonly PolicyVi
         copy === undefined ? "    runs from the source repository (same Fly organization)" : `    copied by digest from organization ${config.promotion.sourceOrg ?? "(another registry)"} with ${copy.sourceTokenEnv}`,
     ];
     const blocked = violations?.find((v) => v.policyName === "promotion-soak");
-    const overridden = violations?.find((v) => v.policyName === "promotion-soak-override");
+    const overridden = violations?.find((v) => v.policyName === PROMOTION_SOAK_OVERRIDE);
     // The analyzer's message starts with the rule's description; the finding is what follows it.
     const finding = (v: PolicyViolation) => (v.message.startsWith(v.description) ? v.message.slice(v.description.length) : v.message).trim();
     if (violations === undefined) lines.push("    soak: not judged (no policy pack ran)");

@@ -14,9 +14,8 @@
  * Exit codes (exitCodes.ts): 0 ok; 2 usage; 3 drift found; 4 preflight failed; 5 verification failed; 6 refused by the
  * release records; otherwise pulumi's.
  */
-import { join } from "node:path";
 import { deferUnusedModules } from "../../startup/defer";
-import { configFileArgs, enforcementFileName, findStackFile } from "../../config/stackFile";
+import { configFileArgs, findStackFile } from "../../config/stackFile";
 import { stackFileNames, stackNameProblem } from "../../config/stackName";
 import { stackAutomation, type StackAutomation } from "./automation";
 import type { CommandContext } from "./command";
@@ -24,7 +23,7 @@ import { COMMANDS } from "./commands";
 import { CommandExit, EXIT } from "./exitCodes";
 import { readStackFacts, type StackFacts } from "./facts";
 import { pinnedCli } from "./pinnedCli";
-import { checkBackend, checkLocal, checkPlan, reportProblems } from "./preflight";
+import { checkBackend, checkLocal, checkPlan, policyConfigOf, reportProblems } from "./preflight";
 import { elsewhereNote, ROOT, startedIn } from "./root";
 import { runCli } from "./runCli";
 
@@ -86,7 +85,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         stack,
         stackArgs: ["--stack", stack, ...configFileArgs(stack, facts.configFile)],
         extraArgs,
-        policyArgs: usesPolicyPack ? ["--policy-pack", "policies", "--policy-pack-config", `policies/${enforcementFileName(join(root, "policies"), stack)}`] : [],
+        policyArgs: usesPolicyPack ? ["--policy-pack", "policies", "--policy-pack-config", policyConfigOf(root, stack)] : [],
         yes: env.CI || !process.stdin.isTTY ? ["--yes"] : [],
         pulumi: (args, opts) => {
             console.log(`+ pulumi ${args.join(" ")}`);

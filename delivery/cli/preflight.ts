@@ -38,6 +38,9 @@ export interface BackendChoice {
 
 const isSet = (env: NodeJS.ProcessEnv, name: string) => Boolean(env[name]);
 
+/** The stack's policy enforcement file, relative to the root: what `--policy-pack-config` names. */
+export const policyConfigOf = (root: string, stack: string): string => `policies/${enforcementFileName(join(root, "policies"), stack)}`;
+
 /** Whether the Docker engine answers `docker info` within 10 s: "ok", "missing" (no docker) or "down". */
 export function dockerState(env: NodeJS.ProcessEnv): "ok" | "missing" | "down" {
     const r = spawnSync("docker", ["info"], { env, stdio: "ignore", timeout: 10_000 });
@@ -52,7 +55,7 @@ export function dockerState(env: NodeJS.ProcessEnv): "ok" | "missing" | "down" {
 export function checkLocal(root: string, stack: string, usesPolicyPack: boolean, facts: StackFacts, env: NodeJS.ProcessEnv, readsOnly = false): { problems: Problem[]; backend: BackendChoice } {
     const problems: Problem[] = [];
     const problem = (what: string, fix: string) => problems.push({ what, fix });
-    const policyConfig = `policies/${enforcementFileName(join(root, "policies"), stack)}`;
+    const policyConfig = policyConfigOf(root, stack);
 
     if (usesPolicyPack && !existsSync(join(root, policyConfig))) {
         problem(`${policyConfig} is missing: every stack needs its policy enforcement config.`, `cp policies/staging.json ${policyConfig}   (advisory), or copy policies/prod.json for mandatory enforcement`);

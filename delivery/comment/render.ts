@@ -4,6 +4,7 @@
  * line is how the comment is found again and edited in place (post.ts).
  */
 import { money } from "../cost/estimate";
+import { nameOf } from "../../engine/urn";
 import { UNKNOWN } from "../../engine/wire";
 import { type ChangeOp, type ResourceChange } from "../preview/model";
 import { costChange, type PreviewReport } from "../preview/report";
@@ -53,7 +54,7 @@ export function renderComment(report: PreviewReport, runUrl?: string): string {
     out.push("");
     if (model.errors.length > 0) out.push(`- **The preview failed**: ${escapeCell(model.errors.join("; ")).slice(0, 1500)}`);
     out.push(`- **Policies**: ${mandatory.length} mandatory, ${advisory.length} advisory violation${advisory.length === 1 ? "" : "s"}`);
-    for (const v of mandatory) out.push(`  - ❌ \`${v.policyName}\`${v.urn ? ` (${v.urn.slice(v.urn.lastIndexOf("::") + 2)})` : ""}: ${escapeCell(v.message)}`);
+    for (const v of mandatory) out.push(`  - ❌ \`${v.policyName}\`${v.urn ? ` (${nameOf(v.urn)})` : ""}: ${escapeCell(v.message)}`);
     // An emergency promotion past the soak is advisory, yet belongs in the verdict, where a reviewer reads first.
     for (const v of advisory.filter((a) => a.policyName === PROMOTION_SOAK_OVERRIDE)) out.push(`  - ⚠️ \`${v.policyName}\`: ${escapeCell(v.message)}`);
     out.push(`- **Guard** (data and identity): ${!guard.enabled ? "off for this stack" : guard.ok ? "nothing lost" : `${guard.findings.length} blocked`}`);

@@ -4,6 +4,7 @@
  * Postgres, volumes, dedicated IPv4 and certificates; local Docker, GitHub and Sentry cost nothing here.
  */
 import { UNKNOWN } from "../../engine/wire";
+import { FLY } from "../../policies/lib/types";
 import prices from "./fly-prices.json";
 
 export const PRICES = prices;
@@ -29,8 +30,6 @@ export interface Estimate {
     readonly unpriced: readonly string[];
 }
 
-const FLY = "pulumi-nodejs:dynamic/fly:";
-
 /** Cents-exact sum (prices are in cents; floats would drift). */
 const cents = (usd: number) => Math.round(usd * 100);
 const usd = (c: number) => c / 100;
@@ -51,7 +50,7 @@ const known = (v: unknown) => v !== undefined && v !== UNKNOWN;
 function linesOf(resource: PricedResource): CostLine[] | "unpriced" {
     const { inputs, name } = resource;
     switch (resource.type) {
-        case `${FLY}MachineGroup`: {
+        case FLY.machineGroup: {
             const guest = (inputs.config as { guest?: { cpu_kind?: string; cpus?: number; memory_mb?: number } } | undefined)?.guest;
             const regions = inputs.regions as Record<string, number> | undefined;
             if (!guest || !known(guest.cpu_kind) || !known(guest.cpus) || !known(guest.memory_mb) || !regions || !known(regions)) return "unpriced";
@@ -64,7 +63,7 @@ function linesOf(resource: PricedResource): CostLine[] | "unpriced" {
             const bound = stops ? `running all month, an upper bound: ${count - Math.min(count, service?.min_machines_running ?? 0)} may stop when idle` : "running all month";
             return [{ resource: name, item: `${count} × ${guest.cpu_kind} ${guest.cpus} CPU / ${guest.memory_mb} MB machine, ${bound} (${Object.entries(regions).map(([r, n]) => `${r} ${n}`).join(", ")}) × ${money(each)}`, monthlyUsd: usd(count * cents(each)) }];
         }
-        case `${FLY}ManagedPostgres`: {
+        case FLY.managedPostgres: {
             const plan = prices.managedPostgres.plans[String(inputs.plan) as keyof typeof prices.managedPostgres.plans];
             const disk = Number(inputs.diskSizeGb);
             if (!plan || !known(inputs.diskSizeGb) || !Number.isFinite(disk)) return "unpriced";
@@ -73,16 +72,16 @@ function linesOf(resource: PricedResource): CostLine[] | "unpriced" {
                 { resource: name, item: `Managed Postgres storage ${disk} GB × ${money(prices.managedPostgres.storagePerGbUsd)}`, monthlyUsd: usd(cents(disk * prices.managedPostgres.storagePerGbUsd)) },
             ];
         }
-        case `${FLY}Volume`: {
+        case FLY.volume: {
             const size = Number(inputs.sizeGb);
             if (!known(inputs.sizeGb) || !Number.isFinite(size)) return "unpriced";
             return [{ resource: name, item: `volume ${size} GB × ${money(prices.volumePerGbUsd)}`, monthlyUsd: usd(cents(size * prices.volumePerGbUsd)) }];
         }
-        case `${FLY}IpAssignment`:
+        case FLY.ipAssignment:
             // Shared IPv4 and every IPv6 address are free; only a dedicated IPv4 is billed.
             if (!known(inputs.type)) return "unpriced";
             return inputs.type === "v4" ? [{ resource: name, item: "dedicated IPv4", monthlyUsd: prices.dedicatedIpv4Usd }] : [];
-        case `${FLY}Certificate`: {
+        case FLY.certificate: {
             if (!known(inputs.hostname)) return "unpriced";
             const wildcard = String(inputs.hostname).startsWith("*.");
             return [{ resource: name, item: `${wildcard ? "wildcard" : "single-hostname"} certificate ${inputs.hostname}`, monthlyUsd: wildcard ? prices.certificates.wildcardUsd : prices.certificates.singleHostnameUsd }];

@@ -56,10 +56,10 @@ function describe(change: ResourceChange, holds: StatefulType): string {
 }
 
 /**
- * Judges a preview against the stack's guard config and the pull request's labels.
- * @param stack The stack's name, for the `pulumi config` fixes.
+ * Judges a preview against the stack's guard config and the pull request's labels; the fixes name `model.stack`.
  */
-export function judge(model: PreviewModel, guard: GuardConfig, stack: string, labels: readonly string[] = []): GuardVerdict {
+export function judge(model: PreviewModel, guard: GuardConfig, labels: readonly string[] = []): GuardVerdict {
+    const { stack } = model;
     if (guard.statefulChanges !== "block") return { enabled: false, findings: [], allowed: [], ok: true };
     const byLabel = new Set(labels.filter((l) => l.startsWith(ALLOW_LABEL_PREFIX)).map((l) => l.slice(ALLOW_LABEL_PREFIX.length).trim()));
     const byConfig = new Map(guard.allow.map((entry, index) => [entry.resource, { ...entry, index }]));

@@ -9,6 +9,7 @@
  * `EngineEvent.policyEvent` (`apitype.PolicyEvent`) in sdk/go/common/apitype/events.go.
  */
 import type { OperationResult } from "../../engine";
+import { nameOf } from "../../engine/urn";
 import { SIG_KEY } from "../../engine/wire";
 
 export type ChangeOp = "create" | "update" | "replace" | "delete" | "same" | "read";
@@ -52,11 +53,6 @@ export interface PreviewModel {
     readonly violations: readonly PolicyFinding[];
     /** Errors the preview reported (a failed check, a program error): the preview failed when any is here. */
     readonly errors: readonly string[];
-}
-
-/** The logical name of a URN (`urn:pulumi:stack::project::type::name`). */
-export function nameOfUrn(urn: string): string {
-    return urn.slice(urn.lastIndexOf("::") + 2);
 }
 
 /** A value as the model keeps it: secrets masked, the rest plain JSON. */
@@ -217,7 +213,7 @@ export function fromCli(stack: string, digest: CliPreviewDigest, eventLog = ""):
         byUrn.set(step.urn, {
             urn: step.urn,
             type: state.type,
-            name: nameOfUrn(step.urn),
+            name: nameOf(step.urn),
             op: seen?.op === "replace" ? "replace" : op,
             replaceReasons: op === "replace" || seen?.op === "replace" ? replaceReasons : [],
             diffs: op === "update" || op === "replace" ? diffs : [],

@@ -25,7 +25,7 @@ export function costOf(model: PreviewModel): { before: Estimate; after: Estimate
 }
 
 export function previewReport(model: PreviewModel, guard: GuardConfig, labels: readonly string[] = [], budgetUsd?: number): PreviewReport {
-    const verdict = judge(model, guard, model.stack, labels);
+    const verdict = judge(model, guard, labels);
     const mandatory = model.violations.some((v) => v.enforcementLevel === "mandatory");
     return { model, guard: verdict, cost: costOf(model), budgetUsd, ok: verdict.ok && !mandatory && model.errors.length === 0 };
 }

@@ -37,7 +37,8 @@ export interface VerifyIo {
     readonly now: () => number;
 }
 
-const REAL_IO: VerifyIo = { fetch: globalThis.fetch, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: () => Date.now() };
+/** The real clock, timers and fetch; tests and benchmarks swap `fetch` for the emulator's edge. */
+export const REAL_IO: VerifyIo = { fetch: globalThis.fetch, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: () => Date.now() };
 
 /** Seconds each request may take before it counts as no answer. */
 const REQUEST_TIMEOUT_MS = 10_000;

@@ -37,7 +37,7 @@ describe("the preview model from `pulumi preview --json`", () => {
     });
 
     it("blocks the database's replacement and the volume's deletion, naming resource, property and fix", () => {
-        const verdict = judge(model, BLOCK, "prod");
+        const verdict = judge(model, BLOCK);
         assert.equal(verdict.ok, false);
         assert.deepEqual(
             verdict.findings.map((f) => [f.resource, f.op, f.properties]),
@@ -55,17 +55,17 @@ describe("the preview model from `pulumi preview --json`", () => {
         const type = "pulumi-nodejs:dynamic/release:ReleaseHistory";
         const urn = `urn:pulumi:prod::api-environments::platform:app:AppService$${type}::app-releases`;
         const step = (op: string) => ({ op, urn, oldState: { urn, custom: true, type, inputs: { image: "registry.fly.io/api-prod@sha256:" + "a".repeat(64) }, outputs: {} } });
-        const deleted = judge(fromCli("prod", { steps: [step("delete")] } as unknown as CliPreviewDigest), BLOCK, "prod");
+        const deleted = judge(fromCli("prod", { steps: [step("delete")] } as unknown as CliPreviewDigest), BLOCK);
         assert.deepEqual(deleted.findings.map((f) => [f.resource, f.op]), [["app-releases", "delete"]]);
         assert.match(deleted.findings[0].message, /would be deleted .*losing the stack's release records/);
         // Control: a new release recorded (an update) is no loss.
-        assert.equal(judge(fromCli("prod", { steps: [step("update")] } as unknown as CliPreviewDigest), BLOCK, "prod").ok, true);
+        assert.equal(judge(fromCli("prod", { steps: [step("update")] } as unknown as CliPreviewDigest), BLOCK).ok, true);
     });
 
     it("passes each with its own allowance: a guard.allow entry for one, a label for the other", () => {
         const allowDb: GuardConfig = { statefulChanges: "block", allow: [{ resource: "database-cluster", reason: "restored into fra from last night's backup" }] };
-        assert.deepEqual(judge(model, allowDb, "prod").findings.map((f) => f.resource), ["app-data"]);
-        const both = judge(model, allowDb, "prod", ["allow-replace:app-data"]);
+        assert.deepEqual(judge(model, allowDb).findings.map((f) => f.resource), ["app-data"]);
+        const both = judge(model, allowDb, ["allow-replace:app-data"]);
         assert.equal(both.ok, true);
         assert.deepEqual(both.allowed.map((a) => a.resource), ["database-cluster", "app-data"]);
     });

@@ -13,7 +13,7 @@ import type { OperationResult } from "../../engine";
 import { isSecret } from "../../engine/wire";
 import { readReleases } from "../../delivery/release/records";
 import { rollback, type RollbackOutcome } from "../../delivery/release/rollback";
-import { verifyRelease, type Verdict, type VerifyIo } from "../../delivery/release/verify";
+import { REAL_IO, verifyRelease, type Verdict, type VerifyIo } from "../../delivery/release/verify";
 import { type Emulator, type ProxyWatch, startEmulator, TEST_TOKEN } from "../fly/emulator";
 import { explain, flyEnv, StackUnderTest } from "../engine/support";
 import { digestFor } from "./releaseRecords";
@@ -38,7 +38,7 @@ describe("rollback through the offline engine and the Fly emulator", { timeout: 
     let watch: ProxyWatch;
     /** One-off machines (release steps) the rollback's up started: image and command. */
     let releaseSteps: { image: string; cmd: string }[] = [];
-    const io = (): VerifyIo => ({ fetch: fly.edgeFetch, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: () => Date.now() });
+    const io = (): VerifyIo => ({ ...REAL_IO, fetch: fly.edgeFetch });
     /**
      * Staging with three machines rolled blue-green, running the prebuilt `image`. Its drains outlast the proxies' lag
      * (PROXY_LAG_MS), as flyctl's 10 s drains outlast Fly's, scaled down so the test stays short.

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { judgeAnswer, verifyRelease, type VerifyIo } from "../../delivery/release/verify";
+import { judgeAnswer, REAL_IO, verifyRelease, type VerifyIo } from "../../delivery/release/verify";
 import { seedApp, TEST_TOKEN, useEmulator } from "../fly/support";
 import { digestFor } from "./releaseRecords";
 
@@ -80,7 +80,7 @@ describe("verification through the Fly emulator's edge", () => {
         }
         while (env.fly.servingMachines(app).length < count) await new Promise((r) => setTimeout(r, 5));
     }
-    const io = (): VerifyIo => ({ fetch: env.fly.edgeFetch, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: () => Date.now() });
+    const io = (): VerifyIo => ({ ...REAL_IO, fetch: env.fly.edgeFetch });
 
     it("passes a good release: every answer 200 from its digest", async () => {
         seedApp(env.fly, "verify-good");
