@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { stackNameProblem } from "../../config/stackName";
+import { reviewNumber, stackNameProblem } from "../../config/stackName";
 import type { CommandContext, StackCommand } from "./command";
 import { CommandExit, EXIT } from "./exitCodes";
 import { planArgs } from "./preflight";
@@ -86,6 +86,12 @@ export const RELEASE_COMMANDS: Readonly<Record<string, StackCommand>> = {
     },
     rollback: {
         summary: "up of an earlier release by digest (--to <digest>; default the newest earlier one not rolled back), then verify",
+        // The rollback key is written into the stack's own file for one up; a review stack's config is the template
+        // every review stack shares, and its release is its pull request's head.
+        refuses: (stack) =>
+            reviewNumber(stack) !== undefined
+                ? `a review stack runs its pull request's head: roll it back by pushing to the pull request (or remove the label ${"`"}preview${"`"}); its config is the template every review stack shares, so no rollback key can be set for one`
+                : undefined,
         run: (ctx) =>
             refusing(async () => {
                 const { rollback } = await import("../release/rollback");

@@ -127,6 +127,16 @@ describe("release commands", () => {
         assert.ok(!asked(r).some((c) => c.startsWith("up ") || c.startsWith("config set")), asked(r).join("\n"));
     });
 
+    it("rollback: refuses a review stack before anything runs, whose config is the shared template", async () => {
+        const r = await repo.runAsync(["rollback", "pr-7", "--yes"], withOutputs(outputsOf([B, A], healthUrl)));
+        assert.equal(r.code, EXIT.usage);
+        assert.match(r.stderr, /rollback refuses stack "pr-7": a review stack runs its pull request's head/);
+        assert.deepEqual(asked(r), [], "not even the CLI's version was asked");
+        // Control: the same rollback of staging gets past the refusal to the records.
+        const staging = await repo.runAsync(["rollback", "staging", "--yes"], withOutputs(outputsOf([B, { ...A, rolledBack: true }], healthUrl)));
+        assert.equal(staging.code, EXIT.refused);
+    });
+
     it("promote: refuses a rolled-back release and leaves the target's file alone", async () => {
         const file = repo.path("Pulumi.prod.yaml");
         const before = readFileSync(file, "utf8");
